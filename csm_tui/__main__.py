@@ -1,0 +1,3 @@
+from csm_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""The Textual App: composition and navigation only; screens do the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from db.store import Store
+from screens.calendar import CalendarScreen
+from screens.help import HelpScreen
+from screens.lifecycle import LifecycleScreen
+from screens.portfolio import PortfolioScreen
+from screens.today import TodayScreen
+from screens.touchpoints import TouchpointsScreen
+
+STYLES = Path(__file__).parent.parent / "screens" / "app.tcss"
+
+
+def describe_key(key: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
+    return ",".join(names.get(k, k) for k in key.split(","))
+
+
+class CsmApp(App[int]):
+    """csm-tui: portfolio, lifecycle, touchpoints and calendar for one CSM."""
+
+    TITLE = "csm"
+    CSS_PATH = str(STYLES)
+    MODES = {
+        "today": TodayScreen,
+        "portfolio": PortfolioScreen,
+        "lifecycle": LifecycleScreen,
+        "touchpoints": TouchpointsScreen,
+        "calendar": CalendarScreen,
+    }
+    DEFAULT_MODE = "today"
+    BINDINGS = [
+        Binding("1", "switch_mode('today')", "Today", id="go.today"),
+        Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio"),
+        Binding("3", "switch_mode('lifecycle')", "Lifecycle", id="go.lifecycle"),
+        Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints"),
+        Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, store: Store, *, today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.store = store
+        self.today = today
+
+    def report_error(self, exc: BaseException) -> None:
+        """One place that turns a failed load or save into a message, never a traceback."""
+        from csm_tui.errors import describe_error
+
+        self.notify(describe_error(exc), title="Error", severity="error", timeout=8)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        global_ids = {id(b) for b in self.BINDINGS}
+        screen_keys, global_keys = [], []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description:
+                continue
+            entry = (describe_key(binding.key if "," in binding.key else key),
+                     binding.description)
+            if id(binding) in global_ids or active.node is self:
+                global_keys.append(entry)
+            else:
+                screen_keys.append(entry)
+        name = self.screen.title or self.screen.__class__.__name__
+        self.push_screen(HelpScreen(screen_keys, global_keys, name))

@@ -1,0 +1,108 @@
+"""The `csm` command: opens the TUI by default, or runs one subcommand.
+
+Every subcommand lives in a module of `csm_tui.commands` that adds its parser
+and a handler. Errors the user can act on are printed as one line on stderr
+with exit status 2; no traceback ever reaches the terminal for those.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+
+from csm_tui import __version__
+from csm_tui.commands import COMMAND_MODULES, CliError, load_command
+
+
+def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # On subparsers the default is SUPPRESS so that `csm --db X cmd` is not reset to None.
+    parser.add_argument(
+        "--db",
+        metavar="URL|PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="database file or URL (default: $CSM_DB, else csm.db in the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csm", description="A terminal cockpit for Customer Success Managers."
+    )
+    parser.add_argument("--version", action="version", version=f"csm-tui {__version__}")
+    _add_db(parser, top=True)
+    parser.add_argument("--demo", action="store_true",
+                        help="open the TUI on a fresh, seeded demo database")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
+                        help="pretend today is this date (for demos and tests)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        load_command(name).register(sub, lambda p: _add_db(p, top=False))
+    return parser
+
+
+def resolve_today(args: argparse.Namespace) -> date:
+    text = getattr(args, "today", None) or os.environ.get("CSM_TODAY")
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--today: {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from csm_tui.paths import default_db
+    from db.store import open_store
+
+    today = resolve_today(args)
+    if args.demo:
+        from csm_tui.demo import prepare_demo
+
+        folder = tempfile.mkdtemp(prefix="csm-demo-")
+        store = open_store(os.path.join(folder, "demo.db"))
+        prepare_demo(store, today)
+    else:
+        store = open_store(args.db or default_db())
+    if store.backup_made:
+        print(f"csm: upgraded the database schema; backup at {store.backup_made}",
+              file=sys.stderr)
+    from csm_tui.app import CsmApp
+
+    app = CsmApp(store, today=lambda: today if args.today or os.environ.get("CSM_TODAY")
+                 else date.today())
+    app.run()
+    store.close()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from db.engine import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_tui(args)
+        return int(args.handler(args) or 0)
+    except (CliError, StoreError) as exc:
+        print(f"csm: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("csm: interrupted; nothing was written by the unfinished action", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: a database failure the layers did not name
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            detail = getattr(exc, "orig", None) or exc
+            print(f"csm: error: database: {detail}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""`csm db upgrade` and `csm backup`: schema upgrades and consistent copies."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from csm_tui.commands import CliError
+
+
+def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
+    p = sub.add_parser("db", help="database maintenance")
+    add_db(p)
+    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = dbsub.add_parser("upgrade", help="upgrade the schema to this version (backup first)")
+    add_db(up)
+    up.set_defaults(handler=upgrade)
+    b = sub.add_parser("backup", help="copy the database consistently, even while in use")
+    add_db(b)
+    b.add_argument("out", metavar="OUT", help="file to write the copy to")
+    b.set_defaults(handler=backup)
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    from csm_tui.paths import default_db
+    from db.engine import make_engine, to_url
+    from db.migrate import HEAD, current_revision, ensure_schema
+
+    url = to_url(args.db or default_db())
+    engine = make_engine(url)
+    before = current_revision(engine)
+    backup = ensure_schema(engine)
+    if before == HEAD:
+        print(f"schema already at {HEAD}")
+    else:
+        print(f"schema upgraded from {before or 'empty'} to {HEAD}")
+    if backup:
+        print(f"backup written to {backup}")
+    engine.dispose()
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    from csm_tui.commands.common import store_from
+    from db.backup import backup_to
+
+    store = store_from(args)
+    out = Path(args.out)
+    if out.exists():
+        raise CliError(f"{out} already exists; choose a new file name")
+    rows = backup_to(store, out)
+    print(f"backup of {rows} accounts written to {out}")
+    store.close()
+    return 0

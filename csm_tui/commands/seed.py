@@ -1,0 +1,41 @@
+"""`csm seed-demo`: a realistic, deterministic demo portfolio of any size."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from csm_tui.commands import CliError
+from csm_tui.commands.common import store_from
+
+
+def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
+    p = sub.add_parser("seed-demo", help="write a generated demo portfolio into a database")
+    add_db(p)
+    p.add_argument("--accounts", type=int, default=None,
+                   help="how many generated accounts (default: the hand-made 59-account demo)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p.add_argument("--today", default=None, metavar="YYYY-MM-DD",
+                   help="date the portfolio is laid out around (default: today)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.demo import prepare_demo, seed_generated
+
+    if args.db is None:
+        raise CliError("seed-demo needs --db PATH (it never writes into your real portfolio "
+                       "by accident)")
+    if args.accounts is not None and args.accounts < 1:
+        raise CliError(f"--accounts: {args.accounts} must be at least 1")
+    today = resolve_today(args)
+    store = store_from(args)
+    if args.accounts is None:
+        result = prepare_demo(store, today)
+    else:
+        result = seed_generated(store, args.accounts, args.seed, today)
+    print(f"seeded {result.accounts} accounts, {result.contacts} contacts, "
+          f"{result.touchpoints} touchpoints, {result.events} events into {store.url}")
+    store.close()
+    return 0

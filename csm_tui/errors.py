@@ -1,0 +1,17 @@
+"""Turning failures into one clear sentence for the user."""
+
+from __future__ import annotations
+
+
+def describe_error(exc: BaseException) -> str:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from db.engine import StoreError
+
+    if isinstance(exc, StoreError | ValueError | LookupError):
+        return str(exc)
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+        return "the database is busy (locked by another program); nothing was saved, try again"
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error: {getattr(exc, 'orig', None) or exc}"
+    return f"{type(exc).__name__}: {exc}"

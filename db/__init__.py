@@ -1,0 +1,1 @@
+"""Storage layer: tables, engine, migrations and query functions. No UI here."""

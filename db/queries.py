@@ -1,0 +1,80 @@
+"""Query functions: the only place SQL is built. Session first, keywords after.
+
+They return plain rows (named tuples) rather than ORM objects where screens only
+read, so that 10,000 accounts load in one round trip with no lazy loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import Row, and_, func, or_, select
+from sqlmodel import Session
+
+from db.models import Account, Event, Touchpoint
+
+
+def get_account(session: Session, account_id: int) -> Account | None:
+    return session.get(Account, account_id)
+
+
+def accounts_named(session: Session, name: str) -> Sequence[Account]:
+    """Accounts whose name matches exactly (CJK included); more than one means ambiguous."""
+    return session.exec(select(Account).where(Account.name == name)).scalars().all()  # type: ignore[call-overload]
+
+
+def account_overview(session: Session, *, include_archived: bool = False) -> Sequence[Row]:
+    """One row per account with its last touch and next planned touch, in one query."""
+    last_touch = (
+        select(Touchpoint.account_id, func.max(Touchpoint.done_at).label("last_touch"))
+        .where(Touchpoint.status == "done")
+        .group_by(Touchpoint.account_id)
+        .subquery()
+    )
+    next_due = (
+        select(Touchpoint.account_id, func.min(Touchpoint.due_date).label("next_due"))
+        .where(Touchpoint.status == "planned")
+        .group_by(Touchpoint.account_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
+            Account.stage, Account.stage_entered, Account.contract_end, Account.industry,
+            Account.owner, last_touch.c.last_touch, next_due.c.next_due,
+        )
+        .outerjoin(last_touch, last_touch.c.account_id == Account.id)
+        .outerjoin(next_due, next_due.c.account_id == Account.id)
+        .order_by(Account.arr_minor.desc())  # type: ignore[attr-defined]
+    )
+    if not include_archived:
+        stmt = stmt.where(Account.archived == False)  # noqa: E712
+    return session.execute(stmt).all()
+
+
+def planned_touchpoints(session: Session, *, due_before: date) -> Sequence[Row]:
+    """Planned touchpoints due on or before a date, with account name and tier."""
+    stmt = (
+        select(
+            Touchpoint.id, Touchpoint.account_id, Account.name, Account.tier,
+            Touchpoint.channel, Touchpoint.due_date, Touchpoint.next_step,
+        )
+        .join(Account, Account.id == Touchpoint.account_id)
+        .where(Touchpoint.status == "planned", Touchpoint.due_date <= due_before)
+        .where(Account.archived == False)  # noqa: E712
+        .order_by(Touchpoint.due_date, Account.name)
+    )
+    return session.execute(stmt).all()
+
+
+def events_between(session: Session, *, start: date, end: date) -> Sequence[Event]:
+    """One-off events in [start, end] plus every yearly event (the caller places those)."""
+    stmt = select(Event).where(
+        or_(Event.yearly == True, and_(Event.on_date >= start, Event.on_date <= end))  # noqa: E712
+    ).order_by(Event.on_date)
+    return session.exec(stmt).scalars().all()  # type: ignore[call-overload]
+
+
+def count_rows(session: Session, model: type) -> int:
+    return session.execute(select(func.count()).select_from(model)).scalar_one()

@@ -1,0 +1,48 @@
+"""The one pattern for data on screen: a thread worker loads plain data through
+the domain functions, then the screen renders it on the UI thread.
+
+Screens reload when they become current again (switching back with 1-5), so a
+write made in another instance or by the CLI shows up without a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
+    from db.store import Store
+
+
+class DataScreen(Screen):
+    """A screen whose content comes from the store."""
+
+    @property
+    def csm(self) -> CsmApp:
+        return self.app  # type: ignore[return-value]
+
+    def fetch(self, store: Store, today: date) -> Any:
+        """Runs in a worker thread: read what the screen needs and return plain data."""
+        raise NotImplementedError
+
+    def show(self, data: Any) -> None:
+        """Runs on the UI thread with what `fetch` returned."""
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_worker(self._load, thread=True, exclusive=True, group="load",
+                        exit_on_error=False)
+
+    def _load(self) -> None:
+        try:
+            data = self.fetch(self.csm.store, self.csm.today())
+        except Exception as exc:  # shown to the user, never a traceback
+            self.app.call_from_thread(self.csm.report_error, exc)
+            return
+        self.app.call_from_thread(self.show, data)

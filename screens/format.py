@@ -1,0 +1,28 @@
+"""Small text helpers the screens share (dates, tier badges, money)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+TIER_STYLES = {"S": "bold #ffffff on #b8860b", "A": "bold #ffffff on #2e7d32",
+               "B": "bold #ffffff on #1565c0", "C": "bold #ffffff on #616161"}
+
+
+def tier_badge(tier: str) -> Text:
+    return Text(f" {tier} ", style=TIER_STYLES.get(tier, "reverse"))
+
+
+def short_date(day: date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+def relative_days(day: date | None, today: date) -> str:
+    """'today', 'in 3d', '5d ago' — what a person reads at a glance."""
+    if day is None:
+        return "—"
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    return f"in {delta}d" if delta > 0 else f"{-delta}d ago"

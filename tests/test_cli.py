@@ -1,0 +1,76 @@
+"""The `csm` command: seeding, upgrades, backups and one-line errors with status 2."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csm_tui.cli import main
+
+
+def test_seed_demo_then_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "p.db"
+    assert main(["seed-demo", "--db", str(db), "--accounts", "40", "--seed", "5",
+                 "--today", "2026-11-24"]) == 0
+    assert "seeded 40 accounts" in capsys.readouterr().out
+    out = tmp_path / "copy.db"
+    assert main(["--db", str(db), "backup", str(out)]) == 0  # --db before the command
+    con = sqlite3.connect(out)
+    assert con.execute("SELECT count(*) FROM account").fetchone()[0] == 40
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert main(["backup", str(out), "--db", str(db)]) == 2  # refuses to overwrite
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_db_upgrade_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "u.db"
+    assert main(["db", "upgrade", "--db", str(db)]) == 0
+    assert "upgraded from empty" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", str(db)]) == 0
+    assert "already at" in capsys.readouterr().out
+
+
+def test_bad_db_gives_one_line_and_status_2(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"GARBAGE" * 500)
+    proc = subprocess.run([sys.executable, "-m", "csm_tui", "--db", str(bogus), "db", "upgrade"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("csm: error:") and "not a database" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_tui_refuses_bad_db_before_starting(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"GARBAGE" * 500)
+    assert main(["--db", str(bogus)]) == 2
+    assert "not a database" in capsys.readouterr().err
+
+
+def test_bad_today_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed-demo", "--db", str(tmp_path / "x.db"), "--today", "2026-13-01"]) == 2
+    assert "--today" in capsys.readouterr().err
+
+
+def test_seed_demo_needs_db(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed-demo"]) == 2
+    assert "--db" in capsys.readouterr().err
+
+
+def test_domain_and_db_do_not_import_textual() -> None:
+    """Layering: db/ and the domain never pull in the UI."""
+    code = ("import sys, db.store, db.queries, db.backup, csm_tui.cli, csm_tui.demo, "
+            "csm_tui.portfolio, csm_tui.lifecycle, csm_tui.touchpoints, csm_tui.events, "
+            "csm_tui.today; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
