@@ -62,6 +62,6 @@ def test_changelog_record_joins_the_transaction(store) -> None:  # type: ignore[
         record(session, action="tier.override", entity="account", entity_id=1,
                summary="S because board member", payload={"old": "A", "new": "S"})
     with store.session() as session:
-        entry = session.exec(select(ChangeLog)).scalars().one()
+        entry = session.exec(select(ChangeLog)).one()
         assert json.loads(entry.payload) == {"old": "A", "new": "S"}
         assert entry.actor
