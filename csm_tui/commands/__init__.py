@@ -15,6 +15,7 @@ class CliError(Exception):
 COMMAND_MODULES: tuple[str, ...] = (
     "seed",
     "database",
+    "transfer",
 )
 
 
