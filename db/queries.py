@@ -78,3 +78,11 @@ def events_between(session: Session, *, start: date, end: date) -> Sequence[Even
 
 def count_rows(session: Session, model: type) -> int:
     return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def account_names(session: Session, *, include_archived: bool = False) -> Sequence[Row]:
+    """(id, name) of every account: what name search needs and nothing more."""
+    stmt = select(Account.id, Account.name).order_by(Account.name)
+    if not include_archived:
+        stmt = stmt.where(Account.archived == False)  # noqa: E712
+    return session.execute(stmt).all()

@@ -1,0 +1,41 @@
+"""Command palette providers: jump to any account by name, pinyin or initials."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from csm_tui.namesearch import NameEntry, build_index, search
+from db.queries import account_names
+
+
+class AccountProvider(Provider):
+    """`ctrl+p`, then type part of a name, `qhdx` or `qinghua`: enter opens the account."""
+
+    index: list[NameEntry]
+
+    async def startup(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+
+        def load() -> list[NameEntry]:
+            with store.session() as session:
+                return build_index(account_names(session))
+
+        self.index = await asyncio.to_thread(load)
+
+    def _open(self, account_id: int) -> None:
+        self.app.open_account(account_id)  # type: ignore[attr-defined]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for score, entry in search(self.index, query, limit=30):
+            shown = matcher.highlight(entry.name) if matcher.match(entry.name) else entry.name
+            yield Hit(score, shown, partial(self._open, entry.id), text=entry.name,
+                      help="open account")
+
+    async def discover(self) -> Hits:
+        for entry in self.index[:10]:
+            yield DiscoveryHit(entry.name, partial(self._open, entry.id), text=entry.name,
+                               help="open account")
