@@ -15,18 +15,17 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from csm_tui.dates import add_months
 from csm_tui.paths import fixtures_dir
+from db.bulk import bulk_insert, next_id, sync_sequence
 from db.models import Account, Contact, Event, Touchpoint
 from db.store import Store
 
 CADENCE_DAYS = {"S": 14, "A": 30, "B": 45, "C": 90}
-BATCH = 5000
 
 CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 CN_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛",
@@ -198,18 +197,14 @@ def _tiers_by_rank(arrs: list[int]) -> list[str]:
 
 
 def _next_id(session: Session, model: type) -> Callable[[], int]:
-    start = session.exec(select(func.coalesce(func.max(model.id), 0))).one()[0]  # type: ignore[call-overload]
-    counter = iter(range(start + 1, 10**12))
+    counter = iter(range(next_id(session, model), 10**12))
     return lambda: next(counter)
 
 
 def _bulk(session: Session, model: type, rows: Iterable[dict]) -> int:
-    total = 0
-    it = iter(rows)
-    while chunk := list(islice(it, BATCH)):
-        session.execute(insert(model), chunk)
-        total += len(chunk)
-    return total
+    count = bulk_insert(session, model, rows)
+    sync_sequence(session, model)
+    return count
 
 
 def _history(session: Session, rng: random.Random, accounts: list[dict], today: date,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -30,10 +31,40 @@ def today() -> date:
     return TODAY
 
 
+PG_URL = os.environ.get("CSM_TEST_DB", "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: needs a SQLite file (pragmas, file modes, "
+                            "online backup); skipped when CSM_TEST_DB selects PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG_URL:
+        return
+    skip = pytest.mark.skip(reason="SQLite-specific; this run targets CSM_TEST_DB (PostgreSQL)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _fresh_postgres(url: str) -> Store:
+    """Empty the team database's schema so each test starts from nothing."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+    return open_store(url)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    """An empty database at the current schema (SQLite file; fast and real)."""
-    s = open_store(str(tmp_path / "test.db"))
+    """An empty database at the current schema: a SQLite file, or the PostgreSQL
+    database named by CSM_TEST_DB (the team-mode run in CI)."""
+    s = _fresh_postgres(PG_URL) if PG_URL else open_store(str(tmp_path / "test.db"))
     yield s
     s.close()
 

@@ -99,6 +99,7 @@ def test_failed_transaction_writes_nothing(store: Store) -> None:
         assert session.execute(text("SELECT count(*) FROM account")).scalar_one() == 0
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
