@@ -9,7 +9,9 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
+from csm_tui.followup import LogResult
 from db.store import Store
+from screens.base import DataScreen
 from screens.calendar import CalendarScreen
 from screens.help import HelpScreen
 from screens.lifecycle import LifecycleScreen
@@ -58,6 +60,26 @@ class CsmApp(App[int]):
         from csm_tui.errors import describe_error
 
         self.notify(describe_error(exc), title="Error", severity="error", timeout=8)
+
+    def refresh_current(self) -> None:
+        """Reload what the current screen shows (after a write made from a modal)."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, DataScreen):
+                screen.reload()
+                return
+
+    def open_log_form(self, account_id: int, touchpoint_id: int | None = None) -> None:
+        """`l` everywhere: log a follow-up for an account (closing a planned touchpoint)."""
+        from screens.log_form import LogFollowUpScreen
+
+        def saved(result: LogResult | None) -> None:
+            if result is None:
+                return
+            when = f"; next on {result.next_date:%a %d %b}" if result.next_date else ""
+            self.notify(f"Follow-up saved{when}", title="Logged")
+            self.refresh_current()
+
+        self.push_screen(LogFollowUpScreen(account_id, touchpoint_id), saved)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -91,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, StoreError) as exc:
         print(f"csm: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `csm today | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("csm: interrupted; nothing was written by the unfinished action", file=sys.stderr)
         return 130

@@ -101,6 +101,7 @@ class Touchpoint(SQLModel, table=True):
         Index("ix_touchpoint_status_account_due", "status", "account_id", "due_date"),
         Index("ix_touchpoint_status_due", "status", "due_date"),
         Index("ix_touchpoint_account", "account_id"),
+        Index("ix_touchpoint_status_contact_done", "status", "contact_id", "done_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

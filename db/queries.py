@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Row, and_, func, or_, select
 from sqlmodel import Session
 
-from db.models import Account, Event, Touchpoint
+from db.models import Account, Contact, Event, Task, Touchpoint
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -54,13 +54,16 @@ def account_overview(session: Session, *, include_archived: bool = False) -> Seq
 
 
 def planned_touchpoints(session: Session, *, due_before: date) -> Sequence[Row]:
-    """Planned touchpoints due on or before a date, with account name and tier."""
+    """Planned touchpoints due on or before a date, with account and contact."""
     stmt = (
         select(
             Touchpoint.id, Touchpoint.account_id, Account.name, Account.tier,
             Touchpoint.channel, Touchpoint.due_date, Touchpoint.next_step,
+            Contact.name.label("contact"), Contact.role.label("contact_role"),  # type: ignore[attr-defined]
+            Account.contract_end,
         )
         .join(Account, Account.id == Touchpoint.account_id)
+        .outerjoin(Contact, Contact.id == Touchpoint.contact_id)
         .where(Touchpoint.status == "planned", Touchpoint.due_date <= due_before)
         .where(Account.archived == False)  # noqa: E712
         .order_by(Touchpoint.due_date, Account.name)
@@ -86,3 +89,42 @@ def account_names(session: Session, *, include_archived: bool = False) -> Sequen
     if not include_archived:
         stmt = stmt.where(Account.archived == False)  # noqa: E712
     return session.execute(stmt).all()
+
+
+def open_tasks_due(session: Session, *, due_before: date) -> Sequence[Row]:
+    """Open SOP tasks due on or before a date, with account name and tier."""
+    stmt = (
+        select(Task.id, Task.account_id, Account.name, Account.tier, Task.title,
+               Task.due_date, Task.stage, Account.contract_end)
+        .join(Account, Account.id == Task.account_id)
+        .where(Task.done_at.is_(None), Task.due_date <= due_before)  # type: ignore[union-attr]
+        .where(Account.archived == False)  # noqa: E712
+        .order_by(Task.due_date)
+    )
+    return session.execute(stmt).all()
+
+
+def renewals_between(session: Session, *, start: date, end: date) -> Sequence[Row]:
+    """Active accounts whose contract ends in [start, end], soonest first."""
+    stmt = (
+        select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
+               Account.contract_end, Account.stage)
+        .where(Account.archived == False, Account.stage != "churned")  # noqa: E712
+        .where(Account.contract_end >= start, Account.contract_end <= end)  # type: ignore[operator]
+        .order_by(Account.contract_end)
+    )
+    return session.execute(stmt).all()
+
+
+def account_basics(session: Session) -> Sequence[Row]:
+    """id, name, tier, ARR and contract end of every active account."""
+    stmt = select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
+                  Account.contract_end, Account.stage).where(Account.archived == False)  # noqa: E712
+    return session.execute(stmt).all()
+
+
+def account_contacts(session: Session, account_id: int) -> Sequence[Contact]:
+    """An account's stakeholders, decision makers first."""
+    order = {"decision_maker": 0, "champion": 1, "influencer": 2, "user": 3}
+    rows = session.exec(select(Contact).where(Contact.account_id == account_id)).scalars().all()  # type: ignore[call-overload]
+    return sorted(rows, key=lambda c: (order.get(c.role, 9), c.name))

@@ -26,3 +26,11 @@ def relative_days(day: date | None, today: date) -> str:
     if delta == 0:
         return "today"
     return f"in {delta}d" if delta > 0 else f"{-delta}d ago"
+
+
+def health_text(score: int | None) -> Text:
+    """A health score coloured green / amber / red."""
+    if score is None:
+        return Text("—", style="dim")
+    style = "bold green" if score >= 70 else "bold yellow" if score >= 50 else "bold red"
+    return Text(f"{score:>3}", style=style)

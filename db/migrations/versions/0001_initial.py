@@ -204,6 +204,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_touchpoint_account', ['account_id'], unique=False)
         batch_op.create_index('ix_touchpoint_status_account_done', ['status', 'account_id', 'done_at'], unique=False)
         batch_op.create_index('ix_touchpoint_status_account_due', ['status', 'account_id', 'due_date'], unique=False)
+        batch_op.create_index('ix_touchpoint_status_contact_done', ['status', 'contact_id', 'done_at'], unique=False)
         batch_op.create_index('ix_touchpoint_status_due', ['status', 'due_date'], unique=False)
 
 
@@ -211,6 +212,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('touchpoint', schema=None) as batch_op:
         batch_op.drop_index('ix_touchpoint_status_due')
+        batch_op.drop_index('ix_touchpoint_status_contact_done')
         batch_op.drop_index('ix_touchpoint_status_account_due')
         batch_op.drop_index('ix_touchpoint_status_account_done')
         batch_op.drop_index('ix_touchpoint_account')

@@ -1,0 +1,102 @@
+"""`csm today [--json]` and `csm log ACCOUNT SUMMARY ...`: the cockpit and the
+follow-up log from the shell, through the same code as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from csm_tui.commands import CliError
+from csm_tui.commands.common import account_arg, store_from
+
+TODAY_FIELDS = ("priority", "kind", "account_id", "account", "tier", "title", "due",
+                "days_overdue", "why", "touchpoint_id", "task_id", "channel", "contact")
+
+
+def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
+    t = sub.add_parser("today", help="what to do today, most important first")
+    add_db(t)
+    t.add_argument("--json", action="store_true", help="print JSON for scripts")
+    t.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    t.set_defaults(handler=today)
+    lg = sub.add_parser("log", help="log a follow-up for an account")
+    add_db(lg)
+    lg.add_argument("account", metavar="ACCOUNT", help="account id or exact name")
+    lg.add_argument("summary", metavar="SUMMARY", help="what happened")
+    lg.add_argument("--channel", default="call",
+                    help="call, email, meeting, visit, training, qbr, chat (default call)")
+    lg.add_argument("--contact", default=None, metavar="NAME", help="stakeholder's exact name")
+    lg.add_argument("--outcome", default="", help="positive, neutral, negative or risk")
+    lg.add_argument("--next", default=None, metavar="DATE",
+                    help="next follow-up: YYYY-MM-DD, +3d, 2w, next mon, eom ...")
+    lg.add_argument("--next-step", default="", metavar="TEXT")
+    lg.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    lg.set_defaults(handler=log)
+
+
+def today(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.today import today_agenda
+
+    day = resolve_today(args)
+    store = store_from(args)
+    with store.session() as session:
+        agenda = today_agenda(session, day)
+    rows = [{"priority": i.priority, "kind": i.kind, "account_id": i.account_id,
+             "account": i.account, "tier": i.tier, "title": i.title,
+             "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
+             "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
+             "channel": i.channel, "contact": i.contact} for i in agenda.items]
+    if args.json:
+        json.dump({"date": day.isoformat(), "items": rows}, sys.stdout, ensure_ascii=False,
+                  indent=1)
+        print()
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Today {day:%a %d %b %Y}: {len(rows)} to do", title_justify="left")
+    for col in ("Pri", "Account", "Tier", "What", "Due", "Why"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["priority"]), r["account"], r["tier"], r["title"], r["due"],
+                      r["why"])
+    Console().print(table)
+    return 0
+
+
+def log(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.dateparse import parse_when
+    from csm_tui.followup import log_followup
+    from db.queries import account_contacts
+
+    day = resolve_today(args)
+    store = store_from(args)
+    account = account_arg(store, args.account)
+    try:
+        next_date = parse_when(args.next, day) if args.next else None
+    except ValueError as exc:
+        raise CliError(f"--next: {exc}") from None
+    contact_id = None
+    if args.contact:
+        with store.session() as session:
+            matches = [c for c in account_contacts(session, account.id or 0)
+                       if c.name == args.contact]
+        if not matches:
+            raise CliError(f"--contact: {args.contact!r} is not a stakeholder of "
+                           f"{account.name}")
+        contact_id = matches[0].id
+    try:
+        result = log_followup(store, account.id or 0, summary=args.summary,
+                              channel=args.channel, contact_id=contact_id,
+                              outcome=args.outcome, next_date=next_date,
+                              next_step=args.next_step, now=datetime.now(UTC), today=day)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    nxt = f"; next follow-up {result.next_date}" if result.next_date else ""
+    print(f"logged follow-up #{result.done_id} for {account.name}{nxt}")
+    return 0

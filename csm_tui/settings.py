@@ -1,0 +1,110 @@
+"""User settings: fixtures/settings.toml defaults, overridden key by key by the user's
+copy in the config folder; validated on load with messages naming file and key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from csm_tui.paths import config_dir, fixtures_dir
+from db.models import TIERS
+
+HEALTH_FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
+
+
+class SettingsError(ValueError):
+    """A setting file is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    cadence: dict[str, int]
+    health_weights: dict[str, float]
+    no_login_days: int
+    decision_maker_days: int
+    extra: dict[str, Any]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _number(path: Path, key: str, value: Any, *, minimum: float, integer: bool) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"{path}: {key} must be a number, not {value!r}")
+    if integer and not isinstance(value, int):
+        raise SettingsError(f"{path}: {key} must be a whole number of days, not {value!r}")
+    if value < minimum:
+        raise SettingsError(f"{path}: {key} must be at least {minimum}, not {value!r}")
+    return value
+
+
+def parse_settings(data: dict[str, Any], path: Path) -> Settings:
+    cadence_raw = data.get("cadence", {})
+    for key in cadence_raw:
+        if key not in TIERS:
+            raise SettingsError(f"{path}: cadence.{key} is not a tier (use S, A, B, C)")
+    cadence = {t: _number(path, f"cadence.{t}", cadence_raw.get(t), minimum=1, integer=True)
+               for t in TIERS}
+    health_raw = data.get("health", {})
+    for key in health_raw:
+        if key not in HEALTH_FACTORS:
+            raise SettingsError(f"{path}: health.{key} is not a health factor "
+                                f"({', '.join(HEALTH_FACTORS)})")
+    weights = {f: float(_number(path, f"health.{f}", health_raw.get(f, 0), minimum=0,
+                                integer=False)) for f in HEALTH_FACTORS}
+    if sum(weights.values()) <= 0:
+        raise SettingsError(f"{path}: health weights add up to 0")
+    risk = data.get("risk", {})
+    return Settings(
+        cadence=cadence, health_weights=weights,
+        no_login_days=_number(path, "risk.no_login_days", risk.get("no_login_days"),
+                              minimum=1, integer=True),
+        decision_maker_days=_number(path, "risk.decision_maker_days",
+                                    risk.get("decision_maker_days"), minimum=1, integer=True),
+        extra={k: v for k, v in data.items() if k not in ("cadence", "health", "risk")},
+    )
+
+
+def user_settings_path() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def load_settings(user_path: Path | None = None) -> Settings:
+    """Defaults merged with the user's copy (if any); raises SettingsError when invalid."""
+    defaults_path = fixtures_dir() / "settings.toml"
+    data = _read(defaults_path)
+    path = user_path or user_settings_path()
+    if path.exists():
+        data = _merge(data, _read(path))
+        return parse_settings(data, path)
+    return parse_settings(data, defaults_path)
+
+
+@lru_cache(maxsize=1)
+def _cached(path_key: str) -> Settings:
+    return load_settings(Path(path_key))
+
+
+def current_settings() -> Settings:
+    """Settings for this process (read once; the file is small and rarely changes)."""
+    return _cached(str(user_settings_path()))

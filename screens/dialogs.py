@@ -1,0 +1,103 @@
+"""Small modal dialogs shared by the screens: yes/no, and a date prompt that shows
+the resolved date as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+from csm_tui.dateparse import FORMS_HELP, parse_when
+
+
+class Confirm(ModalScreen[bool]):
+    """Ask a yes/no question; `y`/`enter` yes, `n`/`escape` no."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class DatePrompt(ModalScreen[date | None]):
+    """Ask for a date; accepts every form parse_when knows; quick keys for snoozing."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
+
+    def __init__(self, title: str, today: date, *, initial: str = "",
+                 quick: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.title_text = title
+        self.today = today
+        self.initial = initial
+        self.quick = quick
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.quick:
+                yield Label("Quick: " + "  ".join(self.quick) + "  (type one, enter)",
+                            classes="dialog-hint")
+            yield Input(self.initial, placeholder=FORMS_HELP, id="date-input")
+            yield Label("", id="date-resolved", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._show(self.initial)
+
+    def _show(self, text: str) -> date | None:
+        label = self.query_one("#date-resolved", Label)
+        if not text.strip():
+            label.update(f"[dim]{FORMS_HELP}[/dim]")
+            return None
+        try:
+            day = parse_when(text, self.today)
+        except ValueError as exc:
+            label.update(f"[red]{exc}[/red]")
+            return None
+        label.update(f"→ {day:%a %d %b %Y}")
+        return day
+
+    @on(Input.Changed, "#date-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    @on(Input.Submitted, "#date-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        day = self._show(event.value)
+        if day is not None:
+            self.dismiss(day)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def ask_date(screen_push: Callable, title: str, today: date,
+             callback: Callable[[date | None], None], **kw: object) -> None:
+    screen_push(DatePrompt(title, today, **kw), callback)  # type: ignore[arg-type]

@@ -1,0 +1,173 @@
+"""The follow-up log form (`l` anywhere): the common case is `l`, type the summary,
+`enter`. Everything typed survives a validation error; `escape` with typed text asks
+before discarding."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from csm_tui.dateparse import FORMS_HELP, parse_when
+from csm_tui.followup import CHANNEL_LABELS, LogContext, LogResult, log_context, log_followup
+from db.models import CHANNELS, OUTCOMES
+from screens.dialogs import Confirm
+
+ROLE_LABELS = {"decision_maker": "decision maker", "user": "user", "influencer": "influencer",
+               "champion": "champion"}
+
+
+class LogFollowUpScreen(ModalScreen[LogResult | None]):
+    CSS_PATH = "log_form.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="log.save"),
+        Binding("escape", "cancel", "Cancel", id="log.cancel"),
+    ]
+
+    def __init__(self, account_id: int, touchpoint_id: int | None = None) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.touchpoint_id = touchpoint_id
+        self.context: LogContext | None = None
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="log-box"):
+            yield Label("Log a follow-up", id="log-title")
+            with Grid(id="log-grid"):
+                yield Label("Summary")
+                yield Input(placeholder="What happened? (enter saves)", id="log-summary")
+                yield Label("Channel")
+                yield Select([(CHANNEL_LABELS[c], c) for c in CHANNELS], value="call",
+                             allow_blank=False, id="log-channel")
+                yield Label("Contact")
+                yield Select([], prompt="(no stakeholder)", id="log-contact")
+                yield Label("Outcome")
+                yield Select([(o, o) for o in OUTCOMES], prompt="(not set)", id="log-outcome")
+                yield Label("Next follow-up")
+                yield Input(placeholder=FORMS_HELP, id="log-next")
+                yield Label("")
+                yield Label("", id="log-next-resolved")
+                yield Label("Next step")
+                yield Input(placeholder="optional", id="log-next-step")
+            yield Label("", id="log-error")
+            yield Label("[dim]enter save · tab next field · ctrl+s save · esc cancel[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#log-summary", Input).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            with store.session() as session:
+                ctx = log_context(session, self.account_id, self.touchpoint_id)
+        except Exception as exc:
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        self.app.call_from_thread(self._fill, ctx)
+
+    def _fill(self, ctx: LogContext) -> None:
+        self.context = ctx
+        self.query_one("#log-title", Label).update(
+            f"Log a follow-up · [b]{ctx.account}[/b] ({ctx.tier})")
+        self.query_one("#log-channel", Select).value = ctx.channel
+        contact = self.query_one("#log-contact", Select)
+        contact.set_options([(f"{name} · {ROLE_LABELS.get(role, role)} · {level}", cid)
+                             for cid, name, role, level in ctx.contacts])
+        if ctx.contact_id is not None:
+            contact.value = ctx.contact_id
+        next_input = self.query_one("#log-next", Input)
+        if not next_input.value:
+            next_input.value = ctx.next_default
+        step = self.query_one("#log-next-step", Input)
+        if not step.value and ctx.next_step:
+            step.value = ctx.next_step
+
+    def _today(self) -> date:
+        return self.app.today()  # type: ignore[attr-defined,no-any-return]
+
+    def _resolve_next(self) -> date | None:
+        text = self.query_one("#log-next", Input).value
+        if not text.strip():
+            return None
+        return parse_when(text, self._today())
+
+    @on(Input.Changed, "#log-next")
+    def _next_changed(self, event: Input.Changed) -> None:
+        label = self.query_one("#log-next-resolved", Label)
+        try:
+            day = self._resolve_next()
+        except ValueError as exc:
+            label.update(f"[red]{exc}[/red]")
+            return
+        label.update(f"→ {day:%a %d %b %Y}" if day else "[dim]no next follow-up[/dim]")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#log-error", Label).update(f"[red]{message}[/red]")
+
+    def _has_typed_text(self) -> bool:
+        return any(self.query_one(f"#{name}", Input).value.strip()
+                   for name in ("log-summary", "log-next-step"))
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        summary = self.query_one("#log-summary", Input).value
+        if not summary.strip():
+            self._error("summary: required — what happened?")
+            self.query_one("#log-summary", Input).focus()
+            return
+        try:
+            next_date = self._resolve_next()
+        except ValueError as exc:
+            self._error(f"next follow-up: {exc}")
+            self.query_one("#log-next", Input).focus()
+            return
+        contact = self.query_one("#log-contact", Select).value
+        outcome = self.query_one("#log-outcome", Select).value
+        self._saving = True
+        self._save(summary=summary, channel=str(self.query_one("#log-channel", Select).value),
+                   contact_id=contact if isinstance(contact, int) else None,
+                   outcome=outcome if isinstance(outcome, str) else "",
+                   next_date=next_date,
+                   next_step=self.query_one("#log-next-step", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _save(self, **fields: object) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            result = log_followup(store, self.account_id, touchpoint_id=self.touchpoint_id,
+                                  now=datetime.now(UTC), today=self._today(),
+                                  **fields)  # type: ignore[arg-type]
+        except Exception as exc:
+            from csm_tui.errors import describe_error
+
+            self.app.call_from_thread(self._failed, describe_error(exc))
+            return
+        self.app.call_from_thread(self.dismiss, result)
+
+    def _failed(self, message: str) -> None:
+        self._saving = False
+        self._error(message)
+
+    def action_cancel(self) -> None:
+        if not self._has_typed_text():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard what you typed?"), answer)

@@ -1,0 +1,68 @@
+"""The follow-up form driven by the keyboard, as a CSM uses it from Today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Label
+
+from csm_tui.app import CsmApp
+from db.models import Touchpoint
+from db.store import Store
+from screens.dialogs import Confirm
+from screens.log_form import LogFollowUpScreen
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_log_from_today_end_to_end(demo_store: Store, today: date) -> None:
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        table = app.screen.query_one("#today-due", DataTable)
+        item = app.screen.items[table.coordinate_to_cell_key(
+            table.cursor_coordinate).row_key.value]
+        await pilot.press("l")
+        await _settle(pilot)
+        assert isinstance(app.screen, LogFollowUpScreen)
+        await pilot.press(*"Confirmed the renewal budget")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert app.screen.title == "Today"
+    with demo_store.session() as s:
+        done = s.get(Touchpoint, item.touchpoint_id)
+        assert done.status == "done" and done.summary == "Confirmed the renewal budget"
+        planned = s.exec(select(Touchpoint).where(Touchpoint.account_id == item.account_id,
+                                                  Touchpoint.status == "planned")).all()
+        assert [p.due_date for p in planned] and min(p.due_date for p in planned) > today
+        cadence = {"S": 14, "A": 30, "B": 45, "C": 90}[item.tier]
+        assert today + timedelta(days=cadence) in [p.due_date for p in planned]
+
+
+async def test_failed_validation_keeps_typed_text(demo_store: Store, today: date) -> None:
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        await pilot.press("l")
+        await _settle(pilot)
+        form = app.screen
+        form.query_one("#log-summary", Input).value = "Sent the proposal"
+        form.query_one("#log-next", Input).value = "someday soon"
+        form.query_one("#log-next-step", Input).value = "Call the CFO"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert app.screen is form
+        assert "next follow-up" in str(form.query_one("#log-error", Label).render())
+        assert form.query_one("#log-summary", Input).value == "Sent the proposal"
+        assert form.query_one("#log-next-step", Input).value == "Call the CFO"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#log-summary", Input).value == "Sent the proposal"
