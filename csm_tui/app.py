@@ -81,6 +81,63 @@ class CsmApp(App[int]):
 
         self.push_screen(LogFollowUpScreen(account_id, touchpoint_id), saved)
 
+    def open_account(self, account_id: int) -> None:
+        """`enter` on any account: the account screen, on top of the current one."""
+        from screens.account import AccountScreen
+
+        self.push_screen(AccountScreen(account_id))
+
+    def open_tier_override(self, account_id: int) -> None:
+        """Manual tier with a reason; locks the tier until unlocked."""
+        from screens.tier_dialogs import TierOverride
+
+        def run() -> None:
+            from db.models import Account
+
+            with self.store.session() as session:
+                account = session.get(Account, account_id)
+                if account is None:
+                    return
+                name, tier, locked = account.name, account.tier, account.tier_locked
+            self.call_from_thread(self.push_screen, TierOverride(name, tier, locked),
+                                  lambda answer: self._apply_tier(account_id, answer))
+
+        self.run_worker(run, thread=True, exit_on_error=False)
+
+    def _apply_tier(self, account_id: int, answer: tuple[str, str] | None) -> None:
+        if answer is None:
+            return
+        from csm_tui.tiering import set_tier
+
+        def run() -> None:
+            try:
+                move = set_tier(self.store, account_id, answer[0], reason=answer[1])
+            except Exception as exc:
+                self.call_from_thread(self.report_error, exc)
+                return
+            self.call_from_thread(self.notify, f"{move.name}: {move.old} → {move.new} (locked)",
+                                  title="Tier set")
+            self.call_from_thread(self.refresh_current)
+
+        self.run_worker(run, thread=True, exit_on_error=False)
+
+    def run_retier(self, *, dry_run: bool = False) -> None:
+        """Monthly re-assessment from the TUI: score all, move unlocked tiers, report."""
+        from csm_tui.tiering import retier
+        from screens.tier_dialogs import RetierResult
+
+        def run() -> None:
+            try:
+                report = retier(self.store, dry_run=dry_run)
+            except Exception as exc:
+                self.call_from_thread(self.report_error, exc)
+                return
+            self.call_from_thread(self.push_screen, RetierResult(report, dry_run))
+            self.call_from_thread(self.refresh_current)
+
+        self.notify("Re-assessing tiers…", timeout=2)
+        self.run_worker(run, thread=True, exit_on_error=False)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return

@@ -279,9 +279,22 @@ def seed_demo_portfolio(store: Store, today: date) -> SeedResult:
     return SeedResult(len(accounts), n_contacts, n_touch, n_events)
 
 
+DEMO_LOCKS = {"清华大学": "strategic logo: the reference customer for higher education",
+              "Lamna Healthcare": "executive sponsor left; kept at B until the new one is met"}
+
+
 def prepare_demo(store: Store, today: date) -> SeedResult:
-    """Everything `csm --demo` shows: the hand-made portfolio plus what the domain derives."""
-    return seed_demo_portfolio(store, today)
+    """Everything `csm --demo` shows: the hand-made portfolio, two manual tier locks,
+    then tiers and scores from the scoring model."""
+    from csm_tui.tiering import retier
+
+    result = seed_demo_portfolio(store, today)
+    with store.transaction() as session:
+        for account in session.exec(select(Account).where(
+                Account.name.in_(list(DEMO_LOCKS)))).scalars():  # type: ignore[attr-defined]
+            account.tier_locked, account.tier_reason = True, DEMO_LOCKS[account.name]
+    retier(store)
+    return result
 
 
 def _seed_events(session: Session, today: date) -> int:

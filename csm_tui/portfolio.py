@@ -1,16 +1,20 @@
-"""The portfolio view: every account with what a CSM scans for first."""
+"""The portfolio view: every account with what a CSM scans for first, grouped by
+tier with the 80/20 figures (count, ARR, share of ARR) per group."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
 
+from csm_tui.health import health_for_accounts
+from csm_tui.rfm import rfm_for_accounts
+from db.models import TIERS
 from db.queries import account_overview
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PortfolioRow:
     id: int
     name: str
@@ -24,16 +28,72 @@ class PortfolioRow:
     days_to_renewal: int | None
     last_touch: date | None
     next_due: date | None
+    health: int | None = None
+    score: float = 0.0
+    segment: str = ""
+    locked: bool = False
+    search: str = field(default="", repr=False)
 
 
-def load_portfolio(session: Session, today: date) -> list[PortfolioRow]:
-    """All active accounts, largest ARR first."""
+@dataclass(frozen=True, slots=True)
+class TierGroup:
+    tier: str
+    count: int
+    arr_minor: int
+    share: float
+
+
+SORT_KEYS = {
+    "name": lambda r: r.name.casefold(),
+    "arr": lambda r: -r.arr_minor,
+    "stage": lambda r: r.stage,
+    "health": lambda r: r.health if r.health is not None else 999,
+    "renewal": lambda r: r.days_to_renewal if r.days_to_renewal is not None else 10**6,
+    "last touch": lambda r: r.last_touch or date.min,
+    "next due": lambda r: r.next_due or date.max,
+    "score": lambda r: -r.score,
+}
+
+
+def load_portfolio(session: Session, today: date, *, with_lenses: bool = True
+                   ) -> list[PortfolioRow]:
+    """All active accounts, largest ARR first; health and RFM unless told not to."""
+    health = health_for_accounts(session, today) if with_lenses else {}
+    rfm = rfm_for_accounts(session, today) if with_lenses else {}
     rows = []
     for r in account_overview(session):
+        h = health.get(r.id)
+        seg = rfm[r.id].segment if r.id in rfm else ""
         rows.append(PortfolioRow(
             id=r.id, name=r.name, tier=r.tier, arr_minor=r.arr_minor, currency=r.currency,
             stage=r.stage, industry=r.industry, owner=r.owner, contract_end=r.contract_end,
             days_to_renewal=(r.contract_end - today).days if r.contract_end else None,
             last_touch=r.last_touch.date() if r.last_touch else None, next_due=r.next_due,
+            health=h.score if h else None, score=r.score, segment=seg, locked=r.tier_locked,
+            search=" ".join((r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier, r.stage,
+                             seg)).casefold(),
         ))
     return rows
+
+
+def filter_rows(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:
+    """Every word must appear (name, industry, owner, tier, stage, RFM segment)."""
+    words = query.casefold().split()
+    if not words:
+        return rows
+    return [r for r in rows if all(w in r.search for w in words)]
+
+
+def sort_rows(rows: list[PortfolioRow], key: str, *, reverse: bool = False
+              ) -> list[PortfolioRow]:
+    return sorted(rows, key=SORT_KEYS[key], reverse=reverse)
+
+
+def tier_groups(rows: list[PortfolioRow]) -> list[TierGroup]:
+    total = sum(r.arr_minor for r in rows) or 1
+    groups = []
+    for tier in TIERS:
+        members = [r for r in rows if r.tier == tier]
+        arr = sum(r.arr_minor for r in members)
+        groups.append(TierGroup(tier, len(members), arr, arr / total))
+    return groups

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Row, and_, func, or_, select
 from sqlmodel import Session
 
-from db.models import Account, Contact, Event, Task, Touchpoint
+from db.models import Account, Contact, Event, StageChange, Task, TierChange, Touchpoint
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -42,7 +42,8 @@ def account_overview(session: Session, *, include_archived: bool = False) -> Seq
         select(
             Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
             Account.stage, Account.stage_entered, Account.contract_end, Account.industry,
-            Account.owner, last_touch.c.last_touch, next_due.c.next_due,
+            Account.owner, Account.score, Account.tier_locked, last_touch.c.last_touch,
+            next_due.c.next_due,
         )
         .outerjoin(last_touch, last_touch.c.account_id == Account.id)
         .outerjoin(next_due, next_due.c.account_id == Account.id)
@@ -128,3 +129,55 @@ def account_contacts(session: Session, account_id: int) -> Sequence[Contact]:
     order = {"decision_maker": 0, "champion": 1, "influencer": 2, "user": 3}
     rows = session.exec(select(Contact).where(Contact.account_id == account_id)).scalars().all()  # type: ignore[call-overload]
     return sorted(rows, key=lambda c: (order.get(c.role, 9), c.name))
+
+
+def account_touchpoints(session: Session, account_id: int, *, limit: int = 200
+                        ) -> Sequence[Row]:
+    """An account's touchpoints, newest first, with the contact's name."""
+    stmt = (
+        select(Touchpoint.id, Touchpoint.status, Touchpoint.channel, Touchpoint.due_date,
+               Touchpoint.done_at, Touchpoint.summary, Touchpoint.outcome,
+               Touchpoint.next_step, Contact.name.label("contact"))  # type: ignore[attr-defined]
+        .outerjoin(Contact, Contact.id == Touchpoint.contact_id)
+        .where(Touchpoint.account_id == account_id)
+        .order_by(Touchpoint.due_date.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return session.execute(stmt).all()
+
+
+def account_tier_changes(session: Session, account_id: int) -> Sequence[TierChange]:
+    return session.exec(select(TierChange).where(TierChange.account_id == account_id)  # type: ignore[call-overload]
+                        .order_by(TierChange.at.desc())).scalars().all()  # type: ignore[attr-defined]
+
+
+def account_stage_changes(session: Session, account_id: int) -> Sequence[StageChange]:
+    return session.exec(select(StageChange).where(StageChange.account_id == account_id)  # type: ignore[call-overload]
+                        .order_by(StageChange.at.desc())).scalars().all()  # type: ignore[attr-defined]
+
+
+def account_tasks(session: Session, account_id: int, *, stage: str | None = None,
+                  term: int | None = None) -> Sequence[Task]:
+    stmt = select(Task).where(Task.account_id == account_id)
+    if stage is not None:
+        stmt = stmt.where(Task.stage == stage)
+    if term is not None:
+        stmt = stmt.where(Task.term == term)
+    return session.exec(stmt.order_by(Task.due_date, Task.id)).scalars().all()  # type: ignore[call-overload,arg-type]
+
+
+def account_events(session: Session, account_id: int, industry: str) -> Sequence[Event]:
+    """Events that concern an account: its own, its industry's, and global ones."""
+    stmt = select(Event).where(or_(Event.account_id == account_id,
+                                   and_(Event.scope == "industry", Event.industry == industry),
+                                   Event.scope == "global"))
+    return session.exec(stmt.order_by(Event.on_date)).scalars().all()  # type: ignore[call-overload]
+
+
+def contact_last_touch(session: Session, account_id: int) -> Sequence[Row]:
+    """(contact_id, last done touch) for an account's stakeholders."""
+    stmt = (select(Touchpoint.contact_id, func.max(Touchpoint.done_at))
+            .where(Touchpoint.account_id == account_id, Touchpoint.status == "done",
+                   Touchpoint.contact_id.is_not(None))  # type: ignore[union-attr]
+            .group_by(Touchpoint.contact_id))
+    return session.execute(stmt).all()

@@ -1,44 +1,143 @@
-"""Portfolio: every account with tier, ARR, stage and renewal date."""
+"""Portfolio: accounts grouped by tier with the 80/20 figures on each group heading.
+`/` filters as you type, `s`/`S` sort, `enter` opens, `R` re-assesses tiers."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input
 
 from csm_tui.money import format_money
-from csm_tui.portfolio import PortfolioRow, load_portfolio
+from csm_tui.portfolio import (
+    SORT_KEYS,
+    PortfolioRow,
+    filter_rows,
+    load_portfolio,
+    sort_rows,
+    tier_groups,
+)
 from db.store import Store
 from screens.base import DataScreen
-from screens.format import relative_days, short_date, tier_badge
+from screens.format import health_text, relative_days, tier_badge
+from screens.vtable import Column, VirtualTable, VRow
+
+COLUMNS = [Column("Account", 30), Column("Tier", 5), Column("ARR", 12, "right"),
+           Column("Stage", 11), Column("Health", 6, "right"), Column("Renewal", 9),
+           Column("Last touch", 10), Column("Next due", 9), Column("RFM", 16)]
+SORT_ORDER = list(SORT_KEYS)
 
 
 class PortfolioScreen(DataScreen):
     TITLE = "Portfolio"
+    CSS_PATH = "portfolio.tcss"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="portfolio.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="portfolio.clear"),
+        Binding("s", "sort", "Sort", id="portfolio.sort"),
+        Binding("S", "reverse", "Reverse sort", show=False, id="portfolio.reverse"),
+        Binding("l", "log", "Log follow-up", id="portfolio.log"),
+        Binding("t", "override", "Set tier", id="portfolio.tier"),
+        Binding("R", "retier", "Retier", id="portfolio.retier"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[PortfolioRow] = []
+        self.today = date.min
+        self.sort_key = "arr"
+        self.reverse = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="portfolio", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="/ filter: name, industry, owner, tier, stage, RFM segment",
+                    id="portfolio-filter", compact=True)
+        yield VirtualTable(COLUMNS, id="portfolio")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
-            "Account", "Tier", "ARR", "Stage", "Renewal", "Last touch", "Next due")
+        self.query_one(VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
         with store.session() as session:
             return load_portfolio(session, today), today
 
     def show(self, data: tuple[list[PortfolioRow], date]) -> None:
-        rows, today = data
-        table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows(
-            (r.name, tier_badge(r.tier), Text(format_money(r.arr_minor, r.currency),
-                                              justify="right"),
-             r.stage, short_date(r.contract_end), relative_days(r.last_touch, today),
-             relative_days(r.next_due, today))
-            for r in rows)
-        self.sub_title = f"{len(rows)} accounts"
+        self.rows, self.today = data
+        self.redraw()
+
+    def redraw(self) -> None:
+        query = self.query_one("#portfolio-filter", Input).value
+        shown = sort_rows(filter_rows(self.rows, query), self.sort_key, reverse=self.reverse)
+        groups = {g.tier: g for g in tier_groups(self.rows)}
+        by_tier: dict[str, list[PortfolioRow]] = {t: [] for t in groups}
+        for row in shown:
+            by_tier.setdefault(row.tier, []).append(row)
+        lines: list[VRow] = []
+        today = self.today
+        for tier, members in by_tier.items():
+            if not members:
+                continue
+            g = groups[tier]
+            arr = sum(r.arr_minor for r in members)
+            heading = (f"Tier {tier} · {len(members)} of {g.count} accounts · "
+                       f"{format_money(arr, members[0].currency, compact=True)} · "
+                       f"{g.share:.0%} of portfolio ARR")
+            lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
+            for r in members:
+                name = r.name + (" 🔒" if r.locked else "")
+                lines.append(VRow(str(r.id), (
+                    name, tier_badge(r.tier), format_money(r.arr_minor, r.currency),
+                    r.stage, health_text(r.health), relative_days(r.contract_end, today),
+                    relative_days(r.last_touch, today), relative_days(r.next_due, today),
+                    r.segment)))
+        self.query_one(VirtualTable).set_rows(lines)
+        arrow = "↑" if self.reverse else "↓"
+        filt = f" · filter “{query}”" if query.strip() else ""
+        self.sub_title = (f"{len(shown)} of {len(self.rows)} accounts · sorted by "
+                          f"{self.sort_key} {arrow}{filt}")
+
+    @on(Input.Changed, "#portfolio-filter")
+    def _filter_changed(self) -> None:
+        self.redraw()
+
+    @on(Input.Submitted, "#portfolio-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(VirtualTable).focus()
+
+    @on(VirtualTable.Selected)
+    def _open(self, event: VirtualTable.Selected) -> None:
+        self.csm.open_account(int(event.row.key))
+
+    def selected_id(self) -> int | None:
+        row = self.query_one(VirtualTable).current
+        return int(row.key) if row else None
+
+    def action_filter(self) -> None:
+        self.query_one("#portfolio-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#portfolio-filter", Input).value = ""
+        self.query_one(VirtualTable).focus()
+
+    def action_sort(self) -> None:
+        self.sort_key = SORT_ORDER[(SORT_ORDER.index(self.sort_key) + 1) % len(SORT_ORDER)]
+        self.redraw()
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.redraw()
+
+    def action_log(self) -> None:
+        if (aid := self.selected_id()) is not None:
+            self.csm.open_log_form(aid)
+
+    def action_override(self) -> None:
+        if (aid := self.selected_id()) is not None:
+            self.csm.open_tier_override(aid)
+
+    def action_retier(self) -> None:
+        self.csm.run_retier()

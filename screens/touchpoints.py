@@ -43,7 +43,8 @@ class TouchpointsScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: account, channel, contact, tier…", id="tp-filter")
+        yield Input(placeholder="/ filter: account, channel, contact, tier…", id="tp-filter",
+                    compact=True)
         yield DataTable(id="touchpoints", cursor_type="row")
         yield Footer()
 

@@ -6,6 +6,7 @@ from textual.widgets import DataTable
 
 from csm_tui.app import CsmApp
 from db.store import Store
+from screens.vtable import VirtualTable
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -26,8 +27,10 @@ async def test_visit_every_screen(demo_store: Store, today) -> None:  # type: ig
             assert app.screen.title == title
         await pilot.press("2")
         await _settle(pilot)
-        table = app.screen.query_one("#portfolio", DataTable)
+        table = app.screen.query_one("#portfolio", VirtualTable)
         assert table.row_count == 59
+        assert [r.key for r in table.rows if r.group] == ["group:S", "group:A", "group:B",
+                                                          "group:C"]
 
 
 async def test_help_lists_bindings(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]

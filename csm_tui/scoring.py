@@ -1,0 +1,212 @@
+"""Tier scoring: an explainable weighted score and the S/A/B/C cut-offs.
+
+Pure functions over plain numbers; no database. Each factor is turned into a
+percentile within the portfolio (so one giant account does not flatten everyone
+else), weighted into 100 points, then adjusted by rules (+ referrals, + leading
+account, - late payment). Every score carries its breakdown.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csm_tui.paths import config_dir, fixtures_dir
+
+FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
+FACTOR_LABELS = {"revenue": "revenue (ARR)", "payment": "on-time payment",
+                 "profit": "profit contribution", "growth": "growth potential",
+                 "influence": "influence", "referrals": "referrals",
+                 "engagement": "engagement"}
+ADJUSTMENT_KEYS = ("per_referral", "referral_cap", "leading_account", "late_payment",
+                   "late_payment_below")
+TIERS_ORDER = ("S", "A", "B", "C")
+
+
+class ScoringError(ValueError):
+    """scoring.toml is wrong; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    weights: dict[str, float]
+    adjustments: dict[str, float]
+    method: str  # share | threshold
+    shares: dict[str, float]
+    thresholds: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class FactorInput:
+    """The raw numbers one account brings to scoring."""
+
+    account_id: int
+    arr_minor: int
+    on_time_payment: float
+    profit_margin: float
+    growth_potential: int
+    influence: int
+    referrals: int
+    engagement: int
+
+
+@dataclass(frozen=True)
+class Score:
+    account_id: int
+    total: float
+    breakdown: list[tuple[str, float]] = field(default_factory=list)
+    adjustments: list[tuple[str, float]] = field(default_factory=list)
+
+    def explain(self, top: int = 3) -> str:
+        best = sorted(self.breakdown, key=lambda p: -p[1])[:top]
+        parts = [f"{FACTOR_LABELS[n]} {p:.0f}" for n, p in best]
+        adj = [f"{label} {p:+.0f}" for label, p in self.adjustments]
+        return f"score {self.total:.1f} — " + ", ".join(parts + adj)
+
+
+# ---- configuration ---------------------------------------------------------
+
+def _num(path: Path, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ScoringError(f"{path}: {key} must be a number, not {value!r}")
+    return float(value)
+
+
+def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
+    weights_raw = data.get("weights", {})
+    for key in weights_raw:
+        if key not in FACTORS:
+            raise ScoringError(f"{path}: weights.{key} is not a factor "
+                               f"({', '.join(FACTORS)})")
+    weights = {f: _num(path, f"weights.{f}", weights_raw.get(f, 0)) for f in FACTORS}
+    for f, w in weights.items():
+        if w < 0:
+            raise ScoringError(f"{path}: weights.{f} is negative ({w:g}); weights must be ≥ 0")
+    if sum(weights.values()) <= 0:
+        raise ScoringError(f"{path}: [weights] add up to 0")
+    adj_raw = data.get("adjustments", {})
+    for key in adj_raw:
+        if key not in ADJUSTMENT_KEYS:
+            raise ScoringError(f"{path}: adjustments.{key} is not known "
+                               f"({', '.join(ADJUSTMENT_KEYS)})")
+    adjustments = {k: _num(path, f"adjustments.{k}", adj_raw.get(k, 0)) for k in ADJUSTMENT_KEYS}
+    tiers = data.get("tiers", {})
+    method = tiers.get("method", "share")
+    if method not in ("share", "threshold"):
+        raise ScoringError(f"{path}: tiers.method must be 'share' or 'threshold', "
+                           f"not {method!r}")
+    shares = {t: _num(path, f"tiers.{t}", tiers.get(t, 0)) for t in ("S", "A", "B")}
+    for t, v in shares.items():
+        if not 0 <= v <= 1:
+            raise ScoringError(f"{path}: tiers.{t} must be a share between 0 and 1, not {v:g}")
+    if sum(shares.values()) > 1:
+        raise ScoringError(f"{path}: tiers S + A + B shares exceed 1")
+    thr_raw = data.get("thresholds", {})
+    thresholds = {t: _num(path, f"thresholds.{t}", thr_raw.get(t, 0)) for t in ("S", "A", "B")}
+    if not thresholds["S"] >= thresholds["A"] >= thresholds["B"]:
+        raise ScoringError(f"{path}: thresholds out of order: need S ≥ A ≥ B, got "
+                           f"S={thresholds['S']:g}, A={thresholds['A']:g}, "
+                           f"B={thresholds['B']:g}")
+    return ScoringConfig(weights, adjustments, method, shares, thresholds)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScoringError(f"{path}: not valid TOML ({exc})") from None
+
+
+def load_scoring(user_path: Path | None = None) -> ScoringConfig:
+    """The shipped defaults, replaced section by section by the user's copy if present."""
+    default = fixtures_dir() / "scoring.toml"
+    data = _read(default)
+    path = user_path or config_dir() / "scoring.toml"
+    if path.exists():
+        user = _read(path)
+        for section, values in user.items():
+            if isinstance(values, dict) and isinstance(data.get(section), dict):
+                data[section] = {**data[section], **values}
+            else:
+                data[section] = values
+        return parse_config(data, path)
+    return parse_config(data, default)
+
+
+# ---- scoring ---------------------------------------------------------------
+
+def _raw(f: FactorInput, name: str) -> float:
+    if name == "revenue":
+        return f.arr_minor
+    if name == "payment":
+        return f.on_time_payment
+    if name == "profit":
+        return f.arr_minor * f.profit_margin
+    if name == "growth":
+        return f.growth_potential
+    if name == "influence":
+        return f.influence
+    if name == "referrals":
+        return f.referrals
+    return f.engagement
+
+
+def _percentile(sorted_values: list[float], value: float) -> float:
+    """Mid-rank percentile in 0..1 (ties share a rank); a single account gets 1."""
+    n = len(sorted_values)
+    if n <= 1:
+        return 1.0
+    lo = bisect_left(sorted_values, value)
+    hi = bisect_right(sorted_values, value)
+    return (lo + hi - 1) / 2 / (n - 1)
+
+
+def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[int, Score]:
+    total_weight = sum(config.weights.values())
+    columns = {name: sorted(_raw(f, name) for f in inputs) for name in FACTORS}
+    adj = config.adjustments
+    scores: dict[int, Score] = {}
+    for f in inputs:
+        breakdown = []
+        for name in FACTORS:
+            weight = config.weights[name]
+            if weight <= 0:
+                continue
+            points = 100 * weight / total_weight * _percentile(columns[name], _raw(f, name))
+            breakdown.append((name, points))
+        adjustments = []
+        if f.referrals > 0 and adj["per_referral"]:
+            adjustments.append((f"{f.referrals} referral{'s' * (f.referrals > 1)}",
+                                min(f.referrals * adj["per_referral"], adj["referral_cap"])))
+        if f.influence >= 5 and adj["leading_account"]:
+            adjustments.append(("leading account", adj["leading_account"]))
+        if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
+            adjustments.append((f"late payments ({f.on_time_payment:.0%} on time)",
+                                adj["late_payment"]))
+        total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
+        scores[f.account_id] = Score(f.account_id, round(total, 2), breakdown, adjustments)
+    return scores
+
+
+def assign_tiers(scores: dict[int, Score], config: ScoringConfig) -> dict[int, str]:
+    """Cut-offs by portfolio share (best scores first) or by score thresholds."""
+    if config.method == "threshold":
+        t = config.thresholds
+        return {aid: "S" if s.total >= t["S"] else "A" if s.total >= t["A"]
+                else "B" if s.total >= t["B"] else "C" for aid, s in scores.items()}
+    ranked = sorted(scores.values(), key=lambda s: (-s.total, s.account_id))
+    n = len(ranked)
+    bounds = []
+    acc = 0.0
+    for tier in ("S", "A", "B"):
+        acc += config.shares[tier]
+        bounds.append(round(acc * n))
+    tiers = {}
+    for rank, score in enumerate(ranked):
+        tiers[score.account_id] = ("S" if rank < bounds[0] else "A" if rank < bounds[1]
+                                   else "B" if rank < bounds[2] else "C")
+    return tiers

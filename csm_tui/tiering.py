@@ -1,0 +1,163 @@
+"""Monthly re-assessment and manual overrides: the tier moves, recorded with reasons.
+
+A locked tier (manual override) is never changed by retier; its score is still
+refreshed so the CSM sees where the numbers stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from csm_tui.changelog import record
+from csm_tui.scoring import (
+    TIERS_ORDER,
+    FactorInput,
+    Score,
+    ScoringConfig,
+    assign_tiers,
+    load_scoring,
+    score_portfolio,
+)
+from db.models import TIERS, Account, TierChange, utcnow
+from db.store import Store
+
+
+@dataclass(frozen=True)
+class TierMove:
+    account_id: int
+    name: str
+    old: str
+    new: str
+    score: float
+    reason: str
+
+    @property
+    def promotion(self) -> bool:
+        return TIERS_ORDER.index(self.new) < TIERS_ORDER.index(self.old)
+
+
+@dataclass
+class RetierReport:
+    moves: list[TierMove]
+    locked_kept: list[tuple[int, str, str, str]]  # id, name, locked tier, computed tier
+    scored: int
+
+    @property
+    def promotions(self) -> list[TierMove]:
+        return [m for m in self.moves if m.promotion]
+
+    @property
+    def demotions(self) -> list[TierMove]:
+        return [m for m in self.moves if not m.promotion]
+
+
+def scoring_inputs(session: Session) -> list[tuple[FactorInput, str, str, bool]]:
+    rows = session.execute(select(
+        Account.id, Account.arr_minor, Account.on_time_payment, Account.profit_margin,
+        Account.growth_potential, Account.influence, Account.referrals, Account.engagement,
+        Account.name, Account.tier, Account.tier_locked,
+    ).where(Account.archived == False, Account.stage != "churned")).all()  # noqa: E712
+    return [(FactorInput(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]), r[8], r[9], r[10])
+            for r in rows]
+
+
+def compute(session: Session, config: ScoringConfig | None = None
+            ) -> tuple[dict[int, Score], dict[int, str], list[tuple[FactorInput, str, str, bool]]]:
+    config = config or load_scoring()
+    inputs = scoring_inputs(session)
+    scores = score_portfolio([i[0] for i in inputs], config)
+    return scores, assign_tiers(scores, config), inputs
+
+
+def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None = None
+           ) -> RetierReport:
+    """Score everyone, move unlocked tiers, keep locked ones; one transaction."""
+    with store.transaction() as session:
+        scores, tiers, inputs = compute(session, config)
+        moves: list[TierMove] = []
+        kept = []
+        for f, name, old, locked in inputs:
+            new = tiers[f.account_id]
+            score = scores[f.account_id]
+            if locked:
+                if new != old:
+                    kept.append((f.account_id, name, old, new))
+                continue
+            if new != old:
+                moves.append(TierMove(f.account_id, name, old, new, score.total,
+                                      score.explain()))
+        if dry_run:
+            session.rollback()
+            return RetierReport(moves, kept, len(inputs))
+        session.execute(update(Account), [{"id": aid, "score": s.total}
+                                          for aid, s in scores.items()])
+        if moves:
+            now = utcnow()
+            session.execute(update(Account), [{"id": m.account_id, "tier": m.new,
+                                               "updated_at": now} for m in moves])
+            session.add_all(TierChange(account_id=m.account_id, old_tier=m.old, new_tier=m.new,
+                                       score=m.score, manual=False, reason=m.reason)
+                            for m in moves)
+        record(session, action="tier.retier", entity="account", entity_id=None,
+               summary=f"Retier: {len(moves)} moves "
+                       f"({sum(m.promotion for m in moves)} up), {len(kept)} locked kept",
+               payload={"moves": [[m.account_id, m.old, m.new] for m in moves]})
+        return RetierReport(moves, kept, len(inputs))
+
+
+def set_tier(store: Store, account_id: int, tier: str, *, reason: str) -> TierMove:
+    """Manual override: set and lock the tier, with the reason recorded."""
+    tier = tier.strip().upper()
+    if tier not in TIERS:
+        raise ValueError(f"tier: {tier!r} is not one of S, A, B, C")
+    if not reason.strip():
+        raise ValueError("reason: a manual tier needs a reason")
+    with store.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} not found")
+        old, was_locked, old_reason = account.tier, account.tier_locked, account.tier_reason
+        account.tier, account.tier_locked, account.tier_reason = tier, True, reason.strip()
+        account.version += 1
+        account.updated_at = utcnow()
+        session.add(TierChange(account_id=account_id, old_tier=old, new_tier=tier,
+                               score=account.score, manual=True, reason=reason.strip()))
+        record(session, action="tier.override", entity="account", entity_id=account_id,
+               summary=f"{account.name}: tier {old} → {tier} (locked): {reason.strip()}",
+               payload={"tier": old, "tier_locked": was_locked, "tier_reason": old_reason})
+        return TierMove(account_id, account.name, old, tier, account.score, reason.strip())
+
+
+def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None) -> TierMove:
+    """Remove the override; the computed tier applies at once."""
+    with store.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} not found")
+        if not account.tier_locked:
+            raise ValueError(f"{account.name}: tier is not locked")
+        scores, tiers, _ = compute(session, config)
+        old = account.tier
+        new = tiers.get(account_id, old)
+        reason = f"unlocked; computed {scores[account_id].explain()}" if account_id in scores \
+            else "unlocked"
+        payload = {"tier": old, "tier_locked": True, "tier_reason": account.tier_reason}
+        account.tier, account.tier_locked, account.tier_reason = new, False, ""
+        account.version += 1
+        account.updated_at = utcnow()
+        session.add(TierChange(account_id=account_id, old_tier=old, new_tier=new,
+                               score=account.score, manual=True, reason=reason))
+        record(session, action="tier.unlock", entity="account", entity_id=account_id,
+               summary=f"{account.name}: tier unlocked ({old} → {new})", payload=payload)
+        return TierMove(account_id, account.name, old, new, account.score, reason)
+
+
+def account_score(session: Session, account_id: int) -> Score | None:
+    """The live score of one account (computed against the whole portfolio)."""
+    scores, _tiers, _ = compute(session)
+    return scores.get(account_id)
+
+

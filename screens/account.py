@@ -1,0 +1,169 @@
+"""The account screen: tier and why, health and why, decision chain, timeline, this
+stage's SOP checklist and the account's events. `e` edit, `t`/`T` tier, `b` brief,
+`l` log, escape back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Label, Sparkline, Static
+
+from csm_tui.account_view import AccountDetail, account_detail
+from csm_tui.brief import ROLE_NAMES, ROLE_ORDER
+from csm_tui.money import format_money
+from db.store import Store
+from screens.base import DataScreen
+from screens.format import health_text, relative_days, tier_badge
+
+KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta"}
+
+
+class AccountScreen(DataScreen):
+    CSS_PATH = "account.tcss"
+    BINDINGS = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="account.back"),
+        Binding("l", "log", "Log follow-up", id="account.log"),
+        Binding("e", "edit", "Edit", id="account.edit"),
+        Binding("t", "tier", "Set tier", id="account.tier"),
+        Binding("T", "unlock", "Unlock tier", id="account.unlock"),
+        Binding("b", "brief", "Brief", id="account.brief"),
+    ]
+
+    def __init__(self, account_id: int) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.detail: AccountDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="account-top"):
+            yield Static("loading…", id="account-head")
+            yield Static("", id="account-why")
+        with Horizontal(id="account-body"):
+            with VerticalScroll(id="account-left"):
+                yield Label("Decision chain", classes="section")
+                yield Static("", id="account-contacts")
+                yield Label("SOP checklist (this stage)", classes="section")
+                yield Vertical(Static("", id="account-tasks"), id="account-sop")
+                yield Label("Events", classes="section")
+                yield Static("", id="account-events")
+            with Vertical(id="account-right"):
+                yield Label("Touches per month (last 12)", classes="section")
+                yield Sparkline([], id="account-spark")
+                yield Label("Timeline", classes="section")
+                yield VerticalScroll(Static("", id="account-timeline"), id="timeline-box")
+        yield Footer()
+
+    def fetch(self, store: Store, today: date) -> tuple[AccountDetail, date]:
+        with store.session() as session:
+            return account_detail(session, self.account_id, today), today
+
+    def show(self, data: tuple[AccountDetail, date]) -> None:
+        d, today = data
+        self.detail = d
+        a = d.account
+        self.title = a.name
+        self.sub_title = f"{a.industry or '—'} · {a.region or '—'} · owner {a.owner or '—'}"
+        head = Text()
+        head.append_text(tier_badge(a.tier))
+        head.append(f"  {a.name}\n", style="bold")
+        lock = f" · locked: {a.tier_reason}" if a.tier_locked else ""
+        head.append(f"score {a.score:.1f}{lock}\n")
+        head.append(f"stage {a.stage}" + (f" since {a.stage_entered}" if a.stage_entered else "")
+                    + f" · term {a.term}\n")
+        head.append(f"ARR {format_money(a.arr_minor, a.currency)} · contract "
+                    f"{a.contract_start or '—'} → {a.contract_end or '—'} "
+                    f"(renewal {relative_days(a.contract_end, today)})\n")
+        head.append("health ")
+        head.append_text(health_text(d.health.score if d.health else None))
+        if d.health and d.health.flags:
+            head.append("  ⚠ " + ", ".join(d.health.flags), style="bold red")
+        if d.rfm:
+            head.append(f"\nRFM {d.rfm.code} · {d.rfm.segment}")
+        self.query_one("#account-head", Static).update(head)
+        why = Text()
+        if d.score:
+            why.append("Tier score\n", style="bold")
+            for name, points in sorted(d.score.breakdown, key=lambda p: -p[1]):
+                why.append(f"  {name:<11} {points:5.1f}\n")
+            for label, points in d.score.adjustments:
+                why.append(f"  {label}: {points:+.0f}\n", style="italic")
+            if d.computed_tier and d.computed_tier != a.tier:
+                why.append(f"  model says {d.computed_tier}\n", style="yellow")
+        if d.health:
+            why.append("Health\n", style="bold")
+            for label, points in d.health.breakdown:
+                why.append(f"  {points:3d}  {label}\n")
+        self.query_one("#account-why", Static).update(why)
+        contacts = Text()
+        for role in ROLE_ORDER:
+            members = [c for c in d.contacts if c.role == role]
+            if not members:
+                continue
+            contacts.append(f"{ROLE_NAMES[role]}\n", style="bold")
+            for c in members:
+                last = d.last_contact_touch.get(c.id or 0)
+                contacts.append(f"  {c.name} · {c.title or '—'} · {c.level} · "
+                                f"{relative_days(last, today) if last else 'never'}\n")
+        self.query_one("#account-contacts", Static).update(contacts or "no stakeholders yet")
+        tasks = Text()
+        for t in d.tasks:
+            mark = "✔" if t.done_at else "☐"
+            late = t.done_at is None and t.due_date is not None and t.due_date < today
+            tasks.append(f"{mark} {t.title} · {relative_days(t.due_date, today)}\n",
+                         style="red" if late else "dim" if t.done_at else "")
+        self.query_one("#account-tasks", Static).update(tasks or "no SOP steps for this stage")
+        events = "\n".join(f"{day:%d %b %Y}  {title}" for day, title in d.events[:12])
+        self.query_one("#account-events", Static).update(events or "none")
+        self.query_one("#account-spark", Sparkline).data = d.touch_counts
+        timeline = Text()
+        for e in d.timeline[:200]:
+            when = e.when.strftime("%Y-%m-%d")
+            timeline.append(f"{when} ", style="dim")
+            timeline.append(f"{e.kind:<7} ", style=KIND_STYLE.get(e.kind, ""))
+            timeline.append(f"{e.text}\n")
+        self.query_one("#account-timeline", Static).update(timeline or "nothing yet")
+
+    def action_log(self) -> None:
+        self.csm.open_log_form(self.account_id)
+
+    def action_tier(self) -> None:
+        self.csm.open_tier_override(self.account_id)
+
+    def action_unlock(self) -> None:
+        self._unlock()
+
+    @work(thread=True, exit_on_error=False)
+    def _unlock(self) -> None:
+        from csm_tui.tiering import unlock
+
+        try:
+            move = unlock(self.csm.store, self.account_id)
+        except Exception as exc:
+            self.app.call_from_thread(self.csm.report_error, exc)
+            return
+        self.app.call_from_thread(self.notify, f"Unlocked: {move.old} → {move.new}")
+        self.app.call_from_thread(self.reload)
+
+    def action_edit(self) -> None:
+        from screens.account_form import AccountForm
+
+        if self.detail is None:
+            return
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(AccountForm(self.detail.account), saved)
+
+    def action_brief(self) -> None:
+        from screens.brief_view import BriefView
+
+        if self.detail is not None:
+            self.app.push_screen(BriefView(self.detail, self.csm.today()))

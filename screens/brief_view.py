@@ -1,0 +1,39 @@
+"""The meeting brief shown in the TUI and written to a Markdown file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Markdown
+
+from csm_tui.account_view import AccountDetail
+from csm_tui.brief import brief_markdown
+from csm_tui.briefs import write_brief
+
+
+class BriefView(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,q,b", "dismiss", "Close", id="brief.close")]
+
+    def __init__(self, detail: AccountDetail, today: date) -> None:
+        super().__init__()
+        self.text = brief_markdown(detail, today)
+        self.detail = detail
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Markdown(self.text)
+            yield Label("", id="brief-path")
+
+    def on_mount(self) -> None:
+        try:
+            path = write_brief(self.detail.account.name, self.text, self.today)
+        except OSError as exc:
+            self.query_one("#brief-path", Label).update(f"[red]not saved: {exc}[/red]")
+            return
+        self.query_one("#brief-path", Label).update(f"[dim]saved to {path} · esc closes[/dim]")

@@ -1,0 +1,82 @@
+"""Tier dialogs: a manual override with its reason, and the retier report."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from csm_tui.tiering import RetierReport
+from db.models import TIERS
+
+
+class TierOverride(ModalScreen[tuple[str, str] | None]):
+    """Pick a tier and say why; `enter` in the reason saves. Returns (tier, reason)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tier.cancel")]
+
+    def __init__(self, account: str, current: str, locked: bool) -> None:
+        super().__init__()
+        self.account = account
+        self.current = current
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Set tier for {self.account} (now {self.current}"
+                        f"{', locked' if self.locked else ''})", classes="dialog-title")
+            yield Select([(t, t) for t in TIERS], value=self.current, allow_blank=False,
+                         id="tier-select")
+            yield Input(placeholder="reason (required): e.g. strategic logo, board contact",
+                        id="tier-reason")
+            yield Label("", id="tier-error")
+            yield Label("[dim]The tier stays locked until unlocked (T on the account).[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#tier-reason", Input).focus()
+
+    @on(Input.Submitted, "#tier-reason")
+    def _save(self) -> None:
+        reason = self.query_one("#tier-reason", Input).value.strip()
+        if not reason:
+            self.query_one("#tier-error", Label).update("[red]reason: required[/red]")
+            return
+        self.dismiss((str(self.query_one("#tier-select", Select).value), reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RetierResult(ModalScreen[None]):
+    """What the re-assessment did: promotions and demotions with the reason for each."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="retier.close")]
+
+    def __init__(self, report: RetierReport, dry_run: bool) -> None:
+        super().__init__()
+        self.report = report
+        self.dry_run = dry_run
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        head = "Retier preview" if self.dry_run else "Retier done"
+        lines = [f"[b]{head}[/b]: {r.scored} accounts scored, {len(r.promotions)} promoted, "
+                 f"{len(r.demotions)} demoted, {len(r.locked_kept)} locked kept", ""]
+        for title, moves in (("Promotions", r.promotions), ("Demotions", r.demotions)):
+            if moves:
+                lines.append(f"[b]{title}[/b]")
+                lines += [f"  {m.old} → {m.new}  {m.name}: {m.reason}" for m in moves[:200]]
+                if len(moves) > 200:
+                    lines.append(f"  … and {len(moves) - 200} more")
+        if r.locked_kept:
+            lines.append("[b]Locked (kept)[/b]")
+            lines += [f"  {name}: stays {old} (computed {new})"
+                      for _aid, name, old, new in r.locked_kept[:50]]
+        with VerticalScroll(classes="dialog wide"):
+            yield Static("\n".join(lines), markup=True)
+            yield Label("[dim]escape closes[/dim]")

@@ -1,0 +1,244 @@
+"""VirtualTable: a keyboard table for 10,000+ rows that only renders what is visible.
+
+Textual's DataTable builds per-row state and measures every cell, which takes
+seconds for a large portfolio. This widget keeps rows as plain tuples, draws lines
+on demand (Line API) and caches them, so replacing all rows on a filter keystroke
+costs a list assignment. Columns have fixed widths (the last one takes the rest);
+CJK double-width text is measured and cut by cell width, not by characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    label: str
+    width: int
+    justify: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class VRow:
+    """One line: `key` identifies it to the screen; `group` rows are headings that the
+    cursor passes over."""
+
+    key: str
+    cells: tuple[Cell, ...]
+    group: bool = False
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; }
+    VirtualTable > .vtable--header { text-style: bold; background: $panel; }
+    VirtualTable > .vtable--cursor { background: $accent 40%; text-style: bold; }
+    VirtualTable:focus > .vtable--cursor { background: $accent; color: $text; }
+    VirtualTable > .vtable--group { text-style: bold; color: $accent; }
+    VirtualTable > .vtable--odd { background: $surface-lighten-1 30%; }
+    """
+    COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--group", "vtable--odd"}
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False, id="vtable.up"),
+        Binding("down,j", "move(1)", "Down", show=False, id="vtable.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="vtable.pageup"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="vtable.pagedown"),
+        Binding("home,g", "edge(0)", "First", show=False, id="vtable.home"),
+        Binding("end,G", "edge(1)", "Last", show=False, id="vtable.end"),
+        Binding("enter", "select", "Open", show=False, id="vtable.select"),
+    ]
+
+    cursor = reactive(0, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: VirtualTable, row: VRow | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Message):
+        def __init__(self, table: VirtualTable, row: VRow) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self.rows: list[VRow] = []
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+
+    # ---- data -------------------------------------------------------------
+    def set_rows(self, rows: list[VRow], *, keep_key: str | None = None) -> None:
+        """Replace every row; the cursor stays on `keep_key` (or the same key) if present."""
+        old = keep_key or (self.current.key if self.current else None)
+        self.rows = rows
+        self._lines.clear()
+        self.virtual_size = Size(self._content_width(), len(rows) + 1)
+        target = 0
+        if old is not None:
+            for i, row in enumerate(rows):
+                if row.key == old:
+                    target = i
+                    break
+        self.cursor = self._skip_groups(min(target, max(len(rows) - 1, 0)), 1)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    @property
+    def row_count(self) -> int:
+        return sum(1 for r in self.rows if not r.group)
+
+    @property
+    def current(self) -> VRow | None:
+        if 0 <= self.cursor < len(self.rows) and not self.rows[self.cursor].group:
+            return self.rows[self.cursor]
+        return None
+
+    def move_to_key(self, key: str) -> None:
+        for i, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor = i
+                return
+
+    # ---- keys -------------------------------------------------------------
+    def _skip_groups(self, index: int, step: int) -> int:
+        n = len(self.rows)
+        if n == 0:
+            return 0
+        i = max(0, min(index, n - 1))
+        while 0 <= i < n and self.rows[i].group:
+            i += step
+        if not 0 <= i < n:  # only headings that way: search back
+            i = max(0, min(index, n - 1))
+            while 0 <= i < n and self.rows[i].group:
+                i -= step
+        return max(0, min(i, n - 1))
+
+    def action_move(self, step: int) -> None:
+        self.cursor = self._skip_groups(self.cursor + step, 1 if step > 0 else -1)
+
+    def action_page(self, direction: int) -> None:
+        page = max(1, self.size.height - 2)
+        self.cursor = self._skip_groups(self.cursor + direction * page, direction)
+
+    def action_edge(self, end: int) -> None:
+        self.cursor = self._skip_groups(len(self.rows) - 1 if end else 0, -1 if end else 1)
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self, self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.rows) and not self.rows[index].group:
+            self.cursor = index
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + visible:
+            self.scroll_to(y=new - visible + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    # ---- drawing ----------------------------------------------------------
+    def _content_width(self) -> int:
+        return sum(c.width + 1 for c in self.columns)
+
+    def _widths(self, total: int) -> list[int]:
+        widths = [c.width for c in self.columns]
+        used = sum(w + 1 for w in widths[:-1])
+        if widths:
+            widths[-1] = max(widths[-1], total - used - 1)
+        return widths
+
+    def _compose_line(self, cells: Sequence[Cell], widths: list[int]) -> Text:
+        line = Text(" ", end="", no_wrap=True)
+        for col, cell, width in zip(self.columns, cells, widths, strict=False):
+            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text.no_wrap = True
+            text.truncate(width, overflow="ellipsis")
+            pad = width - text.cell_len
+            if col.justify == "right":
+                text = Text(" " * pad) + text
+            else:
+                text.append(" " * pad)
+            line.append_text(text)
+            line.append(" ")
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_y = int(self.scroll_offset.y)
+        widths = self._widths(width)
+        if y == 0:
+            key: tuple = ("header", width)
+            style = self.get_component_rich_style("vtable--header")
+            cells: Sequence[Cell] = [c.label for c in self.columns]
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self.rows):
+                return Strip.blank(width, self.rich_style)
+            row = self.rows[index]
+            is_cursor = index == self.cursor
+            key = (index, is_cursor, width, self.has_focus)
+            if is_cursor:
+                style = self.get_component_rich_style("vtable--cursor")
+            elif row.group:
+                style = self.get_component_rich_style("vtable--group")
+            elif index % 2:
+                style = self.get_component_rich_style("vtable--odd")
+            else:
+                style = Style()
+            cells = row.cells
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
+        if y > 0 and self.rows[scroll_y + y - 1].group:
+            text = Text(" ", no_wrap=True) + Text.assemble(*cells)
+            text.truncate(width, overflow="ellipsis")
+        else:
+            text = self._compose_line(cells, widths)
+        base = self.rich_style + style
+        segments = [Segment(s.text, base + s.style if s.style else base)
+                    for s in text.render(self.app.console)]
+        strip = Strip(segments).adjust_cell_length(width, base)
+        self._lines[key] = strip
+        return strip
+
+    def on_resize(self) -> None:
+        self._lines.clear()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
