@@ -127,4 +127,8 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
         record(session, action="account.edit", entity="account", entity_id=account_id,
                summary=f"Edited {account.name}: {', '.join(changed)}",
                payload={"before": {k: v[0] for k, v in changed.items()}})
+        if today is not None and {"contract_start", "contract_end"} & set(changed):
+            from csm_tui.tasks import sync_tasks
+
+            sync_tasks(session, today, account_ids=[account_id])  # open tasks follow the dates
         return EditResult(changed, account.version)

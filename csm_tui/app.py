@@ -55,6 +55,21 @@ class CsmApp(App[int]):
         self.store = store
         self.today = today
 
+    def on_mount(self) -> None:
+        from csm_tui.settings import current_settings
+
+        if current_settings().extra.get("lifecycle", {}).get("auto_apply"):
+            self.run_worker(self._auto_apply, thread=True, exit_on_error=False)
+
+    def _auto_apply(self) -> None:
+        """Setting lifecycle.auto_apply: date-driven stage moves happen by themselves."""
+        from csm_tui.lifecycle import apply_suggestions
+
+        moved = apply_suggestions(self.store, self.today())
+        if moved:
+            self.call_from_thread(self.notify, f"{len(moved)} date-driven stage moves applied")
+            self.call_from_thread(self.refresh_current)
+
     def report_error(self, exc: BaseException) -> None:
         """One place that turns a failed load or save into a message, never a traceback."""
         from csm_tui.errors import describe_error
@@ -111,7 +126,8 @@ class CsmApp(App[int]):
 
         def run() -> None:
             try:
-                move = set_tier(self.store, account_id, answer[0], reason=answer[1])
+                move = set_tier(self.store, account_id, answer[0], reason=answer[1],
+                                today=self.today())
             except Exception as exc:
                 self.call_from_thread(self.report_error, exc)
                 return
@@ -128,7 +144,7 @@ class CsmApp(App[int]):
 
         def run() -> None:
             try:
-                report = retier(self.store, dry_run=dry_run)
+                report = retier(self.store, dry_run=dry_run, today=self.today())
             except Exception as exc:
                 self.call_from_thread(self.report_error, exc)
                 return

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from csm_tui.dates import add_months
 from csm_tui.paths import fixtures_dir
 from db.bulk import bulk_insert, next_id, sync_sequence
-from db.models import Account, Contact, Event, Touchpoint
+from db.models import Account, Contact, Event, Task, Touchpoint
 from db.store import Store
 
 CADENCE_DAYS = {"S": 14, "A": 30, "B": 45, "C": 90}
@@ -293,8 +293,25 @@ def prepare_demo(store: Store, today: date) -> SeedResult:
         for account in session.exec(select(Account).where(
                 Account.name.in_(list(DEMO_LOCKS)))).scalars():  # type: ignore[attr-defined]
             account.tier_locked, account.tier_reason = True, DEMO_LOCKS[account.name]
-    retier(store)
+    retier(store, today=today)
+    from csm_tui.tasks import generate_tasks
+
+    generate_tasks(store, today)
+    _tick_past_steps(store, today)
     return result
+
+
+def _tick_past_steps(store: Store, today: date) -> None:
+    """A lived-in demo: most SOP steps due over a week ago were done on time; a few
+    are left open so that Today and the board show something overdue."""
+    rng = random.Random(7)
+    cutoff = today - timedelta(days=7)
+    with store.transaction() as session:
+        tasks = session.exec(select(Task).where(Task.due_date < cutoff,  # type: ignore[operator]
+                                                Task.done_at.is_(None))).scalars().all()  # type: ignore[union-attr]
+        for task in tasks:
+            if rng.random() < 0.85 and task.due_date is not None:
+                task.done_at = datetime.combine(task.due_date, time(10, 0), tzinfo=UTC)
 
 
 def _seed_events(session: Session, today: date) -> int:

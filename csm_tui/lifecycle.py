@@ -1,45 +1,46 @@
-"""Lifecycle stages: which accounts are where, for the kanban."""
+"""Lifecycle stages: the rules for moving between them, date-driven suggestions, the
+renewal that starts a new term, and the kanban's data.
+
+handover → onboarding (months 0-2) → adoption (months 2-9) → renewal (last 90 days)
+→ renewed (a new term starts at handover) or churned (win-back).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from csm_tui.portfolio import PortfolioRow, load_portfolio
-from db.models import STAGES
-
-
-@dataclass
-class StageColumn:
-    stage: str
-    cards: list[PortfolioRow] = field(default_factory=list)
-
-    @property
-    def arr_minor(self) -> int:
-        return sum(card.arr_minor for card in self.cards)
-
-
-def load_board(session: Session, today: date) -> list[StageColumn]:
-    """One column per stage, in lifecycle order, cards by ARR."""
-    columns = {stage: StageColumn(stage) for stage in STAGES}
-    for row in load_portfolio(session, today):
-        columns.setdefault(row.stage, StageColumn(row.stage)).cards.append(row)
-    return list(columns.values())
-
+from csm_tui.changelog import record
+from csm_tui.dates import add_months
+from db.models import STAGES, Account, StageChange, Task, utcnow
+from db.store import Store
 
 ONBOARDING_DAYS = 14  # handover lasts about two weeks after the contract starts
 ADOPTION_AFTER_MONTHS = 2
 RENEWAL_WINDOW_DAYS = 90
+CARDS_PER_COLUMN = 40
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "handover": ("onboarding", "churned"),
+    "onboarding": ("handover", "adoption", "churned"),
+    "adoption": ("onboarding", "renewal", "churned"),
+    "renewal": ("adoption", "renewed", "churned"),
+    "renewed": ("handover",),
+    "churned": ("handover",),
+}
+
+
+class MoveError(ValueError):
+    """A stage move the rules do not allow, or one missing what it needs."""
 
 
 def stage_for_dates(start: date | None, end: date | None, today: date) -> str:
     """The stage the contract dates alone imply (handover → onboarding → adoption →
     renewal). The CSM decides renewed or churned; a renewal past its end stays renewal
     and is flagged overdue elsewhere."""
-    from csm_tui.dates import add_months
-
     if start is None:
         return "handover"
     if end is not None and (end - today).days <= RENEWAL_WINDOW_DAYS:
@@ -49,3 +50,209 @@ def stage_for_dates(start: date | None, end: date | None, today: date) -> str:
     if today < add_months(start, ADOPTION_AFTER_MONTHS):
         return "onboarding"
     return "adoption"
+
+
+def adjacent(stage: str, direction: int) -> str | None:
+    """The next (+1) or previous (-1) column on the board."""
+    i = STAGES.index(stage) + direction
+    return STAGES[i] if 0 <= i < len(STAGES) else None
+
+
+def _apply(session: Session, account: Account, new_stage: str, reason: str, today: date
+           ) -> StageChange:
+    change = StageChange(account_id=account.id or 0, old_stage=account.stage,
+                         new_stage=new_stage, reason=reason)
+    session.add(change)
+    account.stage, account.stage_entered = new_stage, today
+    account.version += 1
+    account.updated_at = utcnow()
+    return change
+
+
+def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "",
+               today: date) -> str:
+    """Move an account to `new_stage` if the rules allow it; then its new stage's SOP
+    tasks are generated. Returns the old stage."""
+    from csm_tui.tasks import sync_tasks
+
+    if new_stage not in STAGES:
+        raise MoveError(f"stage: {new_stage!r} is not one of {', '.join(STAGES)}")
+    if new_stage == "renewed":
+        raise MoveError("renewing starts a new term: use renew (new contract dates)")
+    if new_stage == "churned" and not reason.strip():
+        raise MoveError("reason: a move to churned needs the reason")
+    with store.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} not found")
+        old = account.stage
+        if new_stage == old:
+            raise MoveError(f"{account.name} is already in {old}")
+        if new_stage not in ALLOWED.get(old, ()):
+            raise MoveError(f"{account.name}: {old} → {new_stage} is not allowed "
+                            f"(from {old}: {', '.join(ALLOWED.get(old, ())) or 'nothing'})")
+        old_entered = account.stage_entered
+        _apply(session, account, new_stage, reason.strip() or "moved on the board", today)
+        record(session, action="stage.move", entity="account", entity_id=account_id,
+               summary=f"{account.name}: {old} → {new_stage}" + (f" ({reason})" if reason
+                                                                 else ""),
+               payload={"stage": old, "stage_entered": str(old_entered or "")})
+        sync_tasks(session, today, account_ids=[account_id])
+    return old
+
+
+def renewal_defaults(account: Account, term_months: int = 12) -> tuple[date, date]:
+    """New term dates: the day after the old end, for the same length."""
+    start = (account.contract_end + timedelta(days=1)) if account.contract_end else date.today()
+    return start, add_months(start, term_months) - timedelta(days=1)
+
+
+def renew(store: Store, account_id: int, *, new_start: date, new_end: date, today: date,
+          arr_minor: int | None = None) -> int:
+    """Record the renewal, start the new term and return the account to handover.
+    Returns the new term number."""
+    from csm_tui.tasks import sync_tasks
+
+    if new_end <= new_start:
+        raise MoveError("contract_end: the new end must be after the new start")
+    with store.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise LookupError(f"account {account_id} not found")
+        if account.stage not in ("renewal", "renewed"):
+            raise MoveError(f"{account.name} is in {account.stage}; only a renewal renews")
+        payload = {"stage": account.stage, "term": account.term,
+                   "contract_start": str(account.contract_start or ""),
+                   "contract_end": str(account.contract_end or ""),
+                   "arr_minor": account.arr_minor}
+        if account.stage == "renewal":
+            _apply(session, account, "renewed", f"renewed until {new_end}", today)
+        account.term += 1
+        account.contract_start, account.contract_end = new_start, new_end
+        if arr_minor is not None:
+            account.arr_minor = arr_minor
+        _apply(session, account, "handover", f"term {account.term} starts {new_start}", today)
+        record(session, action="stage.renew", entity="account", entity_id=account_id,
+               summary=f"{account.name}: renewed, term {account.term} "
+                       f"({new_start} → {new_end})", payload=payload)
+        term = account.term
+        sync_tasks(session, today, account_ids=[account_id])
+    return term
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    account_id: int
+    name: str
+    from_stage: str
+    to_stage: str | None  # None: a flag only (overdue renewal: the CSM decides)
+    reason: str
+
+
+def suggestions(session: Session, today: date) -> list[Suggestion]:
+    """Date-driven moves: onboarding → adoption two months after the contract start;
+    adoption → renewal 90 days before the end; renewals past their end are flagged."""
+    out = []
+    rows = session.execute(select(Account.id, Account.name, Account.stage,
+                                  Account.contract_start, Account.contract_end)
+                           .where(Account.archived == False,  # noqa: E712
+                                  Account.stage.in_(("onboarding", "adoption", "renewal"))))  # type: ignore[attr-defined]
+    for aid, name, stage, start, end in rows:
+        if stage == "onboarding" and start and today >= add_months(start, ADOPTION_AFTER_MONTHS):
+            out.append(Suggestion(aid, name, stage, "adoption",
+                                  f"two months since the contract start ({start})"))
+        elif stage == "adoption" and end and (end - today).days <= RENEWAL_WINDOW_DAYS:
+            out.append(Suggestion(aid, name, stage, "renewal",
+                                  f"contract ends {end} (in {(end - today).days} days)"))
+        elif stage == "renewal" and end and end < today:
+            out.append(Suggestion(aid, name, stage, None,
+                                  f"overdue renewal: contract ended {end}; renewed or churned?"))
+    return out
+
+
+def apply_suggestions(store: Store, today: date) -> list[Suggestion]:
+    """Apply every date-driven move (the setting lifecycle.auto_apply does it on start)."""
+    with store.session() as session:
+        todo = [s for s in suggestions(session, today) if s.to_stage]
+    for s in todo:
+        move_stage(store, s.account_id, s.to_stage or "", reason=f"auto: {s.reason}",
+                   today=today)
+    return todo
+
+
+# ---- the kanban's data -------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    account_id: int
+    name: str
+    tier: str
+    arr_minor: int
+    currency: str
+    days_in_stage: int | None
+    next_task: str
+    next_task_due: date | None
+    risk: str  # empty when none
+
+
+@dataclass
+class StageColumn:
+    stage: str
+    count: int = 0
+    arr_minor: int = 0
+    cards: list[Card] = field(default_factory=list)
+
+
+def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
+          nps_prev: int | None, tickets: int, tickets_prev: int, today: date) -> str:
+    if stage == "renewal" and end and end < today:
+        return "overdue renewal"
+    if login is None or (today - login).days >= 30:
+        return "no login 30d+"
+    if nps is not None and nps_prev is not None and nps <= nps_prev - 5:
+        return "NPS falling"
+    if tickets > tickets_prev:
+        return "tickets rising"
+    return ""
+
+
+def load_board(session: Session, today: date, *, tier: str | None = None,
+               per_column: int = CARDS_PER_COLUMN) -> list[StageColumn]:
+    """Per stage: the count and ARR of every account, and the first cards by ARR with
+    their next open SOP task. A few queries whatever the portfolio's size."""
+    columns = {s: StageColumn(s) for s in STAGES}
+    base = Account.archived == False  # noqa: E712
+    tier_cond = (Account.tier == tier) if tier else True
+    for stage, count, arr in session.execute(
+            select(Account.stage, func.count(), func.coalesce(func.sum(Account.arr_minor), 0))
+            .where(base, tier_cond).group_by(Account.stage)):
+        col = columns.setdefault(stage, StageColumn(stage))
+        col.count, col.arr_minor = count, arr
+    picked: dict[int, tuple] = {}
+    for stage in columns:
+        rows = session.execute(
+            select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
+                   Account.stage_entered, Account.contract_end, Account.last_login,
+                   Account.nps, Account.nps_previous, Account.open_tickets,
+                   Account.open_tickets_previous, Account.stage, Account.term)
+            .where(base, tier_cond, Account.stage == stage)
+            .order_by(Account.arr_minor.desc()).limit(per_column)).all()  # type: ignore[attr-defined]
+        for r in rows:
+            picked[r.id] = r
+    next_task: dict[int, tuple[str, date | None]] = {}
+    if picked:
+        for aid, title, due, t_stage, t_term in session.execute(
+                select(Task.account_id, Task.title, Task.due_date, Task.stage, Task.term)
+                .where(Task.account_id.in_(list(picked)), Task.done_at.is_(None))  # type: ignore[attr-defined,union-attr]
+                .order_by(Task.due_date)):
+            r = picked[aid]
+            if aid not in next_task and t_stage == r.stage and t_term == r.term:
+                next_task[aid] = (title, due)
+    for r in sorted(picked.values(), key=lambda r: -r.arr_minor):
+        title, due = next_task.get(r.id, ("", None))
+        columns[r.stage].cards.append(Card(
+            r.id, r.name, r.tier, r.arr_minor, r.currency,
+            (today - r.stage_entered).days if r.stage_entered else None, title, due,
+            _risk(r.stage, r.contract_end, r.last_login, r.nps, r.nps_previous,
+                  r.open_tickets, r.open_tickets_previous, today)))
+    return [columns[s] for s in STAGES]

@@ -7,6 +7,7 @@ refreshed so the CSM sees where the numbers stand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -72,8 +73,17 @@ def compute(session: Session, config: ScoringConfig | None = None
     return scores, assign_tiers(scores, config), inputs
 
 
-def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None = None
-           ) -> RetierReport:
+def _sync_tasks(session: Session, today: date | None, account_ids: list[int]) -> None:
+    """A tier change adds the new tier's SOP steps and drops open ones it lacks, in the
+    same transaction as the change."""
+    from csm_tui.tasks import sync_tasks
+
+    if today is not None and account_ids:
+        sync_tasks(session, today, account_ids=account_ids)
+
+
+def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None = None,
+           today: date | None = None) -> RetierReport:
     """Score everyone, move unlocked tiers, keep locked ones; one transaction."""
     with store.transaction() as session:
         scores, tiers, inputs = compute(session, config)
@@ -105,10 +115,12 @@ def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None 
                summary=f"Retier: {len(moves)} moves "
                        f"({sum(m.promotion for m in moves)} up), {len(kept)} locked kept",
                payload={"moves": [[m.account_id, m.old, m.new] for m in moves]})
-        return RetierReport(moves, kept, len(inputs))
+        _sync_tasks(session, today, [m.account_id for m in moves])
+    return RetierReport(moves, kept, len(inputs))
 
 
-def set_tier(store: Store, account_id: int, tier: str, *, reason: str) -> TierMove:
+def set_tier(store: Store, account_id: int, tier: str, *, reason: str,
+             today: date | None = None) -> TierMove:
     """Manual override: set and lock the tier, with the reason recorded."""
     tier = tier.strip().upper()
     if tier not in TIERS:
@@ -128,10 +140,12 @@ def set_tier(store: Store, account_id: int, tier: str, *, reason: str) -> TierMo
         record(session, action="tier.override", entity="account", entity_id=account_id,
                summary=f"{account.name}: tier {old} → {tier} (locked): {reason.strip()}",
                payload={"tier": old, "tier_locked": was_locked, "tier_reason": old_reason})
+        _sync_tasks(session, today, [account_id] if old != tier else [])
         return TierMove(account_id, account.name, old, tier, account.score, reason.strip())
 
 
-def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None) -> TierMove:
+def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None,
+           today: date | None = None) -> TierMove:
     """Remove the override; the computed tier applies at once."""
     with store.transaction() as session:
         account = session.get(Account, account_id)
@@ -152,6 +166,7 @@ def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None
                                score=account.score, manual=True, reason=reason))
         record(session, action="tier.unlock", entity="account", entity_id=account_id,
                summary=f"{account.name}: tier unlocked ({old} → {new})", payload=payload)
+        _sync_tasks(session, today, [account_id] if old != new else [])
         return TierMove(account_id, account.name, old, new, account.score, reason)
 
 

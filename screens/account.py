@@ -19,6 +19,7 @@ from csm_tui.money import format_money
 from db.store import Store
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
+from screens.task_checklist import TaskChecklist, tick
 
 KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta"}
 
@@ -49,7 +50,7 @@ class AccountScreen(DataScreen):
                 yield Label("Decision chain", classes="section")
                 yield Static("", id="account-contacts")
                 yield Label("SOP checklist (this stage)", classes="section")
-                yield Vertical(Static("", id="account-tasks"), id="account-sop")
+                yield Vertical(TaskChecklist(id="account-tasks"), id="account-sop")
                 yield Label("Events", classes="section")
                 yield Static("", id="account-events")
             with Vertical(id="account-right"):
@@ -111,13 +112,7 @@ class AccountScreen(DataScreen):
                 contacts.append(f"  {c.name} · {c.title or '—'} · {c.level} · "
                                 f"{relative_days(last, today) if last else 'never'}\n")
         self.query_one("#account-contacts", Static).update(contacts or "no stakeholders yet")
-        tasks = Text()
-        for t in d.tasks:
-            mark = "✔" if t.done_at else "☐"
-            late = t.done_at is None and t.due_date is not None and t.due_date < today
-            tasks.append(f"{mark} {t.title} · {relative_days(t.due_date, today)}\n",
-                         style="red" if late else "dim" if t.done_at else "")
-        self.query_one("#account-tasks", Static).update(tasks or "no SOP steps for this stage")
+        self.query_one("#account-tasks", TaskChecklist).show_tasks(d.tasks, today)
         events = "\n".join(f"{day:%d %b %Y}  {title}" for day, title in d.events[:12])
         self.query_one("#account-events", Static).update(events or "none")
         self.query_one("#account-spark", Sparkline).data = d.touch_counts
@@ -128,6 +123,9 @@ class AccountScreen(DataScreen):
             timeline.append(f"{e.kind:<7} ", style=KIND_STYLE.get(e.kind, ""))
             timeline.append(f"{e.text}\n")
         self.query_one("#account-timeline", Static).update(timeline or "nothing yet")
+
+    def on_task_checklist_completed(self, event: TaskChecklist.Completed) -> None:
+        tick(self, event.task_id, self.reload)
 
     def action_log(self) -> None:
         self.csm.open_log_form(self.account_id)
@@ -143,7 +141,7 @@ class AccountScreen(DataScreen):
         from csm_tui.tiering import unlock
 
         try:
-            move = unlock(self.csm.store, self.account_id)
+            move = unlock(self.csm.store, self.account_id, today=self.csm.today())
         except Exception as exc:
             self.app.call_from_thread(self.csm.report_error, exc)
             return

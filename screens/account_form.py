@@ -64,7 +64,8 @@ class AccountForm(ModalScreen[bool]):
         store = self.app.store  # type: ignore[attr-defined]
         try:
             result = update_account(store, self.account_id, values,
-                                    expected_version=self.version)
+                                    expected_version=self.version,
+                                    today=self.app.today())  # type: ignore[attr-defined]
         except FieldError as exc:
             self.app.call_from_thread(self._field_error, exc)
             return

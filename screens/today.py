@@ -27,6 +27,7 @@ class TodayScreen(DataScreen):
     BINDINGS = [
         Binding("l", "log", "Log follow-up", id="today.log"),
         Binding("d", "done", "Mark done", id="today.done"),
+        Binding("x,space", "tick", "Tick SOP step", id="today.tick"),
         Binding("enter", "open", "Open account", id="today.open", show=False),
         Binding("r", "reload", "Refresh", id="today.refresh"),
     ]
@@ -147,6 +148,15 @@ class TodayScreen(DataScreen):
             self.app.call_from_thread(self.reload)
 
         self.run_worker(work, thread=True, exit_on_error=False)
+
+    def action_tick(self) -> None:
+        from screens.task_checklist import tick
+
+        item = self._selected()
+        if item is None or item.task_id is None:
+            self.notify("select an SOP step (kind SOP) to tick it", severity="warning")
+            return
+        tick(self, item.task_id, self.reload)
 
     def action_open(self) -> None:
         account_id = self._selected_account()

@@ -24,8 +24,10 @@ async def test_log_from_today_end_to_end(demo_store: Store, today: date) -> None
     async with app.run_test(size=(160, 45)) as pilot:
         await _settle(pilot)
         table = app.screen.query_one("#today-due", DataTable)
-        item = app.screen.items[table.coordinate_to_cell_key(
-            table.cursor_coordinate).row_key.value]
+        keys = list(app.screen.items)
+        row = next(i for i, k in enumerate(keys) if k.startswith("touchpoint:"))
+        table.move_cursor(row=row)
+        item = app.screen.items[keys[row]]
         await pilot.press("l")
         await _settle(pilot)
         assert isinstance(app.screen, LogFollowUpScreen)

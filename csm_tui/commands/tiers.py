@@ -17,10 +17,12 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     t.add_argument("tier", nargs="?", metavar="TIER", help="S, A, B or C")
     t.add_argument("--reason", default="", help="why (required when setting a tier)")
     t.add_argument("--unlock", action="store_true", help="remove the manual override")
+    t.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     t.set_defaults(handler=tier)
     r = sub.add_parser("retier", help="monthly re-assessment: score all, move unlocked tiers")
     add_db(r)
     r.add_argument("--dry-run", action="store_true", help="show the moves, change nothing")
+    r.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     r.set_defaults(handler=retier)
     b = sub.add_parser("brief", help="one-page Markdown brief for the next call")
     add_db(b)
@@ -31,6 +33,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
 
 
 def tier(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
     from csm_tui.tiering import set_tier, unlock
 
     store = store_from(args)
@@ -39,12 +42,13 @@ def tier(args: argparse.Namespace) -> int:
         if args.unlock:
             if args.tier:
                 raise CliError("give either TIER or --unlock, not both")
-            move = unlock(store, account.id or 0)
+            move = unlock(store, account.id or 0, today=resolve_today(args))
             print(f"{move.name}: unlocked; tier {move.old} → {move.new}")
             return 0
         if not args.tier:
             raise CliError("give a TIER (S, A, B, C) with --reason, or --unlock")
-        move = set_tier(store, account.id or 0, args.tier, reason=args.reason)
+        move = set_tier(store, account.id or 0, args.tier, reason=args.reason,
+                        today=resolve_today(args))
     except (ValueError, LookupError) as exc:
         raise CliError(str(exc)) from None
     print(f"{move.name}: tier {move.old} → {move.new} (locked: {move.reason})")
@@ -52,12 +56,13 @@ def tier(args: argparse.Namespace) -> int:
 
 
 def retier(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
     from csm_tui.scoring import ScoringError
     from csm_tui.tiering import retier as run
 
     store = store_from(args)
     try:
-        report = run(store, dry_run=args.dry_run)
+        report = run(store, dry_run=args.dry_run, today=resolve_today(args))
     except ScoringError as exc:
         raise CliError(str(exc)) from None
     verb = "would move" if args.dry_run else "moved"

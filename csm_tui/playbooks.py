@@ -1,0 +1,124 @@
+"""SOP playbooks: each stage's standard steps, which tiers get them, and when they
+are due. Shipped in fixtures/playbooks.toml; a user copy replaces stages it names."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from csm_tui.paths import config_dir, fixtures_dir
+from db.models import CHANNELS, STAGES, TIERS
+
+_RELATIVE = re.compile(r"^\+(\d{1,3})([dwm])$")
+_BEFORE_END = re.compile(r"^T-(\d{1,3})$")
+
+
+class PlaybookError(ValueError):
+    """The playbook file is wrong; the message names file, step and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    stage: str
+    key: str
+    title: str
+    description: str
+    tiers: frozenset[str]
+    channel: str
+    anchor: str  # "stage" (after stage entry) or "contract_end" (before it)
+    amount: int  # days, or months when unit == "m"
+    unit: str  # d | m
+
+    @property
+    def offset_days(self) -> int:
+        """Signed offset in days as stored on the task (months count as 30)."""
+        if self.anchor == "contract_end":
+            return -self.amount
+        return self.amount * (30 if self.unit == "m" else 1)
+
+
+def parse_due(text: str) -> tuple[str, int, str]:
+    """'+3d' -> (stage, 3, d); '+2w' -> (stage, 14, d); '+1m' -> (stage, 1, m);
+    'T-90' -> (contract_end, 90, d)."""
+    text = str(text).strip()
+    if m := _RELATIVE.match(text):
+        n, unit = int(m.group(1)), m.group(2)
+        return ("stage", n * 7, "d") if unit == "w" else ("stage", n, unit)
+    if m := _BEFORE_END.match(text):
+        return "contract_end", int(m.group(1)), "d"
+    raise ValueError(f"{text!r} is not +Nd, +Nw, +Nm or T-N")
+
+
+def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
+    out: dict[str, list[Step]] = {}
+    for stage, steps in data.items():
+        if stage not in STAGES:
+            raise PlaybookError(f"{path}: [{stage}] is not a stage ({', '.join(STAGES)})")
+        if not isinstance(steps, list):
+            raise PlaybookError(f"{path}: [{stage}] must be a list of [[{stage}]] steps")
+        seen = set()
+        out[stage] = []
+        for n, raw in enumerate(steps, start=1):
+            where = f"{path}: {stage} step {n}"
+            key = raw.get("key")
+            if not key or not isinstance(key, str):
+                raise PlaybookError(f"{where}: key is missing")
+            where = f"{path}: {stage} step {key!r}"
+            if key in seen:
+                raise PlaybookError(f"{where}: key is used twice in this stage")
+            seen.add(key)
+            for field in raw:
+                if field not in ("key", "title", "description", "tiers", "channel", "due"):
+                    raise PlaybookError(f"{where}: unknown field {field!r}")
+            title = raw.get("title")
+            if not title or not isinstance(title, str):
+                raise PlaybookError(f"{where}: title is missing")
+            tiers = raw.get("tiers", list(TIERS))
+            if not isinstance(tiers, list) or not tiers or any(t not in TIERS for t in tiers):
+                raise PlaybookError(f"{where}: tiers must be a list from S, A, B, C "
+                                    f"(got {tiers!r})")
+            channel = raw.get("channel", "call")
+            if channel not in CHANNELS:
+                raise PlaybookError(f"{where}: channel {channel!r} is not one of "
+                                    f"{', '.join(CHANNELS)}")
+            try:
+                anchor, amount, unit = parse_due(raw.get("due", ""))
+            except ValueError as exc:
+                raise PlaybookError(f"{where}: due {exc}") from None
+            out[stage].append(Step(stage, key, title, str(raw.get("description", "")),
+                                   frozenset(tiers), channel, anchor, amount, unit))
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlaybookError(f"{path}: not valid TOML ({exc})") from None
+
+
+def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:
+    default = fixtures_dir() / "playbooks.toml"
+    books = parse_playbooks(_read(default), default)
+    path = user_path or config_dir() / "playbooks.toml"
+    if path.exists():
+        books.update(parse_playbooks(_read(path), path))
+    return books
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str) -> dict[str, list[Step]]:
+    return load_playbooks(Path(path))
+
+
+def current_playbooks() -> dict[str, list[Step]]:
+    return _cached(str(config_dir() / "playbooks.toml"))
+
+
+def steps_for(books: dict[str, list[Step]], stage: str, tier: str) -> list[Step]:
+    return [s for s in books.get(stage, []) if tier in s.tiers]

@@ -1,0 +1,170 @@
+"""The SOP task generator: each account's current stage and tier become dated tasks.
+
+Idempotent (the unique key account+term+stage+step means a second run creates
+nothing), tier-aware (a tier change adds the new tier's steps and drops open steps
+it no longer has) and anchor-aware (when the stage entry or the contract end moves,
+open tasks move with it). Due dates land on working days. Whole-portfolio runs use a
+few queries and bulk writes, never one query per account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from csm_tui.changelog import record
+from csm_tui.dates import add_months
+from csm_tui.playbooks import Step, current_playbooks, steps_for
+from csm_tui.settings import current_settings
+from csm_tui.workdays import WorkCalendar, load_work_calendar
+from db.models import Account, Task, Touchpoint, utcnow
+from db.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTask:
+    account_id: int
+    account: str
+    stage: str
+    term: int
+    step_key: str
+    title: str
+    due_date: date | None
+
+
+@dataclass
+class GenerationReport:
+    created: list[PlannedTask] = field(default_factory=list)
+    moved: list[tuple[int, date | None, date | None]] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.moved or self.dropped)
+
+
+def due_for(step: Step, *, stage_entered: date | None, contract_end: date | None,
+            today: date, calendar: WorkCalendar) -> date | None:
+    """The concrete due date of a step for an account, on a working day."""
+    if step.anchor == "contract_end":
+        if contract_end is None:
+            return None
+        raw = contract_end - timedelta(days=step.amount)
+    else:
+        base = stage_entered or today
+        raw = add_months(base, step.amount) if step.unit == "m" else \
+            base + timedelta(days=step.amount)
+    return calendar.next_working_day(raw)
+
+
+def _calendar(session: Session, today: date) -> WorkCalendar:
+    skip = bool(current_settings().extra.get("tasks", {}).get("skip_weekends", True))
+    return load_work_calendar(session, start_year=today.year - 1, end_year=today.year + 3,
+                              skip_weekends=skip)
+
+
+def plan(session: Session, today: date, *, account_ids: list[int] | None = None
+         ) -> GenerationReport:
+    """Work out what generation would do, without writing."""
+    books = current_playbooks()
+    calendar = _calendar(session, today)
+    acc_stmt = select(Account.id, Account.name, Account.stage, Account.term, Account.tier,
+                      Account.stage_entered, Account.contract_end).where(
+        Account.archived == False)  # noqa: E712
+    task_stmt = select(Task.id, Task.account_id, Task.term, Task.stage, Task.step_key,
+                       Task.due_date, Task.done_at)
+    if account_ids is not None:
+        acc_stmt = acc_stmt.where(Account.id.in_(account_ids))  # type: ignore[union-attr]
+        task_stmt = task_stmt.where(Task.account_id.in_(account_ids))  # type: ignore[attr-defined]
+    existing: dict[tuple[int, int, str], dict[str, tuple[int, date | None, bool]]] = {}
+    for tid, aid, term, stage, key, due, done in session.execute(task_stmt):
+        existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
+    report = GenerationReport()
+    for aid, name, stage, term, tier, entered, end in session.execute(acc_stmt):
+        have = existing.get((aid, term, stage), {})
+        wanted = steps_for(books, stage, tier)
+        wanted_keys = {s.key for s in wanted}
+        for step in wanted:
+            due = due_for(step, stage_entered=entered, contract_end=end, today=today,
+                          calendar=calendar)
+            if step.key not in have:
+                report.created.append(PlannedTask(aid, name, stage, term, step.key,
+                                                  step.title, due))
+            else:
+                tid, old_due, done = have[step.key]
+                if not done and old_due != due:
+                    report.moved.append((tid, old_due, due))
+        for key, (tid, _due, done) in have.items():
+            if key not in wanted_keys and not done:
+                report.dropped.append(tid)
+    return report
+
+
+def generate_tasks(store: Store, today: date, *, account_ids: list[int] | None = None,
+                   dry_run: bool = False) -> GenerationReport:
+    """Create, move and drop tasks so that every account matches its playbook."""
+    if dry_run:
+        with store.session() as session:
+            return plan(session, today, account_ids=account_ids)
+    with store.transaction() as session:
+        return sync_tasks(session, today, account_ids=account_ids)
+
+
+def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None
+               ) -> GenerationReport:
+    """generate_tasks inside the caller's transaction (a stage move, a tier change, an
+    edit of the contract dates), so the change and its tasks commit together."""
+    session.flush()
+    report = plan(session, today, account_ids=account_ids)
+    if report.changed:
+        _write(session, report)
+    return report
+
+
+def _write(session: Session, report: GenerationReport) -> None:
+    """Insert the new tasks, move the shifted ones, drop the obsolete ones."""
+    books = {(s.stage, s.key): s for steps in current_playbooks().values() for s in steps}
+    now = utcnow()
+    rows = []
+    for p in report.created:
+        step = books[(p.stage, p.step_key)]
+        rows.append({"account_id": p.account_id, "stage": p.stage, "term": p.term,
+                     "step_key": p.step_key, "title": p.title,
+                     "description": step.description, "channel": step.channel,
+                     "anchor": step.anchor, "offset_days": step.offset_days,
+                     "due_date": p.due_date, "done_at": None, "created_at": now})
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(Task), rows[start:start + 5000])
+    if report.moved:
+        session.execute(update(Task), [{"id": tid, "due_date": new}
+                                       for tid, _old, new in report.moved])
+    if report.dropped:
+        session.execute(delete(Task).where(Task.id.in_(report.dropped)))  # type: ignore[attr-defined]
+    record(session, action="tasks.generate", entity="task", entity_id=None,
+           summary=f"SOP tasks: {len(report.created)} created, {len(report.moved)} moved, "
+                   f"{len(report.dropped)} dropped",
+           payload={"moved": [[t, str(o), str(n)] for t, o, n in report.moved[:1000]]})
+
+
+def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
+    """Tick an SOP step: mark it done and log it as a done touchpoint, one transaction."""
+    with store.transaction() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise LookupError(f"task {task_id} not found")
+        if task.done_at is not None:
+            raise ValueError(f"“{task.title}” is already done")
+        task.done_at = now
+        account = session.get(Account, task.account_id)
+        tp = Touchpoint(account_id=task.account_id, channel=task.channel or "call",
+                        due_date=task.due_date or now.date(), done_at=now, status="done",
+                        summary=f"SOP: {task.title}", outcome="")
+        session.add(tp)
+        session.flush()
+        record(session, action="task.complete", entity="task", entity_id=task_id,
+               summary=f"Done: {task.title} ({account.name if account else task.account_id})",
+               payload={"touchpoint": tp.id})
+        return task

@@ -1,0 +1,60 @@
+"""Working days: weekends off (configurable), imported holidays off, and make-up
+working days (调休补班) on, as the task generator needs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from csm_tui.events import yearly_date
+from db.models import Event
+
+
+@dataclass
+class WorkCalendar:
+    holidays: set[date] = field(default_factory=set)
+    workdays: set[date] = field(default_factory=set)
+    skip_weekends: bool = True
+
+    def is_working(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return not (self.skip_weekends and day.weekday() >= 5)
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself if it is a working day, else the next one."""
+        for _ in range(366):
+            if self.is_working(day):
+                return day
+            day += timedelta(days=1)
+        return day
+
+
+def _days(start: date, end: date | None) -> list[date]:
+    last = end or start
+    return [start + timedelta(days=i) for i in range((last - start).days + 1)] if last >= start \
+        else [start]
+
+
+def load_work_calendar(session: Session, *, start_year: int, end_year: int,
+                       skip_weekends: bool = True) -> WorkCalendar:
+    """Holiday (kind "holiday") and make-up working day (kind "workday") events; ranges
+    are inclusive of end_date; yearly ones are placed in every year asked for."""
+    cal = WorkCalendar(skip_weekends=skip_weekends)
+    rows = session.execute(select(Event.on_date, Event.end_date, Event.yearly, Event.kind)
+                           .where(Event.kind.in_(("holiday", "workday")))).all()  # type: ignore[attr-defined]
+    for on_date, end_date, yearly, kind in rows:
+        target = cal.holidays if kind == "holiday" else cal.workdays
+        if yearly:
+            span = (end_date - on_date).days if end_date else 0
+            for year in range(start_year, end_year + 1):
+                first = yearly_date(on_date, year)
+                target.update(_days(first, first + timedelta(days=span)))
+        else:
+            target.update(_days(on_date, end_date))
+    return cal

@@ -1,0 +1,77 @@
+"""Date-driven stage suggestions for confirmation: `enter` applies the selected one,
+`A` applies every move; overdue renewals are listed for a decision on the board."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from csm_tui.lifecycle import Suggestion, move_stage, suggestions
+from screens.vtable import Column, VirtualTable, VRow
+
+
+class SuggestionsScreen(ModalScreen[int]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,q", "close", "Close", id="suggest.close"),
+                Binding("A", "apply_all", "Apply all moves", id="suggest.all")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, Suggestion] = {}
+        self.applied = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Stage suggestions from the contract dates", classes="dialog-title")
+            yield VirtualTable([Column("Account", 28), Column("Move", 24),
+                                Column("Why", 60)], id="suggestions")
+            yield Label("[dim]enter applies the selected move · A applies all moves · "
+                        "esc closes[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        app = self.app
+        with app.store.session() as session:  # type: ignore[attr-defined]
+            items = suggestions(session, app.today())  # type: ignore[attr-defined]
+        app.call_from_thread(self._show, items)
+
+    def _show(self, items: list[Suggestion]) -> None:
+        self.items = {str(s.account_id): s for s in items}
+        self.query_one(VirtualTable).set_rows([
+            VRow(str(s.account_id), (s.name, f"{s.from_stage} → {s.to_stage}" if s.to_stage
+                                     else f"{s.from_stage}: renewed or churned?", s.reason))
+            for s in items])
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        s = self.items.get(event.row.key)
+        if s is None or s.to_stage is None:
+            self.notify("decide on the board: shift+→ renews, C churns", severity="warning")
+            return
+        self._apply([s])
+
+    def action_apply_all(self) -> None:
+        self._apply([s for s in self.items.values() if s.to_stage])
+
+    @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
+    def _apply(self, items: list[Suggestion]) -> None:
+        app = self.app
+        for s in items:
+            try:
+                move_stage(app.store, s.account_id, s.to_stage or "",  # type: ignore[attr-defined]
+                           reason=f"suggested: {s.reason}", today=app.today())  # type: ignore[attr-defined]
+                self.applied += 1
+            except Exception as exc:
+                app.call_from_thread(app.notify, f"{s.name}: {exc}", severity="warning")
+        app.call_from_thread(app.notify, f"{self.applied} stage moves applied")
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss(self.applied)
