@@ -298,6 +298,9 @@ def prepare_demo(store: Store, today: date) -> SeedResult:
 
     generate_tasks(store, today)
     _tick_past_steps(store, today)
+    from csm_tui.event_ops import plan_event_touchpoints
+
+    plan_event_touchpoints(store, today)
     return result
 
 

@@ -49,3 +49,53 @@ def events_in_range(session: Session, start: date, end: date) -> list[Occurrence
 
 def month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---- adding events -------------------------------------------------------------
+
+def _csv_list(text: str, allowed: tuple[str, ...] | None, field: str) -> str:
+    items = [i.strip() for i in text.replace(";", ",").split(",") if i.strip()]
+    if allowed is not None:
+        bad = [i for i in items if i not in allowed]
+        if bad:
+            raise ValueError(f"{field}: {', '.join(bad)} not in {', '.join(allowed)}")
+    return ",".join(items)
+
+
+def add_event(store, *, title: str, on_date: date, yearly: bool = False,  # type: ignore[no-untyped-def]
+              kind: str = "event", scope: str = "global", industry: str = "",
+              account_id: int | None = None, lead_days: int = 0, tiers: str = "",
+              industries: str = "", description: str = "", end_date: date | None = None
+              ) -> int:
+    """Validate and store an event; one transaction with its change-log entry."""
+    from csm_tui.changelog import record
+    from db.models import EVENT_KINDS, EVENT_SCOPES, TIERS, Account
+
+    if not title.strip():
+        raise ValueError("title: required")
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(EVENT_KINDS)}")
+    if scope not in EVENT_SCOPES:
+        raise ValueError(f"scope: {scope!r} is not one of {', '.join(EVENT_SCOPES)}")
+    if lead_days < 0 or lead_days > 365:
+        raise ValueError(f"lead days: {lead_days} must be between 0 and 365")
+    if end_date is not None and end_date < on_date:
+        raise ValueError("end date: before the start date")
+    if scope == "industry" and not industry.strip():
+        raise ValueError("industry: required for an industry event")
+    if scope == "account" and account_id is None:
+        raise ValueError("account: required for an account event")
+    tiers_text = _csv_list(tiers.upper(), TIERS, "tiers")
+    with store.transaction() as session:
+        if account_id is not None and session.get(Account, account_id) is None:
+            raise ValueError(f"account: {account_id} not found")
+        event = Event(title=title.strip(), on_date=on_date, end_date=end_date, yearly=yearly,
+                      kind=kind, scope=scope, industry=industry.strip() or None,
+                      account_id=account_id, lead_days=lead_days, target_tiers=tiers_text,
+                      target_industries=_csv_list(industries, None, "industries"),
+                      description=description.strip(), source="manual")
+        session.add(event)
+        session.flush()
+        record(session, action="event.add", entity="event", entity_id=event.id,
+               summary=f"Added event {event.title} on {on_date}", payload={"id": event.id})
+        return event.id or 0

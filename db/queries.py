@@ -181,3 +181,27 @@ def contact_last_touch(session: Session, account_id: int) -> Sequence[Row]:
                    Touchpoint.contact_id.is_not(None))  # type: ignore[union-attr]
             .group_by(Touchpoint.contact_id))
     return session.execute(stmt).all()
+
+
+def planned_touchpoints_between(session: Session, *, start: date, end: date) -> Sequence[Row]:
+    stmt = (select(Touchpoint.id, Touchpoint.account_id, Account.name, Touchpoint.channel,
+                   Touchpoint.due_date, Touchpoint.next_step)
+            .join(Account, Account.id == Touchpoint.account_id)
+            .where(Touchpoint.status == "planned", Touchpoint.due_date >= start,
+                   Touchpoint.due_date <= end))
+    return session.execute(stmt).all()
+
+
+def open_tasks_between(session: Session, *, start: date, end: date) -> Sequence[Row]:
+    stmt = (select(Task.id, Task.account_id, Account.name, Task.title, Task.due_date)
+            .join(Account, Account.id == Task.account_id)
+            .where(Task.done_at.is_(None), Task.due_date >= start,  # type: ignore[union-attr]
+                   Task.due_date <= end))  # type: ignore[operator]
+    return session.execute(stmt).all()
+
+
+def account_dates(session: Session) -> Sequence[Row]:
+    """id, name, contract start and end, founding date of every active account."""
+    stmt = select(Account.id, Account.name, Account.contract_start, Account.contract_end,
+                  Account.founded_on, Account.stage).where(Account.archived == False)  # noqa: E712
+    return session.execute(stmt).all()

@@ -1,37 +1,287 @@
-"""Calendar: this month's events."""
+"""Calendar: a month grid with markers per kind, the selected day's items beside it,
+or an agenda of the next 30 days. ←→ day, ↑↓ week, [ ] month, t today, enter opens,
+a adds an event, i imports a .ics file, v toggles the agenda."""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar as cal
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
 
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label
 
-from csm_tui.events import Occurrence, events_in_range, month_range
+from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, calendar_items, counts_by_day
 from db.store import Store
 from screens.base import DataScreen
+from screens.vtable import Column, VirtualTable, VRow
+
+KIND_STYLE = {"holiday": "bold green", "workday": "bold yellow", "event": "cyan",
+              "renewal": "bold magenta", "start": "blue", "anniversary": "yellow",
+              "touchpoint": "white", "task": "red"}
+
+
+def grid_range(year: int, month: int) -> tuple[date, date]:
+    """Monday before the 1st to the Sunday after the last day (whole weeks)."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    last = date(year, month, cal.monthrange(year, month)[1])
+    return start, last + timedelta(days=6 - last.weekday())
+
+
+class MonthGrid(Widget, can_focus=True):
+    DEFAULT_CSS = "MonthGrid { height: auto; width: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.selected = date.today()
+        self.today = date.today()
+        self.counts: dict[date, Counter[str]] = {}
+
+    def render(self) -> Table:
+        table = Table(expand=True, show_lines=True, pad_edge=False, box=None,
+                      show_header=True, header_style="bold")
+        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+            table.add_column(name, ratio=1, no_wrap=False)
+        start, end = grid_range(self.selected.year, self.selected.month)
+        day = start
+        while day <= end:
+            cells = []
+            for _ in range(7):
+                cells.append(self._cell(day))
+                day += timedelta(days=1)
+            table.add_row(*cells)
+        return table
+
+    def _cell(self, day: date) -> Text:
+        counts = self.counts.get(day, Counter())
+        head_style = "bold" if day.month == self.selected.month else "dim"
+        if day == self.today:
+            head_style += " underline"
+        text = Text(f"{day.day:>2}", style=head_style)
+        marks = Text()
+        for kind in KIND_ORDER:
+            n = counts.get(kind, 0)
+            if n:
+                mark = KIND_MARK[kind] + (str(n) if n > 1 else "")
+                marks.append(f" {mark}", style=KIND_STYLE[kind])
+        text.append("\n")
+        text.append_text(marks if marks else Text(" "))
+        if day == self.selected:
+            text.stylize("reverse")
+        return text
 
 
 class CalendarScreen(DataScreen):
     TITLE = "Calendar"
+    CSS_PATH = "calendar.tcss"
+    BINDINGS = [
+        Binding("left", "day(-1)", "Day ←", show=False, id="cal.left"),
+        Binding("right", "day(1)", "Day →", show=False, id="cal.right"),
+        Binding("up", "day(-7)", "Week ↑", show=False, id="cal.up"),
+        Binding("down", "day(7)", "Week ↓", show=False, id="cal.down"),
+        Binding("left_square_bracket", "month(-1)", "Prev month", id="cal.prev"),
+        Binding("right_square_bracket", "month(1)", "Next month", id="cal.next"),
+        Binding("t", "today", "Today", id="cal.today"),
+        Binding("enter", "enter", "Open", id="cal.open"),
+        Binding("a", "add", "Add event", id="cal.add"),
+        Binding("i", "import_ics", "Import .ics", id="cal.import"),
+        Binding("v", "agenda", "Agenda/month", id="cal.agenda"),
+        Binding("l", "log", "Log follow-up", id="cal.log"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[CalItem] = []
+        self.loaded_range: tuple[date, date] | None = None
+        self.agenda = False
+        self.initialised = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="calendar", cursor_type="row")
+        with Horizontal(id="cal-body"):
+            with Vertical(id="cal-left"):
+                yield Label("", id="cal-month")
+                yield MonthGrid(id="cal-grid")
+                yield Label(" ".join(f"{KIND_MARK[k]} {k}" for k in KIND_ORDER),
+                            id="cal-legend")
+                yield VirtualTable([Column("Date", 11), Column("Kind", 11), Column("Item", 60)],
+                                   id="cal-agenda")
+            with Vertical(id="cal-right"):
+                yield Label("", id="cal-day")
+                yield VirtualTable([Column("Kind", 11), Column("Item", 50)], id="cal-items")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Date", "Event", "Kind", "Scope")
+        self.query_one("#cal-agenda").display = False
+        self.query_one("#cal-grid", MonthGrid).focus()
 
-    def fetch(self, store: Store, today: date) -> tuple[list[Occurrence], date]:
-        start, end = month_range(today.year, today.month)
-        with store.session() as session:
-            return events_in_range(session, start, end), today
+    @property
+    def grid(self) -> MonthGrid:
+        return self.query_one("#cal-grid", MonthGrid)
 
-    def show(self, data: tuple[list[Occurrence], date]) -> None:
-        items, today = data
-        table = self.query_one(DataTable)
-        table.clear()
-        for occ in items:
-            table.add_row(f"{occ.day:%a %d %b}", occ.title, occ.kind, occ.scope)
-        self.sub_title = f"{today:%B %Y} · {len(items)} events"
+    def _range(self) -> tuple[date, date]:
+        if self.agenda:
+            today = self.csm.today()
+            return today, today + timedelta(days=30)
+        return grid_range(self.grid.selected.year, self.grid.selected.month)
+
+    def reload(self) -> None:
+        if not self.initialised:
+            today = self.csm.today()
+            self.grid.selected = self.grid.today = today
+            self.initialised = True
+        start, end = self._range()
+
+        def fetch() -> None:
+            try:
+                with self.csm.store.session() as session:
+                    items = calendar_items(session, start, end)
+            except Exception as exc:
+                self.app.call_from_thread(self.csm.report_error, exc)
+                return
+            self.app.call_from_thread(self._loaded, (start, end), items)
+
+        self.run_worker(fetch, thread=True, exclusive=True, group="load", exit_on_error=False)
+
+    def _loaded(self, rng: tuple[date, date], items: list[CalItem]) -> None:
+        self.loaded_range, self.items = rng, items
+        self.grid.counts = counts_by_day(items)
+        self._draw()
+
+    def fetch(self, store: Store, today: date) -> None:  # reload() does the loading
+        return None
+
+    def show(self, data: None) -> None:
+        return None
+
+    def _draw(self) -> None:
+        grid = self.grid
+        self.query_one("#cal-month", Label).update(f"[b]{grid.selected:%B %Y}[/b]")
+        grid.refresh()
+        day_items = [i for i in self.items if i.day == grid.selected]
+        self.query_one("#cal-day", Label).update(
+            f"[b]{grid.selected:%A %d %B %Y}[/b] · {len(day_items)} items")
+        self.query_one("#cal-items", VirtualTable).set_rows(
+            [VRow(f"{n}:{i.ref}", (Text(i.kind, style=KIND_STYLE.get(i.kind, "")), i.title))
+             for n, i in enumerate(day_items)])
+        if self.agenda:
+            self.query_one("#cal-agenda", VirtualTable).set_rows(
+                [VRow(f"{n}:{i.ref}", (f"{i.day:%a %d %b}",
+                                       Text(i.kind, style=KIND_STYLE.get(i.kind, "")), i.title))
+                 for n, i in enumerate(self.items)])
+        total = len(self.items)
+        self.sub_title = (f"agenda: next 30 days · {total} items" if self.agenda
+                          else f"{grid.selected:%B %Y} · {total} items")
+
+    def _select(self, day: date) -> None:
+        old = self.grid.selected
+        self.grid.selected = day
+        if not self.agenda and (old.year, old.month) != (day.year, day.month):
+            self.reload()  # another month: load its items, then draw
+        self._draw()
+
+    def action_day(self, step: int) -> None:
+        if self.focused is not self.grid:
+            return
+        self._select(self.grid.selected + timedelta(days=step))
+
+    def action_month(self, step: int) -> None:
+        d = self.grid.selected
+        month = d.month - 1 + step
+        year = d.year + month // 12
+        month = month % 12 + 1
+        self._select(date(year, month, min(d.day, cal.monthrange(year, month)[1])))
+
+    def action_today(self) -> None:
+        self._select(self.csm.today())
+
+    def action_agenda(self) -> None:
+        self.agenda = not self.agenda
+        self.query_one("#cal-agenda").display = self.agenda
+        self.grid.display = not self.agenda
+        self.query_one("#cal-legend").display = not self.agenda
+        (self.query_one("#cal-agenda") if self.agenda else self.grid).focus()
+        self.reload()
+
+    def _focused_item(self) -> CalItem | None:
+        table = self.focused
+        if not isinstance(table, VirtualTable) or table.current is None:
+            return None
+        index = int(table.current.key.split(":", 1)[0])
+        source = self.items if table.id == "cal-agenda" else \
+            [i for i in self.items if i.day == self.grid.selected]
+        return source[index] if index < len(source) else None
+
+    def action_enter(self) -> None:
+        if self.focused is self.grid:
+            items = self.query_one("#cal-items", VirtualTable)
+            if items.rows:
+                items.focus()
+            return
+        item = self._focused_item()
+        if item is None:
+            return
+        if item.account_id is not None:
+            self.csm.open_account(item.account_id)
+        else:
+            self.notify(f"{item.day:%d %b %Y} · {item.kind}: {item.title}", title="Event")
+
+    @on(VirtualTable.Selected)
+    def _selected(self) -> None:
+        self.action_enter()
+
+    def action_log(self) -> None:
+        item = self._focused_item()
+        if item is not None and item.account_id is not None:
+            touchpoint = int(item.ref.split(":")[1]) if item.ref.startswith("touchpoint:") \
+                else None
+            self.csm.open_log_form(item.account_id, touchpoint)
+
+    def action_add(self) -> None:
+        from screens.event_form import EventForm
+
+        def added(event_id: int | None) -> None:
+            if event_id:
+                self.notify("Event added")
+                self.reload()
+
+        self.app.push_screen(EventForm(self.grid.selected), added)
+
+    def action_import_ics(self) -> None:
+        from screens.event_form import PathPrompt
+
+        self.app.push_screen(PathPrompt("Import an iCalendar (.ics) file: path"),
+                             self._import)
+
+    def _import(self, path: str | None) -> None:
+        if path:
+            self._run_import(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _run_import(self, path: Path) -> None:
+        from csm_tui.event_ops import plan_event_touchpoints
+        from csm_tui.ical import IcsError, import_ics
+
+        app = self.app
+        try:
+            report = import_ics(self.csm.store, path)
+            plan_event_touchpoints(self.csm.store, self.csm.today())
+        except IcsError as exc:
+            app.call_from_thread(app.notify, str(exc), title="Import failed", severity="error")
+            return
+        except Exception as exc:
+            app.call_from_thread(self.csm.report_error, exc)
+            return
+        detail = "".join(f"\n{which}: {why}" for which, why in report.rejected[:5])
+        app.call_from_thread(app.notify, f"{path.name}: {report.summary()}{detail}",
+                             title="Imported", timeout=10,
+                             severity="warning" if report.rejected else "information")
+        app.call_from_thread(self.reload)

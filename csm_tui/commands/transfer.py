@@ -40,12 +40,14 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
                      help="where --skip-invalid writes rejected rows (default: FILE.rejects.csv)")
     imp.add_argument("--term-months", type=int, default=12,
                      help="contract term for `import deals` (default 12)")
+    imp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     imp.set_defaults(handler=lambda args: _dispatch(IMPORTERS, args.kind, args))
     exp = sub.add_parser("export", help="export csv, json or ics")
     add_db(exp)
     exp.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT",
                      help="|".join(EXPORTERS))
     exp.add_argument("out", metavar="OUT")
+    exp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     exp.set_defaults(handler=lambda args: _dispatch(EXPORTERS, args.format, args))
 
 

@@ -1,0 +1,42 @@
+"""`csm import ics FILE` and `csm export ics OUT` (routed by csm_tui/commands/transfer.py)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from csm_tui.commands import CliError
+from csm_tui.commands.common import store_from
+
+
+def import_ics(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.event_ops import plan_event_touchpoints
+    from csm_tui.ical import IcsError
+    from csm_tui.ical import import_ics as run
+
+    store = store_from(args)
+    try:
+        report = run(store, Path(args.file))
+    except IcsError as exc:
+        raise CliError(str(exc)) from None
+    planned = plan_event_touchpoints(store, resolve_today(args))
+    print(f"{args.file}: {report.summary()}" + (f"; {planned} touchpoints planned"
+                                                 if planned else ""))
+    for which, why in report.rejected:
+        print(f"  rejected {which}: {why}")
+    return 1 if report.rejected else 0
+
+
+def export_ics(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.ical import export_ics as run
+
+    store = store_from(args)
+    out = Path(args.out)
+    try:
+        count = run(store, out, resolve_today(args))
+    except OSError as exc:
+        raise CliError(f"{out}: cannot write ({exc.strerror})") from None
+    print(f"{count} calendar entries written to {out}")
+    return 0

@@ -1,0 +1,263 @@
+"""iCalendar in and out, with the icalendar library.
+
+Import: all-day and timed events (timed ones placed on their own zone's local date
+and time), yearly RRULEs, escaped text, CJK summaries. A component that cannot be
+used is reported (which one, why) and skipped; the rest go in one transaction;
+the same file imported again adds nothing (the calendar's name plus each UID).
+Holiday feeds are recognised: days off become holidays, make-up working days (补班)
+become workdays, and both feed the SOP generator's working-day rule.
+
+Export: events, renewals, planned touchpoints and open SOP tasks as one calendar
+with stable UIDs, valid RFC 5545 that round-trips through the library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from csm_tui.changelog import record
+from db.models import Account, Event, Task, Touchpoint, utcnow
+from db.store import Store
+
+WORKDAY = re.compile(r"补班|调休上班|上班|make-?up (working )?day|working day|workday", re.I)
+HOLIDAY = re.compile(r"假期|放假|休息|节假日|holiday|day off|vacation|bank holiday", re.I)
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class IcsError(ValueError):
+    """The file as a whole cannot be read as iCalendar."""
+
+
+@dataclass
+class IcsReport:
+    source: str
+    imported: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (which, why)
+    event_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.imported} imported, {self.duplicates} already there, "
+                f"{len(self.rejected)} rejected")
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise IcsError(f"{path}: not UTF-8 or GB18030 text")
+
+
+def read_calendar(path: Path) -> Any:
+    """Parse a file, or raise IcsError saying why it is not a calendar."""
+    import icalendar
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IcsError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise IcsError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
+    text = _decode(raw, path)
+    if "BEGIN:VCALENDAR" not in text[:4096].upper():
+        raise IcsError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)")
+    if "END:VCALENDAR" not in text.upper():
+        raise IcsError(f"{path}: truncated: END:VCALENDAR is missing")
+    try:
+        cals = icalendar.Calendar.from_ical(text, multiple=True)
+    except ValueError as exc:
+        raise IcsError(f"{path}: not valid iCalendar ({exc})") from None
+    if not cals:
+        raise IcsError(f"{path}: no calendar inside")
+    return cals[0]
+
+
+def classify(summary: str, calendar_name: str) -> str:
+    if WORKDAY.search(summary):
+        return "workday"
+    if HOLIDAY.search(summary) or HOLIDAY.search(calendar_name):
+        return "holiday"
+    return "event"
+
+
+def _when(component: Any, name: str) -> tuple[date, Any] | None:
+    prop = component.get(name)
+    if prop is None:
+        return None
+    value = prop.dt
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and str(value.tzinfo) not in ("UTC", "utc"):
+            return value.date(), value.timetz().replace(tzinfo=None)
+        return value.date(), value.time()
+    return value, None
+
+
+def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport
+                    ) -> list[dict]:
+    rows = []
+    for n, comp in enumerate(cal.walk("VEVENT"), start=1):
+        summary = str(comp.get("summary", "")).strip()
+        uid = str(comp.get("uid", "")).strip()
+        which = f"VEVENT #{n}" + (f" {uid}" if uid else "") + (f" “{summary}”" if summary
+                                                                else "")
+        errors = getattr(comp, "errors", [])
+        if errors:
+            report.rejected.append((which, "; ".join(f"{p}: {m}" for p, m in errors)))
+            continue
+        try:
+            start = _when(comp, "dtstart")
+            end = _when(comp, "dtend")
+        except Exception as exc:  # a broken property the parser let through
+            report.rejected.append((which, str(exc)))
+            continue
+        if start is None:
+            report.rejected.append((which, "no DTSTART"))
+            continue
+        on_date, at_time = start
+        end_date = None
+        if end is not None:
+            last = end[0] - timedelta(days=1) if end[1] is None else end[0]  # DTEND exclusive
+            if last < on_date:
+                report.rejected.append((which, f"DTEND {end[0]} is before DTSTART {on_date}"))
+                continue
+            end_date = last if last != on_date else None
+        yearly = False
+        rrule = comp.get("rrule")
+        if rrule is not None:
+            freq = (rrule.get("FREQ") or [""])[0]
+            if freq != "YEARLY":
+                report.rejected.append((which, f"repeats {freq or '?'}: only yearly "
+                                               "recurrence is supported"))
+                continue
+            yearly = True
+        if not uid:
+            uid = "nouid-" + hashlib.sha1(f"{summary}|{on_date}|{at_time}".encode()).hexdigest()
+        kind_prop = str(comp.get("x-csm-kind", "")).strip()
+        kind = kind_prop if kind_prop in ("event", "holiday", "workday", "anniversary") else \
+            classify(summary, calendar_name)
+        rows.append({
+            "title": summary or "(untitled)", "on_date": on_date, "end_date": end_date,
+            "at_time": at_time, "yearly": yearly, "kind": kind, "scope": "global",
+            "industry": None, "account_id": None, "target_tiers": "", "target_industries": "",
+            "lead_days": 0, "description": str(comp.get("description", "")),
+            "source": source, "source_uid": uid[:300], "created_at": utcnow(),
+        })
+    return rows
+
+
+def import_ics(store: Store, path: Path) -> IcsReport:
+    """Import a file; valid events in one transaction, the rest reported."""
+    cal = read_calendar(path)
+    name = str(cal.get("x-wr-calname", "")) or str(cal.get("prodid", "")) or path.stem
+    source = f"ics:{name}"[:100]
+    report = IcsReport(source)
+    rows = _component_rows(cal, source, name, report)
+    with store.transaction() as session:
+        known = set(session.execute(select(Event.source_uid).where(Event.source == source))
+                    .scalars())
+        fresh = []
+        for row in rows:
+            if row["source_uid"] in known:
+                report.duplicates += 1
+                continue
+            known.add(row["source_uid"])
+            fresh.append(row)
+        for start in range(0, len(fresh), 5000):
+            session.execute(insert(Event), fresh[start:start + 5000])
+        report.imported = len(fresh)
+        session.flush()
+        if fresh:
+            report.event_ids = list(session.execute(
+                select(Event.id).where(Event.source == source,
+                                       Event.source_uid.in_([r["source_uid"] for r in fresh])))  # type: ignore[union-attr]
+                .scalars())
+        record(session, action="events.import", entity="event", entity_id=None,
+               summary=f"Imported {path.name}: {report.summary()}",
+               payload={"created": report.event_ids[:5000]})
+    return report
+
+
+# ---- export ------------------------------------------------------------------
+
+def _vevent(uid: str, summary: str, day: date, *, end: date | None = None,
+            at: Any = None, description: str = "", yearly: bool = False,
+            kind: str = "", categories: str = "") -> Any:
+    import icalendar
+
+    ev = icalendar.Event()
+    ev.add("uid", uid)
+    ev.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+    ev.add("summary", summary)
+    if at is not None:
+        start = datetime.combine(day, at)
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(hours=1))
+    else:
+        ev.add("dtstart", day)
+        ev.add("dtend", (end or day) + timedelta(days=1))
+    if yearly:
+        ev.add("rrule", {"freq": "yearly"})
+    if description:
+        ev.add("description", description)
+    if categories:
+        ev.add("categories", categories)
+    if kind:
+        ev.add("x-csm-kind", kind)
+    return ev
+
+
+def build_export(session: Session, today: date) -> Any:
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//csm-tui//Customer Success calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "csm-tui")
+    for ev in session.exec(select(Event)).scalars():  # type: ignore[call-overload]
+        cal.add_component(_vevent(f"event-{ev.id}@csm-tui", ev.title, ev.on_date,
+                                  end=ev.end_date, at=ev.at_time, description=ev.description,
+                                  yearly=ev.yearly, kind=ev.kind, categories=ev.kind))
+    names = {}
+    for aid, name, end, term in session.execute(
+            select(Account.id, Account.name, Account.contract_end, Account.term)
+            .where(Account.archived == False, Account.stage != "churned")):  # noqa: E712
+        names[aid] = name
+        if end is not None:
+            cal.add_component(_vevent(f"renewal-{aid}-{term}@csm-tui", f"Renewal: {name}", end,
+                                      kind="renewal", categories="renewal"))
+    for tid, aid, due, channel, step in session.execute(
+            select(Touchpoint.id, Touchpoint.account_id, Touchpoint.due_date,
+                   Touchpoint.channel, Touchpoint.next_step)
+            .where(Touchpoint.status == "planned", Touchpoint.due_date.is_not(None))):  # type: ignore[union-attr]
+        cal.add_component(_vevent(f"touchpoint-{tid}@csm-tui",
+                                  f"{channel}: {names.get(aid, aid)}", due,
+                                  description=step or "", kind="touchpoint",
+                                  categories="touchpoint"))
+    for tid, aid, due, title in session.execute(
+            select(Task.id, Task.account_id, Task.due_date, Task.title)
+            .where(Task.done_at.is_(None), Task.due_date.is_not(None))):  # type: ignore[union-attr]
+        cal.add_component(_vevent(f"task-{tid}@csm-tui", f"SOP: {title} ({names.get(aid, aid)})",
+                                  due, kind="task", categories="task"))
+    return cal
+
+
+def export_ics(store: Store, out: Path, today: date) -> int:
+    """Write the calendar; returns the number of VEVENTs written."""
+    with store.session() as session:
+        cal = build_export(session, today)
+    data = cal.to_ical()
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return len(cal.subcomponents)

@@ -1,0 +1,120 @@
+"""Adding an event (validated; typed text kept on error) and asking for a file path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from csm_tui.dateparse import parse_when
+from csm_tui.events import add_event
+
+FIELDS = [("title", "Title"), ("date", "Date"), ("yearly", "Yearly (y/n)"),
+          ("kind", "Kind (event/holiday/workday)"), ("scope", "Scope (global/industry)"),
+          ("industry", "Industry"), ("tiers", "Target tiers (e.g. S,A)"),
+          ("lead", "Lead days"), ("description", "Description")]
+
+
+class EventForm(ModalScreen[int | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="eventform.cancel"),
+                Binding("ctrl+s", "save", "Save", id="eventform.save")]
+
+    def __init__(self, day: date) -> None:
+        super().__init__()
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        defaults = {"date": self.day.isoformat(), "yearly": "n", "kind": "event",
+                    "scope": "global", "lead": "0"}
+        with Vertical(classes="dialog wide"):
+            yield Label("Add an event", classes="dialog-title")
+            with Grid(id="event-grid"):
+                for key, label in FIELDS:
+                    yield Label(label)
+                    yield Input(defaults.get(key, ""), id=f"ev-{key}", compact=True)
+            yield Label("", id="ev-error")
+            yield Label("[dim]dates: YYYY-MM-DD, +3d, next mon … · enter saves · esc cancels"
+                        "[/dim]")
+
+    def on_mount(self) -> None:
+        self.query_one("#ev-title", Input).focus()
+
+    def _value(self, key: str) -> str:
+        return self.query_one(f"#ev-{key}", Input).value.strip()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            day = parse_when(self._value("date"), self.app.today())  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self._error(f"date: {exc}", "date")
+            return
+        lead_text = self._value("lead") or "0"
+        if not lead_text.lstrip("-").isdigit():
+            self._error(f"lead days: {lead_text!r} is not a whole number", "lead")
+            return
+        yearly = self._value("yearly").lower()
+        if yearly not in ("y", "yes", "n", "no", ""):
+            self._error("yearly: answer y or n", "yearly")
+            return
+        self._save(dict(title=self._value("title"), on_date=day,
+                        yearly=yearly in ("y", "yes"), kind=self._value("kind") or "event",
+                        scope=self._value("scope") or "global",
+                        industry=self._value("industry"), tiers=self._value("tiers"),
+                        lead_days=int(lead_text), description=self._value("description")))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _save(self, fields: dict) -> None:
+        app = self.app
+        try:
+            event_id = add_event(app.store, **fields)  # type: ignore[attr-defined]
+            if fields["lead_days"] > 0:
+                from csm_tui.event_ops import plan_event_touchpoints
+
+                plan_event_touchpoints(app.store, app.today())  # type: ignore[attr-defined]
+        except ValueError as exc:
+            field = str(exc).split(":", 1)[0].strip().split()[0]
+            key = {"lead": "lead", "end": "date"}.get(field, field)
+            app.call_from_thread(self._error, str(exc), key)
+            return
+        app.call_from_thread(self.dismiss, event_id)
+
+    def _error(self, message: str, key: str) -> None:
+        self.query_one("#ev-error", Label).update(f"[red]{message}[/red]")
+        keys = {k for k, _ in FIELDS}
+        if key in keys:
+            self.query_one(f"#ev-{key}", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PathPrompt(ModalScreen[str | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="path.cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.question, classes="dialog-title")
+            yield Input(placeholder="~/Downloads/holidays.ics", id="path")
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
