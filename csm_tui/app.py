@@ -46,6 +46,7 @@ class CsmApp(App[int]):
         Binding("3", "switch_mode('lifecycle')", "Lifecycle", id="go.lifecycle"),
         Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints"),
         Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar"),
+        Binding("I", "import_file", "Import", id="app.import", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -153,6 +154,12 @@ class CsmApp(App[int]):
 
         self.notify("Re-assessing tiers…", timeout=2)
         self.run_worker(run, thread=True, exit_on_error=False)
+
+    def action_import_file(self) -> None:
+        """`I`: the import screen (mapping and preview before anything is written)."""
+        from screens.import_screen import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -1,0 +1,364 @@
+"""All-or-nothing imports with a row-by-row report.
+
+Pass 1 streams the file and checks every row (values, and what it refers to: the
+account of a deal, a duplicate of an earlier row). One bad row and nothing is
+written, unless `skip_invalid`, which writes the rejected rows with a reason column
+to a CSV. Pass 2 streams the file again and writes in one transaction, in batches.
+Accounts are matched by external id, else by normalised name, so re-importing
+updates rather than duplicates. Memory stays flat: rows are never all held.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session
+
+from csm_tui.changelog import record
+from csm_tui.dates import add_months
+from csm_tui.lifecycle import stage_for_dates
+from csm_tui.tabular.csvio import CsvSource, Dialect
+from csm_tui.tabular.mapping import Mapping, build_mapping
+from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
+from db.models import Account, Contact, Deal, StageChange, Touchpoint, utcnow
+from db.store import Store
+
+BATCH = 2000
+Progress = Callable[[str, int, int], None]  # phase, done, total
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    path: Path
+    dialect: Dialect
+    mapping: Mapping
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    rejects_path: Path | None = None
+    account_ids: set[int] = field(default_factory=set)
+
+    def summary(self) -> str:
+        skipped = ", ".join(f"{n} {why}" for why, n in self.skip_reasons.items())
+        return (f"{self.rows} rows: {self.inserted} inserted, {self.updated} updated, "
+                f"{self.skipped} skipped" + (f" ({skipped})" if skipped else "")
+                + f", {len(self.errors)} rejected")
+
+
+class Resolver:
+    """Finds accounts (and contacts) the way the file names them."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_ext: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
+        for aid, name, ext in session.execute(select(Account.id, Account.name,
+                                                     Account.external_id)):
+            self.by_name.setdefault(norm_name(name), aid)
+            if ext:
+                self.by_ext.setdefault(ext.strip(), aid)
+
+    def account(self, ref: str) -> int | None:
+        ref = ref.strip()
+        return self.by_ext.get(ref) or self.by_name.get(norm_name(ref))
+
+
+def _skip(result: ImportResult, why: str) -> None:
+    result.skipped += 1
+    result.skip_reasons[why] = result.skip_reasons.get(why, 0) + 1
+
+
+class _Checker:
+    """Pass 1 per kind: values and references; remembers keys to catch duplicates."""
+
+    def __init__(self, kind: str, resolver: Resolver, mapping: Mapping) -> None:
+        self.kind = kind
+        self.resolver = resolver
+        self.mapping = mapping
+        self.seen: dict[str, int] = {}
+        self.parse = PARSERS[kind]
+
+    def check(self, number: int, row: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
+        """Parsed values (None when the row is skipped, with why) or RowProblem."""
+        values = self.parse(self.mapping, row)
+        if self.kind == "accounts":
+            key = f"ext:{values['external_id']}" if values.get("external_id") else \
+                f"name:{norm_name(values['name'])}"
+            if key in self.seen:
+                column = self.mapping.field_of("external_id" if key.startswith("ext:")
+                                                else "name") or "name"
+                raise RowProblem(column, row.get(column, ""),
+                                 f"same account as row {self.seen[key]}")
+            self.seen[key] = number
+            return values, ""
+        if self.kind == "deals" and not values["account"]:
+            return None, "no account"
+        if self.kind == "deals" and values["stage"] != "won":
+            return None, f"{values['stage']} deals"
+        if self.resolver.account(values["account"]) is None:
+            column = self.mapping.field_of("account") or "account"
+            raise RowProblem(column, values["account"],
+                             "no such account (import accounts first)")
+        return values, ""
+
+
+def _scan(source: CsvSource, checker: _Checker, result: ImportResult,
+          progress: Progress | None, phase: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield the good rows; count skips; record errors."""
+    for number, row, problem in source.rows():
+        result.rows += 1 if phase == "check" else 0
+        if progress and number % 500 == 0:
+            progress(phase, source.position, source.size)
+        try:
+            if problem:
+                raise RowProblem("(row)", "", problem)
+            values, why = checker.check(number, row)
+        except RowProblem as exc:
+            if phase == "check":
+                result.errors.append(RowError(number, exc.column, exc.value[:80], exc.reason))
+            continue
+        if values is None:
+            if phase == "check":
+                _skip(result, why)
+            continue
+        yield number, values
+
+
+def _write_rejects(source: CsvSource, result: ImportResult, out: Path) -> None:
+    bad = {e.row: e for e in result.errors}
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", *source.headers, "reason"])
+        for number, row, _problem in source.rows():
+            if number in bad:
+                e = bad[number]
+                writer.writerow([number, *(row.get(h, "") for h in source.headers),
+                                 f"{e.column}: {e.reason}"])
+
+
+def import_file(store: Store, kind: str, path: Path, *, today: date,
+                overrides: list[str] | None = None, skip_invalid: bool = False,
+                rejects: Path | None = None, term_months: int = 12,
+                progress: Progress | None = None, check_only: bool = False) -> ImportResult:
+    """Check then (if clean, or skip_invalid) write one file of `kind`; `check_only`
+    stops after the check (the TUI's preview)."""
+    if term_months < 1 or term_months > 120:
+        raise ValueError(f"--term-months: {term_months} must be between 1 and 120")
+    source = CsvSource(path)
+    mapping = build_mapping(kind, source.headers, overrides)
+    result = ImportResult(kind, path, source.dialect, mapping)
+    with store.session() as session:
+        checker = _Checker(kind, Resolver(session), mapping)
+    for _ in _scan(source, checker, result, progress, "check"):
+        pass
+    if check_only:
+        return result
+    if result.errors:
+        if not skip_invalid:
+            return result
+        result.rejects_path = rejects or path.with_name(path.name + ".rejects.csv")
+        _write_rejects(source, result, result.rejects_path)
+    with store.transaction() as session:
+        checker = _Checker(kind, Resolver(session), mapping)
+        good = _scan(source, checker, result, progress, "write")
+        writer = {"accounts": _write_accounts, "deals": _write_deals,
+                  "contacts": _write_contacts, "touchpoints": _write_touchpoints}[kind]
+        writer(session, good, result, checker.resolver, today=today, term_months=term_months)
+        if result.account_ids and kind in ("accounts", "deals"):
+            from csm_tui.tasks import sync_tasks
+
+            sync_tasks(session, today, account_ids=sorted(result.account_ids))
+        record(session, action=f"import.{kind}", entity=kind, entity_id=None,
+               summary=f"Imported {path.name}: {result.summary()}",
+               payload={"file": str(path.name), "inserted": result.inserted,
+                        "updated": result.updated})
+        result.written = True
+    if progress:
+        progress("done", source.size, source.size)
+    return result
+
+
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for _number, values in rows:
+        batch.append(values)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
+                    resolver: Resolver, *, today: date, term_months: int) -> None:
+    now = utcnow()
+    for batch in _batches(rows):
+        inserts, updates = [], []
+        for values in batch:
+            ext = values.get("external_id")
+            aid = (resolver.by_ext.get(ext) if ext else None) or \
+                resolver.by_name.get(norm_name(values["name"]))
+            if "stage" not in values and (values.get("contract_start") or
+                                          values.get("contract_end")):
+                values["stage"] = stage_for_dates(values.get("contract_start"),
+                                                  values.get("contract_end"), today)
+            if aid is None:
+                values.setdefault("stage_entered", today)
+                values["created_at"] = values["updated_at"] = now
+                inserts.append(values)
+            else:
+                values.update(id=aid, updated_at=now)
+                updates.append(values)
+                result.account_ids.add(aid)
+        if inserts:
+            ids = session.execute(insert(Account).returning(Account.id), inserts).scalars().all()
+            for values, aid in zip(inserts, ids, strict=True):
+                resolver.by_name.setdefault(norm_name(values["name"]), aid)
+                if values.get("external_id"):
+                    resolver.by_ext.setdefault(values["external_id"], aid)
+            result.account_ids.update(ids)
+            result.inserted += len(inserts)
+        for values in updates:  # one UPDATE per distinct column set keeps it correct
+            session.execute(update(Account).where(Account.id == values.pop("id")),
+                            values)
+        result.updated += len(updates)
+
+
+def _write_deals(session: Session, rows: Iterator, result: ImportResult, resolver: Resolver,
+                 *, today: date, term_months: int) -> None:
+    known = {ext: did for did, ext in session.execute(
+        select(Deal.id, Deal.external_id).where(Deal.external_id.is_not(None)))}  # type: ignore[union-attr]
+    for batch in _batches(rows):
+        inserts = []
+        for values in batch:
+            aid = resolver.account(values.pop("account"))
+            values.update(account_id=aid, stage="won")
+            result.account_ids.add(aid)  # type: ignore[arg-type]
+            did = known.get(values.get("external_id") or "")
+            if did is not None:
+                session.execute(update(Deal).where(Deal.id == did), values)
+                result.updated += 1
+            else:
+                inserts.append(values)
+        if inserts:
+            session.execute(insert(Deal), inserts)
+            result.inserted += len(inserts)
+    apply_won_deals(session, sorted(result.account_ids), today=today, term_months=term_months)
+
+
+def apply_won_deals(session: Session, account_ids: list[int], *, today: date,
+                    term_months: int = 12) -> None:
+    """ARR = won deal values in the 12 months up to the latest won close date;
+    contract start = that date, end = start + term; stage from the dates."""
+    if not account_ids:
+        return
+    latest = dict(session.execute(
+        select(Deal.account_id, func.max(Deal.close_date))
+        .where(Deal.stage == "won", Deal.account_id.in_(account_ids))  # type: ignore[attr-defined]
+        .group_by(Deal.account_id)).all())
+    arr: dict[int, int] = {}
+    for aid, close, value in session.execute(
+            select(Deal.account_id, Deal.close_date, Deal.value_minor)
+            .where(Deal.stage == "won", Deal.account_id.in_(account_ids))):  # type: ignore[attr-defined]
+        last = latest.get(aid)
+        if last is not None and close is not None and close > add_months(last, -12):
+            arr[aid] = arr.get(aid, 0) + value
+    now = utcnow()
+    for aid, last in latest.items():
+        if last is None:
+            continue
+        end = add_months(last, term_months)
+        account = session.get(Account, aid)
+        if account is None:
+            continue
+        stage = stage_for_dates(last, end, today)
+        if account.stage != stage and account.stage not in ("churned",):
+            session.add(StageChange(account_id=aid, old_stage=account.stage, new_stage=stage,
+                                    reason="from imported deal dates"))
+            account.stage, account.stage_entered = stage, today
+        account.arr_minor = arr.get(aid, 0)
+        account.contract_start, account.contract_end = last, end
+        account.updated_at = now
+
+
+def _write_contacts(session: Session, rows: Iterator, result: ImportResult,
+                    resolver: Resolver, *, today: date, term_months: int) -> None:
+    existing = {(aid, norm_name(name)): cid for cid, aid, name in
+                session.execute(select(Contact.id, Contact.account_id, Contact.name))}
+    for batch in _batches(rows):
+        inserts = []
+        for values in batch:
+            aid = resolver.account(values.pop("account"))
+            values["account_id"] = aid
+            key = (aid, norm_name(values["name"]))
+            if key in existing:
+                session.execute(update(Contact).where(Contact.id == existing[key]), values)
+                result.updated += 1
+            else:
+                values["created_at"] = utcnow()
+                inserts.append(values)
+                existing[key] = -1
+        if inserts:
+            session.execute(insert(Contact), inserts)
+            result.inserted += len(inserts)
+
+
+def _write_touchpoints(session: Session, rows: Iterator, result: ImportResult,
+                       resolver: Resolver, *, today: date, term_months: int) -> None:
+    contacts = {(aid, norm_name(name)): cid for cid, aid, name in
+                session.execute(select(Contact.id, Contact.account_id, Contact.name))}
+    seen = {(aid, due, summary) for aid, due, summary in session.execute(
+        select(Touchpoint.account_id, Touchpoint.due_date, Touchpoint.summary)
+        .where(Touchpoint.status == "done"))}
+    for batch in _batches(rows):
+        inserts = []
+        for values in batch:
+            aid = resolver.account(values["account"])
+            key = (aid, values["date"], values["summary"])
+            if key in seen:
+                _skip(result, "already imported")
+                continue
+            seen.add(key)
+            contact_id = contacts.get((aid, norm_name(values["contact"]))) \
+                if values["contact"] else None
+            done_at = datetime.combine(values["date"], time(12, 0), tzinfo=UTC)
+            inserts.append({"account_id": aid, "contact_id": contact_id,
+                            "channel": values["channel"], "due_date": values["date"],
+                            "done_at": done_at, "status": "done", "summary": values["summary"],
+                            "outcome": values["outcome"], "next_step": values["next_step"],
+                            "origin": None, "created_at": utcnow()})
+        if inserts:
+            session.execute(insert(Touchpoint), inserts)
+            result.inserted += len(inserts)
+
+
+
+def preview_rows(path: Path, kind: str, overrides: list[str] | None = None, *, limit: int = 5
+                 ) -> tuple[Dialect, Mapping, list[dict[str, str]]]:
+    """What the import screen shows before anything is written."""
+    source = CsvSource(path)
+    mapping = build_mapping(kind, source.headers, overrides)
+    rows = []
+    for _number, row, _problem in source.rows():
+        rows.append(row)
+        if len(rows) >= limit:
+            break
+    return source.dialect, mapping, rows
