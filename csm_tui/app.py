@@ -15,6 +15,7 @@ from screens.base import DataScreen
 from screens.calendar import CalendarScreen
 from screens.help import HelpScreen
 from screens.lifecycle import LifecycleScreen
+from screens.palette import AccountProvider, ActionProvider
 from screens.portfolio import PortfolioScreen
 from screens.today import TodayScreen
 from screens.touchpoints import TouchpointsScreen
@@ -32,6 +33,7 @@ class CsmApp(App[int]):
 
     TITLE = "csm"
     CSS_PATH = str(STYLES)
+    COMMANDS = App.COMMANDS | {AccountProvider, ActionProvider}
     MODES = {
         "today": TodayScreen,
         "portfolio": PortfolioScreen,
@@ -153,6 +155,44 @@ class CsmApp(App[int]):
             self.call_from_thread(self.refresh_current)
 
         self.notify("Re-assessing tiers…", timeout=2)
+        self.run_worker(run, thread=True, exit_on_error=False)
+
+    def action_retier(self) -> None:
+        self.run_retier()
+
+    def action_log_selected(self) -> None:
+        """The palette's "log a follow-up": the current screen's own `l`."""
+        if hasattr(self.screen, "action_log"):
+            self.screen.run_action("log")
+        else:
+            self.notify("open a screen with accounts first", severity="warning")
+
+    def action_export(self, fmt: str) -> None:
+        """Export from the palette into the data folder; the path is shown."""
+        from csm_tui.paths import data_dir
+
+        out = data_dir() / "exports" / f"csm-{self.today():%Y%m%d}.{fmt}"
+
+        def run() -> None:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                if fmt == "csv":
+                    from csm_tui.tabular.exporters import export_accounts_csv
+
+                    export_accounts_csv(self.store, out, self.today())
+                elif fmt == "json":
+                    from csm_tui.tabular.exporters import export_json
+
+                    export_json(self.store, out)
+                else:
+                    from csm_tui.ical import export_ics
+
+                    export_ics(self.store, out, self.today())
+            except Exception as exc:
+                self.call_from_thread(self.report_error, exc)
+                return
+            self.call_from_thread(self.notify, f"written to {out}", title="Exported")
+
         self.run_worker(run, thread=True, exit_on_error=False)
 
     def action_import_file(self) -> None:

@@ -39,3 +39,39 @@ class AccountProvider(Provider):
         for entry in self.index[:10]:
             yield DiscoveryHit(entry.name, partial(self._open, entry.id), text=entry.name,
                                help="open account")
+
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Go to Today", "switch_mode('today')", "1"),
+    ("Go to Portfolio", "switch_mode('portfolio')", "2"),
+    ("Go to Lifecycle kanban", "switch_mode('lifecycle')", "3"),
+    ("Go to Touchpoints", "switch_mode('touchpoints')", "4"),
+    ("Go to Calendar", "switch_mode('calendar')", "5"),
+    ("Retier: monthly re-assessment of all tiers", "retier", "R on Portfolio"),
+    ("Import a CSV file (accounts, deals, contacts, touchpoints)", "import_file", "I"),
+    ("Export accounts to CSV", "export('csv')", ""),
+    ("Export everything to JSON", "export('json')", ""),
+    ("Export the calendar to .ics", "export('ics')", ""),
+    ("Log a follow-up for the selected account", "log_selected", "l"),
+    ("Help: every key", "help", "?"),
+)
+
+
+class ActionProvider(Provider):
+    """`ctrl+p`: the app's actions by name."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, key in ACTIONS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._run, action),
+                          text=title, help=f"key: {key}" if key else None)
+
+    async def discover(self) -> Hits:
+        for title, action, key in ACTIONS:
+            yield DiscoveryHit(title, partial(self._run, action), text=title,
+                               help=f"key: {key}" if key else None)
+
+    def _run(self, action: str) -> None:
+        self.app.call_later(self.app.run_action, action)

@@ -65,12 +65,17 @@ def test_seed_demo_needs_db(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_domain_and_db_do_not_import_textual() -> None:
-    """Layering: db/ and the domain never pull in the UI."""
-    code = ("import sys, db.store, db.queries, db.backup, csm_tui.cli, csm_tui.demo, "
-            "csm_tui.portfolio, csm_tui.lifecycle, csm_tui.touchpoints, csm_tui.events, "
-            "csm_tui.today; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'screens')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    """Layering: db/ and every domain module of csm_tui/ (all but the App) never pull in
+    the UI; checked in a fresh interpreter so nothing else has imported it first."""
+    code = (
+        "import importlib, pkgutil, sys, csm_tui, csm_tui.commands, csm_tui.tabular, db\n"
+        "mods = [m.name for pkg in (csm_tui, csm_tui.commands, csm_tui.tabular, db)\n"
+        "        for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.')\n"
+        "        if m.name not in ('csm_tui.app', 'csm_tui.__main__')\n"
+        "        and not m.name.startswith('db.migrations')]\n"
+        "for name in mods: importlib.import_module(name)\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'screens'})\n"
+        "print(len(mods), bad); sys.exit(1 if bad or len(mods) < 30 else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr

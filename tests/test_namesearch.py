@@ -44,3 +44,22 @@ def test_a_name_always_finds_itself(name: str) -> None:
     entry = build_index([(1, name)])[0]
     if name.strip():
         assert match_score(name, entry) == 1.0
+
+
+async def test_palette_jumps_to_account_by_pinyin_initials(demo_store, today) -> None:  # type: ignore[no-untyped-def]
+    from csm_tui.app import CsmApp
+    from screens.account import AccountScreen
+
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"qhdx")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.detail is not None and app.screen.detail.account.name == "清华大学"
