@@ -54,6 +54,9 @@ def _fresh_postgres(url: str) -> Store:
 
     engine = create_engine(url)
     with engine.begin() as conn:
+        # A test that left a session open must not block the next one.
+        conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()

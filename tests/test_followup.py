@@ -138,7 +138,8 @@ def test_closing_a_planned_touchpoint_and_snooze(store: Store) -> None:
 def test_health_breakdown_and_flags(store: Store) -> None:
     aid = _account(store, last_login=TODAY - timedelta(days=40), open_tickets=6,
                    open_tickets_previous=2, nps=10, nps_previous=40)
-    health = health_for_accounts(store.session(), TODAY)[aid]
+    with store.session() as s:
+        health = health_for_accounts(s, TODAY)[aid]
     assert {"tickets rising", "NPS falling"} <= set(health.flags)
     assert any(f.startswith("no login") for f in health.flags)
     assert any(f.startswith("no decision-maker touch") for f in health.flags)

@@ -150,7 +150,8 @@ def test_suggestions(store: Store) -> None:
                  contract_end=date(2027, 8, 31))
     b = _account(store, name="B", stage="adoption", contract_end=date(2027, 1, 31))
     c = _account(store, name="C", stage="renewal", contract_end=date(2026, 11, 1))
-    found = {s.account_id: s.to_stage for s in suggestions(store.session(), TODAY)}
+    with store.session() as session:
+        found = {s.account_id: s.to_stage for s in suggestions(session, TODAY)}
     assert found == {a: "adoption", b: "renewal", c: None}
 
 
