@@ -8,6 +8,7 @@ the wording of the breakdown is only built when someone looks at it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from csm_tui.settings import current_settings
 from db import activity_queries as q
+from db.store import Store
 
 NPS_DROP = 5  # a fall of this many points or more counts as falling
 FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
@@ -102,6 +104,24 @@ def factor_labels(i: HealthInputs) -> tuple[str, ...]:
     payment = f"{i.on_time_payment:.0%} of invoices paid on time"
     sop = f"{i.overdue_tasks} overdue SOP tasks"
     return touch, login, tickets, nps, payment, sop
+
+
+_CACHE: dict[tuple[int, str, int, date], tuple[float, dict[int, Health]]] = {}
+CACHE_SECONDS = 30.0
+
+
+def cached_health(store: Store, today: date) -> dict[int, Health]:
+    """Whole-portfolio health, reused across screens until this process writes, the day
+    changes, or 30 seconds pass (writes from another instance show after that)."""
+    key = (id(store), store.url, store.generation, today)
+    hit = _CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    with store.session() as session:
+        result = health_for_accounts(session, today)
+    _CACHE.clear()
+    _CACHE[key] = (time.monotonic(), result)
+    return result
 
 
 def health_for_accounts(session: Session, today: date,

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from csm_tui.health import health_for_accounts
+from csm_tui.health import Health, health_for_accounts
 from csm_tui.rfm import rfm_for_accounts
 from db.models import TIERS
 from db.queries import account_overview
@@ -55,10 +55,11 @@ SORT_KEYS = {
 }
 
 
-def load_portfolio(session: Session, today: date, *, with_lenses: bool = True
-                   ) -> list[PortfolioRow]:
+def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
+                   health: dict[int, Health] | None = None) -> list[PortfolioRow]:
     """All active accounts, largest ARR first; health and RFM unless told not to."""
-    health = health_for_accounts(session, today) if with_lenses else {}
+    if health is None:
+        health = health_for_accounts(session, today) if with_lenses else {}
     rfm = rfm_for_accounts(session, today) if with_lenses else {}
     rows = []
     for r in account_overview(session):

@@ -83,9 +83,11 @@ def priority(tier: str, days_overdue: int, days_to_renewal: int | None,
     return score, " · ".join(why)
 
 
-def today_agenda(session: Session, today: date) -> TodayAgenda:
+def today_agenda(session: Session, today: date, *,
+                 health: dict[int, Health] | None = None) -> TodayAgenda:
     last = aq.last_done_touch(session)
-    health = health_for_accounts(session, today, last_touch=last)
+    if health is None:
+        health = health_for_accounts(session, today, last_touch=last)
     basics = {r.id: r for r in account_basics(session)}
     items: list[TodayItem] = []
 

@@ -21,6 +21,7 @@ class Store:
     url: str
     engine: Engine
     backup_made: Path | None = field(default=None)
+    generation: int = field(default=0)  # bumped by every committed transaction
 
     @property
     def path(self) -> Path | None:
@@ -40,6 +41,7 @@ class Store:
             try:
                 yield session
                 session.commit()
+                self.generation += 1
             except BaseException:
                 session.rollback()
                 raise

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input
 
+from csm_tui.health import cached_health
 from csm_tui.money import format_money
 from csm_tui.portfolio import (
     SORT_KEYS,
@@ -47,6 +48,7 @@ class PortfolioScreen(DataScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[PortfolioRow] = []
+        self._lines: dict[int, VRow] = {}
         self.today = date.min
         self.sort_key = "arr"
         self.reverse = False
@@ -62,12 +64,23 @@ class PortfolioScreen(DataScreen):
         self.query_one(VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
+        health = cached_health(store, today)
         with store.session() as session:
-            return load_portfolio(session, today), today
+            return load_portfolio(session, today, health=health), today
 
     def show(self, data: tuple[list[PortfolioRow], date]) -> None:
         self.rows, self.today = data
+        self._lines = {r.id: self._line(r) for r in self.rows}
         self.redraw()
+
+    def _line(self, r: PortfolioRow) -> VRow:
+        """A row's cells, built once per load (a filter keystroke only regroups)."""
+        today = self.today
+        return VRow(str(r.id), (
+            r.name + (" 🔒" if r.locked else ""), tier_badge(r.tier),
+            format_money(r.arr_minor, r.currency), r.stage, health_text(r.health),
+            relative_days(r.contract_end, today), relative_days(r.last_touch, today),
+            relative_days(r.next_due, today), r.segment))
 
     def redraw(self) -> None:
         query = self.query_one("#portfolio-filter", Input).value
@@ -77,7 +90,6 @@ class PortfolioScreen(DataScreen):
         for row in shown:
             by_tier.setdefault(row.tier, []).append(row)
         lines: list[VRow] = []
-        today = self.today
         for tier, members in by_tier.items():
             if not members:
                 continue
@@ -87,13 +99,7 @@ class PortfolioScreen(DataScreen):
                        f"{format_money(arr, members[0].currency, compact=True)} · "
                        f"{g.share:.0%} of portfolio ARR")
             lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
-            for r in members:
-                name = r.name + (" 🔒" if r.locked else "")
-                lines.append(VRow(str(r.id), (
-                    name, tier_badge(r.tier), format_money(r.arr_minor, r.currency),
-                    r.stage, health_text(r.health), relative_days(r.contract_end, today),
-                    relative_days(r.last_touch, today), relative_days(r.next_due, today),
-                    r.segment)))
+            lines.extend(self._lines[r.id] for r in members)
         self.query_one(VirtualTable).set_rows(lines)
         arrow = "↑" if self.reverse else "↓"
         filt = f" · filter “{query}”" if query.strip() else ""

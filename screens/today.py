@@ -9,14 +9,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Footer, Header, Label
 
 from csm_tui.followup import mark_done
+from csm_tui.health import cached_health
 from csm_tui.money import format_money
 from csm_tui.today import TodayAgenda, TodayItem, today_agenda
 from db.store import Store
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
+from screens.vtable import Column, VirtualTable, VRow
 
 KIND_LABELS = {"touchpoint": "touch", "cadence": "cadence", "task": "SOP"}
 
@@ -28,101 +30,96 @@ class TodayScreen(DataScreen):
         Binding("l", "log", "Log follow-up", id="today.log"),
         Binding("d", "done", "Mark done", id="today.done"),
         Binding("x,space", "tick", "Tick SOP step", id="today.tick"),
-        Binding("enter", "open", "Open account", id="today.open", show=False),
+        Binding("o", "open", "Open account", id="today.open", show=False),
         Binding("r", "reload", "Refresh", id="today.refresh"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, TodayItem] = {}
-        self.renewal_ids: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Do now — overdue and due today, most important first", classes="section")
-        yield DataTable(id="today-due", cursor_type="row", zebra_stripes=True)
+        yield VirtualTable([Column("Pri", 4, "right"), Column("Account", 22), Column("Tier", 4),
+                            Column("What", 34), Column("Kind", 7), Column("Due", 8),
+                            Column("Why", 40)], id="today-due")
         with Horizontal(id="today-lower"):
             with Vertical():
                 yield Label("Renewals in the next 90 days", classes="section")
-                yield DataTable(id="today-renewals", cursor_type="row")
+                yield VirtualTable([Column("Account", 20), Column("Tier", 4),
+                                    Column("ARR", 8, "right"), Column("Ends", 8),
+                                    Column("Health", 6, "right")], id="today-renewals")
             with Vertical():
                 yield Label("At risk (health under 50)", classes="section")
-                yield DataTable(id="today-risk", cursor_type="row")
+                yield VirtualTable([Column("Account", 18), Column("Tier", 4),
+                                    Column("Health", 6, "right"), Column("Flags", 20)],
+                                   id="today-risk")
             with Vertical():
                 yield Label("Events in the next 14 days", classes="section")
-                yield DataTable(id="today-events", cursor_type="row")
+                yield VirtualTable([Column("Date", 10), Column("Event", 30)],
+                                   id="today-events")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#today-due", DataTable).add_columns(
-            "Pri", "Account", "Tier", "What", "Kind", "Due", "Why")
-        self.query_one("#today-renewals", DataTable).add_columns(
-            "Account", "Tier", "ARR", "Ends", "Health")
-        self.query_one("#today-risk", DataTable).add_columns("Account", "Tier", "Health", "Flags")
-        self.query_one("#today-events", DataTable).add_columns("Date", "Event")
-        self.query_one("#today-due", DataTable).focus()
+        self.query_one("#today-due", VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
+        health = cached_health(store, today)
         with store.session() as session:
-            return today_agenda(session, today), today
+            return today_agenda(session, today, health=health), today
 
     def show(self, data: tuple[TodayAgenda, date]) -> None:
         agenda, today = data
-        due = self.query_one("#today-due", DataTable)
-        keep = due.cursor_row
-        due.clear()
         self.items = {}
+        rows = []
         for n, item in enumerate(agenda.items):
             key = f"{item.kind}:{item.touchpoint_id or item.task_id or item.account_id}:{n}"
             self.items[key] = item
             late = item.due < today
-            due.add_row(str(item.priority), item.account, tier_badge(item.tier), item.title,
-                        KIND_LABELS[item.kind],
-                        Text(relative_days(item.due, today), style="bold red" if late else ""),
-                        Text(item.why, style="dim"), key=key)
-        if due.row_count:
-            due.move_cursor(row=min(keep, due.row_count - 1))
-        renewals = self.query_one("#today-renewals", DataTable)
-        renewals.clear()
-        self.renewal_ids = {}
-        for r in agenda.renewals:
-            key = f"renewal:{r.account_id}"
-            self.renewal_ids[key] = r.account_id
-            renewals.add_row(r.account, tier_badge(r.tier),
-                             Text(format_money(r.arr_minor, r.currency, compact=True),
-                                  justify="right"),
-                             relative_days(r.contract_end, today), health_text(r.health), key=key)
-        risk = self.query_one("#today-risk", DataTable)
-        risk.clear()
-        for aid, name, tier, health in agenda.at_risk:
-            risk.add_row(name, tier_badge(tier), health_text(health.score),
-                         ", ".join(health.flags), key=f"risk:{aid}")
-        events = self.query_one("#today-events", DataTable)
-        events.clear()
-        for occ in agenda.events:
-            events.add_row(f"{occ.day:%a %d %b}", occ.title)
+            rows.append(VRow(key, (str(item.priority), item.account, tier_badge(item.tier),
+                                   item.title, KIND_LABELS[item.kind],
+                                   Text(relative_days(item.due, today),
+                                        style="bold red" if late else ""),
+                                   Text(item.why, style="dim"))))
+        self.query_one("#today-due", VirtualTable).set_rows(rows)
+        self.query_one("#today-renewals", VirtualTable).set_rows([
+            VRow(f"renewal:{r.account_id}", (
+                r.account, tier_badge(r.tier), format_money(r.arr_minor, r.currency,
+                                                            compact=True),
+                relative_days(r.contract_end, today), health_text(r.health)))
+            for r in agenda.renewals])
+        self.query_one("#today-risk", VirtualTable).set_rows([
+            VRow(f"risk:{aid}", (name, tier_badge(tier), health_text(health.score),
+                                 ", ".join(health.flags)))
+            for aid, name, tier, health in agenda.at_risk])
+        self.query_one("#today-events", VirtualTable).set_rows([
+            VRow(f"event:{n}", (f"{occ.day:%a %d %b}", occ.title))
+            for n, occ in enumerate(agenda.events)])
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
                           f"{len(agenda.at_risk)} at risk · {len(agenda.events)} events")
 
     def _selected(self) -> TodayItem | None:
-        table = self.query_one("#today-due", DataTable)
-        if not table.row_count or self.focused is not table:
+        table = self.query_one("#today-due", VirtualTable)
+        if self.focused is not table or table.current is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.items.get(key or "")
+        return self.items.get(table.current.key)
 
     def _selected_account(self) -> int | None:
         item = self._selected()
         if item is not None:
             return item.account_id
         focused = self.focused
-        if isinstance(focused, DataTable) and focused.row_count:
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or ""
-            if ":" in key:
-                return int(key.split(":")[1])
+        if isinstance(focused, VirtualTable) and focused.current is not None:
+            kind, _, ident = focused.current.key.partition(":")
+            if kind in ("renewal", "risk"):
+                return int(ident)
         return None
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        self.action_open()
 
     def action_log(self) -> None:
         item = self._selected()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from csm_tui.app import CsmApp
 from db.store import Store
 from screens.vtable import VirtualTable
@@ -19,7 +17,7 @@ async def test_visit_every_screen(demo_store: Store, today) -> None:  # type: ig
     async with app.run_test(size=(160, 45)) as pilot:
         await _settle(pilot)
         assert app.screen.title == "Today"
-        assert app.screen.query_one("#today-due", DataTable).row_count > 0
+        assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
         for key, title in (("2", "Portfolio"), ("3", "Lifecycle"), ("4", "Touchpoints"),
                            ("5", "Calendar"), ("1", "Today")):
             await pilot.press(key)

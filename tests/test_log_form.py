@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from csm_tui.app import CsmApp
 from db.models import Touchpoint
 from db.store import Store
 from screens.dialogs import Confirm
 from screens.log_form import LogFollowUpScreen
+from screens.vtable import VirtualTable
 
 
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -23,11 +24,10 @@ async def test_log_from_today_end_to_end(demo_store: Store, today: date) -> None
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
         await _settle(pilot)
-        table = app.screen.query_one("#today-due", DataTable)
-        keys = list(app.screen.items)
-        row = next(i for i, k in enumerate(keys) if k.startswith("touchpoint:"))
-        table.move_cursor(row=row)
-        item = app.screen.items[keys[row]]
+        table = app.screen.query_one("#today-due", VirtualTable)
+        key = next(k for k in app.screen.items if k.startswith("touchpoint:"))
+        table.move_to_key(key)
+        item = app.screen.items[key]
         await pilot.press("l")
         await _settle(pilot)
         assert isinstance(app.screen, LogFollowUpScreen)
