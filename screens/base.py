@@ -39,6 +39,19 @@ class DataScreen(Screen):
         self.run_worker(self._load, thread=True, exclusive=True, group="load",
                         exit_on_error=False)
 
+    def write_then_reload(self, fn: Any, *args: Any, **kw: Any) -> None:
+        """Run one domain write (one transaction) in a worker, then reload; a failure
+        becomes a message."""
+        def work() -> None:
+            try:
+                fn(self.csm.store, *args, **kw)
+            except Exception as exc:
+                self.app.call_from_thread(self.csm.report_error, exc)
+                return
+            self.app.call_from_thread(self.reload)
+
+        self.run_worker(work, thread=True, exit_on_error=False)
+
     def _load(self) -> None:
         try:
             data = self.fetch(self.csm.store, self.csm.today())

@@ -133,18 +133,7 @@ class TodayScreen(DataScreen):
         if item is None or item.touchpoint_id is None:
             self.notify("select a planned touchpoint to mark it done", severity="warning")
             return
-        self._mark_done(item.touchpoint_id)
-
-    def _mark_done(self, touchpoint_id: int) -> None:
-        def work() -> None:
-            try:
-                mark_done(self.csm.store, touchpoint_id, now=datetime.now(UTC))
-            except Exception as exc:
-                self.app.call_from_thread(self.csm.report_error, exc)
-                return
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(work, thread=True, exit_on_error=False)
+        self.write_then_reload(mark_done, item.touchpoint_id, now=datetime.now(UTC))
 
     def action_tick(self) -> None:
         from screens.task_checklist import tick

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import Footer, Header, Input
 
 from csm_tui.followup import CHANNEL_LABELS, mark_done, reschedule
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints, grouped
@@ -17,6 +17,7 @@ from db.store import Store
 from screens.base import DataScreen
 from screens.dialogs import DatePrompt
 from screens.format import relative_days, tier_badge
+from screens.vtable import Column, VirtualTable, VRow
 
 GROUP_STYLE = {"Overdue": "bold red", "Today": "bold yellow", "This week": "bold cyan",
                "Later": "bold"}
@@ -32,7 +33,7 @@ class TouchpointsScreen(DataScreen):
         Binding("r", "reschedule", "Reschedule", id="tp.reschedule"),
         Binding("slash", "filter", "Filter", id="tp.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="tp.clear", show=False),
-        Binding("enter", "open", "Open account", id="tp.open", show=False),
+        Binding("o", "open", "Open account", id="tp.open", show=False),
     ]
 
     def __init__(self) -> None:
@@ -45,13 +46,13 @@ class TouchpointsScreen(DataScreen):
         yield Header()
         yield Input(placeholder="/ filter: account, channel, contact, tier…", id="tp-filter",
                     compact=True)
-        yield DataTable(id="touchpoints", cursor_type="row")
+        yield VirtualTable([Column("Due", 8), Column("Account", 26), Column("Tier", 4),
+                            Column("Channel", 11), Column("Contact", 26), Column("Late", 5),
+                            Column("Next step", 40)], id="touchpoints")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(
-            "Due", "Account", "Tier", "Channel", "Contact", "Late", "Next step")
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[list[DueTouchpoint], date]:
         with store.session() as session:
@@ -68,28 +69,25 @@ class TouchpointsScreen(DataScreen):
     def _redraw(self) -> None:
         needle = self.query_one("#tp-filter", Input).value.strip().casefold()
         items = [i for i in self.items if not needle or self._matches(i, needle)]
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
+        rows: list[VRow] = []
         self.by_key = {}
         for group, members in grouped(items, self.today).items():
             if not members:
                 continue
-            table.add_row(Text(f"{group} ({len(members)})", style=GROUP_STYLE[group]),
-                          "", "", "", "", "", "", key=f"group:{group}")
+            rows.append(VRow(f"group:{group}", (Text(f"{group} ({len(members)})",
+                                                     style=GROUP_STYLE[group]),), group=True))
             for item in members:
                 key = f"tp:{item.id}"
                 self.by_key[key] = item
                 late = item.days_overdue(self.today)
                 contact = item.contact + (f" ({item.contact_role.replace('_', ' ')})"
                                           if item.contact_role else "")
-                table.add_row(relative_days(item.due_date, self.today), item.account,
-                              tier_badge(item.tier), CHANNEL_LABELS.get(item.channel,
-                                                                        item.channel),
-                              contact, Text(f"{late}d", style="red") if late > 0 else "",
-                              item.next_step, key=key)
-        if table.row_count:
-            table.move_cursor(row=min(max(keep, 1), table.row_count - 1))
+                rows.append(VRow(key, (
+                    relative_days(item.due_date, self.today), item.account,
+                    tier_badge(item.tier), CHANNEL_LABELS.get(item.channel, item.channel),
+                    contact, Text(f"{late}d", style="red") if late > 0 else "",
+                    item.next_step)))
+        self.query_one(VirtualTable).set_rows(rows)
         self.sub_title = f"{len(items)} planned within 90 days"
 
     @on(Input.Changed, "#tp-filter")
@@ -98,21 +96,22 @@ class TouchpointsScreen(DataScreen):
 
     @on(Input.Submitted, "#tp-filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
+
+    @on(VirtualTable.Selected)
+    def _selected_row(self) -> None:
+        self.action_open()
 
     def action_filter(self) -> None:
         self.query_one("#tp-filter", Input).focus()
 
     def action_clear_filter(self) -> None:
         self.query_one("#tp-filter", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
 
     def _selected(self) -> DueTouchpoint | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        return self.by_key.get(key)
+        row = self.query_one(VirtualTable).current
+        return self.by_key.get(row.key) if row else None
 
     def _need_selection(self) -> DueTouchpoint | None:
         item = self._selected()
@@ -128,20 +127,9 @@ class TouchpointsScreen(DataScreen):
         if (item := self._selected()) and hasattr(self.app, "open_account"):
             self.app.open_account(item.account_id)
 
-    def _write(self, fn, *args, **kw) -> None:  # type: ignore[no-untyped-def]
-        def work() -> None:
-            try:
-                fn(self.csm.store, *args, **kw)
-            except Exception as exc:
-                self.app.call_from_thread(self.csm.report_error, exc)
-                return
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(work, thread=True, exit_on_error=False)
-
     def action_done(self) -> None:
         if item := self._need_selection():
-            self._write(mark_done, item.id, now=datetime.now(UTC))
+            self.write_then_reload(mark_done, item.id, now=datetime.now(UTC))
 
     def _ask_date(self, title: str, quick: tuple[str, ...], initial: str, action: str) -> None:
         item = self._need_selection()
@@ -151,7 +139,7 @@ class TouchpointsScreen(DataScreen):
 
         def chosen(day: date | None) -> None:
             if day is not None:
-                self._write(reschedule, item.id, day, today=today, action=action)
+                self.write_then_reload(reschedule, item.id, day, today=today, action=action)
 
         self.app.push_screen(DatePrompt(f"{title}: {item.account}", today, initial=initial,
                                         quick=quick), chosen)

@@ -68,3 +68,39 @@ async def test_failed_validation_keeps_typed_text(demo_store: Store, today: date
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#log-summary", Input).value == "Sent the proposal"
+
+
+async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date) -> None:
+    from screens.dialogs import DatePrompt
+    from screens.touchpoints import TouchpointsScreen
+
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        await pilot.press("4")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TouchpointsScreen)
+        first = screen._selected()
+        assert first is not None
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, DatePrompt)
+        await pilot.press("enter")  # the +1d default
+        await _settle(pilot)
+        with demo_store.session() as s:
+            assert s.get(Touchpoint, first.id).due_date == max(first.due_date, today) + \
+                timedelta(days=1)
+        screen.query_one("#touchpoints").move_to_key(f"tp:{first.id}")
+        await pilot.press("r")
+        await pilot.pause()
+        prompt = app.screen
+        prompt.query_one(Input).value = "2027-01-15"
+        await pilot.press("enter")
+        await _settle(pilot)
+        screen.query_one("#touchpoints").move_to_key(f"tp:{first.id}")
+        await pilot.press("d")
+        await _settle(pilot)
+    with demo_store.session() as s:
+        tp = s.get(Touchpoint, first.id)
+        assert (tp.status, tp.due_date) == ("done", date(2027, 1, 15))
