@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -20,7 +21,9 @@ from screens.portfolio import PortfolioScreen
 from screens.today import TodayScreen
 from screens.touchpoints import TouchpointsScreen
 
-STYLES = Path(__file__).parent.parent / "screens" / "app.tcss"
+# Every screen's styles, loaded once at start: a stylesheet added when a screen first
+# opens makes Textual restyle the whole app, which costs seconds on a large portfolio.
+STYLES = sorted(str(p) for p in (Path(__file__).parent.parent / "screens").glob("*.tcss"))
 
 
 def describe_key(key: str) -> str:
@@ -32,7 +35,7 @@ class CsmApp(App[int]):
     """csm-tui: portfolio, lifecycle, touchpoints and calendar for one CSM."""
 
     TITLE = "csm"
-    CSS_PATH = str(STYLES)
+    CSS_PATH = STYLES
     COMMANDS = App.COMMANDS | {AccountProvider, ActionProvider}
     MODES = {
         "today": TodayScreen,
@@ -57,6 +60,32 @@ class CsmApp(App[int]):
         super().__init__()
         self.store = store
         self.today = today
+        self._prefetched: dict[type, tuple[int, date, Any]] = {}
+        self._prefetch_started = False
+
+    def prefetch(self) -> None:
+        """After the first screen has its data, load the Portfolio in the background so
+        that pressing 2 shows it at once; dropped if anything is written meanwhile."""
+        if self._prefetch_started:
+            return
+        self._prefetch_started = True
+
+        def run() -> None:
+            generation, today = self.store.generation, self.today()
+            try:
+                data = PortfolioScreen.load(self.store, today)
+            except Exception:  # the screen's own load will report it
+                return
+            self._prefetched[PortfolioScreen] = (generation, today, data)
+
+        self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
+
+    def take_prefetched(self, screen_type: type) -> Any:
+        entry = self._prefetched.pop(screen_type, None)
+        if entry is None:
+            return None
+        generation, today, data = entry
+        return data if (generation, today) == (self.store.generation, self.today()) else None
 
     def on_mount(self) -> None:
         from csm_tui.settings import current_settings

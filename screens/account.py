@@ -25,7 +25,6 @@ KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "m
 
 
 class AccountScreen(DataScreen):
-    CSS_PATH = "account.tcss"
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="account.back"),
         Binding("l", "log", "Log follow-up", id="account.log"),

@@ -24,7 +24,6 @@ FIELDS = [("name", "Name"), ("industry", "Industry"), ("region", "Region"),
 
 
 class AccountForm(ModalScreen[bool]):
-    CSS_PATH = "account_form.tcss"
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="form.save"),
                 Binding("escape", "cancel", "Cancel", id="form.cancel")]
 

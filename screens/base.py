@@ -36,6 +36,10 @@ class DataScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        data = self.csm.take_prefetched(type(self))
+        if data is not None:  # loaded in the background while the user was elsewhere
+            self.show(data)
+            return
         self.run_worker(self._load, thread=True, exclusive=True, group="load",
                         exit_on_error=False)
 

@@ -16,7 +16,6 @@ from csm_tui.briefs import write_brief
 
 
 class BriefView(ModalScreen[None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,q,b", "dismiss", "Close", id="brief.close")]
 
     def __init__(self, detail: AccountDetail, today: date) -> None:

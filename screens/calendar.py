@@ -81,7 +81,6 @@ class MonthGrid(Widget, can_focus=True):
 
 class CalendarScreen(DataScreen):
     TITLE = "Calendar"
-    CSS_PATH = "calendar.tcss"
     BINDINGS = [
         Binding("left", "day(-1)", "Day ←", show=False, id="cal.left"),
         Binding("right", "day(1)", "Day →", show=False, id="cal.right"),

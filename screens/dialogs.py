@@ -19,7 +19,6 @@ from csm_tui.dateparse import FORMS_HELP, parse_when
 class Confirm(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` yes, `n`/`escape` no."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
                 Binding("n,escape", "answer(False)", "No", id="confirm.no")]
 
@@ -48,7 +47,6 @@ class Confirm(ModalScreen[bool]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for a date; accepts every form parse_when knows; quick keys for snoozing."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
 
     def __init__(self, title: str, today: date, *, initial: str = "",

@@ -21,7 +21,6 @@ FIELDS = [("title", "Title"), ("date", "Date"), ("yearly", "Yearly (y/n)"),
 
 
 class EventForm(ModalScreen[int | None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="eventform.cancel"),
                 Binding("ctrl+s", "save", "Save", id="eventform.save")]
 
@@ -99,7 +98,6 @@ class EventForm(ModalScreen[int | None]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="path.cancel")]
 
     def __init__(self, question: str) -> None:

@@ -21,7 +21,6 @@ KINDS = ("accounts", "deals", "contacts", "touchpoints")
 
 class ImportScreen(Screen[None]):
     TITLE = "Import"
-    CSS_PATH = "import_screen.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="import.back"),
                 Binding("ctrl+s", "run_import", "Import", id="import.run")]
 

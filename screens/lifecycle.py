@@ -63,7 +63,6 @@ class CardView(Static, can_focus=True):
 
 class LifecycleScreen(DataScreen):
     TITLE = "Lifecycle"
-    CSS_PATH = "lifecycle.tcss"
     BINDINGS = [
         Binding("left,h", "column(-1)", "←", show=False, id="kanban.left"),
         Binding("right", "column(1)", "→", show=False, id="kanban.right"),

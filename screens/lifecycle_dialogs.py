@@ -16,7 +16,6 @@ from db.models import Account
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def __init__(self, question: str) -> None:
@@ -43,7 +42,6 @@ class ReasonDialog(ModalScreen[str | None]):
 class RenewDialog(ModalScreen[int | None]):
     """New contract dates (defaults: the day after the old end, same length) and ARR."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="renew.cancel")]
 
     def __init__(self, account_id: int) -> None:

@@ -23,7 +23,6 @@ ROLE_LABELS = {"decision_maker": "decision maker", "user": "user", "influencer":
 
 
 class LogFollowUpScreen(ModalScreen[LogResult | None]):
-    CSS_PATH = "log_form.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="log.save"),
         Binding("escape", "cancel", "Cancel", id="log.cancel"),

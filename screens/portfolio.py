@@ -16,6 +16,7 @@ from csm_tui.money import format_money
 from csm_tui.portfolio import (
     SORT_KEYS,
     PortfolioRow,
+    TierGroup,
     filter_rows,
     load_portfolio,
     sort_rows,
@@ -34,7 +35,6 @@ SORT_ORDER = list(SORT_KEYS)
 
 class PortfolioScreen(DataScreen):
     TITLE = "Portfolio"
-    CSS_PATH = "portfolio.tcss"
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="portfolio.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="portfolio.clear"),
@@ -49,6 +49,8 @@ class PortfolioScreen(DataScreen):
         super().__init__()
         self.rows: list[PortfolioRow] = []
         self._lines: dict[int, VRow] = {}
+        self._groups: dict[str, TierGroup] = {}
+        self._sorted: list[PortfolioRow] = []
         self.today = date.min
         self.sort_key = "arr"
         self.reverse = False
@@ -63,14 +65,24 @@ class PortfolioScreen(DataScreen):
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
 
-    def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
+    @staticmethod
+    def load(store: Store, today: date) -> tuple[list[PortfolioRow], date]:
         health = cached_health(store, today)
         with store.session() as session:
             return load_portfolio(session, today, health=health), today
 
+    def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
+        return self.load(store, today)
+
     def show(self, data: tuple[list[PortfolioRow], date]) -> None:
         self.rows, self.today = data
         self._lines = {r.id: self._line(r) for r in self.rows}
+        self._groups = {g.tier: g for g in tier_groups(self.rows)}
+        self._resort()
+
+    def _resort(self) -> None:
+        """Sorting happens when the rows or the order change, not per filter keystroke."""
+        self._sorted = sort_rows(self.rows, self.sort_key, reverse=self.reverse)
         self.redraw()
 
     def _line(self, r: PortfolioRow) -> VRow:
@@ -84,8 +96,8 @@ class PortfolioScreen(DataScreen):
 
     def redraw(self) -> None:
         query = self.query_one("#portfolio-filter", Input).value
-        shown = sort_rows(filter_rows(self.rows, query), self.sort_key, reverse=self.reverse)
-        groups = {g.tier: g for g in tier_groups(self.rows)}
+        shown = filter_rows(self._sorted, query)
+        groups = self._groups
         by_tier: dict[str, list[PortfolioRow]] = {t: [] for t in groups}
         for row in shown:
             by_tier.setdefault(row.tier, []).append(row)
@@ -131,11 +143,11 @@ class PortfolioScreen(DataScreen):
 
     def action_sort(self) -> None:
         self.sort_key = SORT_ORDER[(SORT_ORDER.index(self.sort_key) + 1) % len(SORT_ORDER)]
-        self.redraw()
+        self._resort()
 
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
-        self.redraw()
+        self._resort()
 
     def action_log(self) -> None:
         if (aid := self.selected_id()) is not None:

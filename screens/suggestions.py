@@ -15,7 +15,6 @@ from screens.vtable import Column, VirtualTable, VRow
 
 
 class SuggestionsScreen(ModalScreen[int]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,q", "close", "Close", id="suggest.close"),
                 Binding("A", "apply_all", "Apply all moves", id="suggest.all")]
 

@@ -60,7 +60,6 @@ class TaskChecklist(VirtualTable):
 class ChecklistScreen(ModalScreen[None]):
     """The checklist on its own, opened with `c` from the board."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="checklist.close")]
 
     def __init__(self, account_id: int, name: str) -> None:

@@ -16,7 +16,6 @@ from db.models import TIERS
 class TierOverride(ModalScreen[tuple[str, str] | None]):
     """Pick a tier and say why; `enter` in the reason saves. Returns (tier, reason)."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tier.cancel")]
 
     def __init__(self, account: str, current: str, locked: bool) -> None:
@@ -54,7 +53,6 @@ class TierOverride(ModalScreen[tuple[str, str] | None]):
 class RetierResult(ModalScreen[None]):
     """What the re-assessment did: promotions and demotions with the reason for each."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="retier.close")]
 
     def __init__(self, report: RetierReport, dry_run: bool) -> None:

@@ -25,7 +25,6 @@ KIND_LABELS = {"touchpoint": "touch", "cadence": "cadence", "task": "SOP"}
 
 class TodayScreen(DataScreen):
     TITLE = "Today"
-    CSS_PATH = "today.tcss"
     BINDINGS = [
         Binding("l", "log", "Log follow-up", id="today.log"),
         Binding("d", "done", "Mark done", id="today.done"),
@@ -96,6 +95,7 @@ class TodayScreen(DataScreen):
         self.query_one("#today-events", VirtualTable).set_rows([
             VRow(f"event:{n}", (f"{occ.day:%a %d %b}", occ.title))
             for n, occ in enumerate(agenda.events)])
+        self.csm.prefetch()
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "

@@ -25,7 +25,6 @@ GROUP_STYLE = {"Overdue": "bold red", "Today": "bold yellow", "This week": "bold
 
 class TouchpointsScreen(DataScreen):
     TITLE = "Touchpoints"
-    CSS_PATH = "touchpoints.tcss"
     BINDINGS = [
         Binding("l", "log", "Log follow-up", id="tp.log"),
         Binding("d", "done", "Done", id="tp.done"),
