@@ -124,6 +124,14 @@ def cached_health(store: Store, today: date) -> dict[int, Health]:
     return result
 
 
+def peek_health(store: Store, today: date) -> dict[int, Health] | None:
+    """The cached health if it is still good, without computing it."""
+    hit = _CACHE.get((id(store), store.url, store.generation, today))
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    return None
+
+
 def health_for_accounts(session: Session, today: date,
                         account_ids: Iterable[int] | None = None, *,
                         last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Label
 
 from csm_tui.followup import mark_done
-from csm_tui.health import cached_health
+from csm_tui.health import cached_health, peek_health
 from csm_tui.money import format_money
 from csm_tui.today import TodayAgenda, TodayItem, today_agenda
 from db.store import Store
@@ -64,16 +64,35 @@ class TodayScreen(DataScreen):
         self.query_one("#today-due", VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
-        health = cached_health(store, today)
+        """With health already known, the full agenda; else a quick first pass without
+        risk, and `_with_health` follows in the background (the cursor stays put)."""
+        health = peek_health(store, today)
         with store.session() as session:
-            return today_agenda(session, today, health=health), today
+            agenda = today_agenda(session, today, health=health if health is not None else {})
+        if health is None:
+            self.app.call_from_thread(self._with_health)
+        return agenda, today
+
+    def _with_health(self) -> None:
+        def run() -> None:
+            store, today = self.csm.store, self.csm.today()
+            try:
+                health = cached_health(store, today)
+                with store.session() as session:
+                    agenda = today_agenda(session, today, health=health)
+            except Exception as exc:
+                self.app.call_from_thread(self.csm.report_error, exc)
+                return
+            self.app.call_from_thread(self.show, (agenda, today))
+
+        self.run_worker(run, thread=True, exclusive=True, group="health", exit_on_error=False)
 
     def show(self, data: tuple[TodayAgenda, date]) -> None:
         agenda, today = data
         self.items = {}
         rows = []
-        for n, item in enumerate(agenda.items):
-            key = f"{item.kind}:{item.touchpoint_id or item.task_id or item.account_id}:{n}"
+        for item in agenda.items:
+            key = f"{item.kind}:{item.touchpoint_id or item.task_id or item.account_id}"
             self.items[key] = item
             late = item.due < today
             rows.append(VRow(key, (str(item.priority), item.account, tier_badge(item.tier),
@@ -95,7 +114,8 @@ class TodayScreen(DataScreen):
         self.query_one("#today-events", VirtualTable).set_rows([
             VRow(f"event:{n}", (f"{occ.day:%a %d %b}", occ.title))
             for n, occ in enumerate(agenda.events)])
-        self.csm.prefetch()
+        if agenda.health:
+            self.csm.prefetch()
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
