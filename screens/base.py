@@ -32,7 +32,18 @@ class DataScreen(Screen):
         """Runs on the UI thread with what `fetch` returned."""
         raise NotImplementedError
 
+    _shown_at: tuple[int, float] | None = None
+
     def on_screen_resume(self) -> None:
+        """Coming back to a screen reloads it, unless it was filled a moment ago and
+        nothing was written since (Textual may resume a screen twice when it opens)."""
+        import time
+
+        if self._shown_at is not None:
+            generation, when = self._shown_at
+            if generation == self.csm.store.generation and time.monotonic() - when < 2:
+                return
+        self._shown_at = (self.csm.store.generation, time.monotonic())
         self.reload()
 
     def reload(self) -> None:

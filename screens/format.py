@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from rich.text import Text
 
@@ -10,6 +11,7 @@ TIER_STYLES = {"S": "bold #ffffff on #b8860b", "A": "bold #ffffff on #2e7d32",
                "B": "bold #ffffff on #1565c0", "C": "bold #ffffff on #616161"}
 
 
+@lru_cache(maxsize=16)
 def tier_badge(tier: str) -> Text:
     return Text(f" {tier} ", style=TIER_STYLES.get(tier, "reverse"))
 
@@ -28,6 +30,7 @@ def relative_days(day: date | None, today: date) -> str:
     return f"in {delta}d" if delta > 0 else f"{-delta}d ago"
 
 
+@lru_cache(maxsize=128)
 def health_text(score: int | None) -> Text:
     """A health score coloured green / amber / red."""
     if score is None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -86,13 +87,16 @@ class PortfolioScreen(DataScreen):
         self.redraw()
 
     def _line(self, r: PortfolioRow) -> VRow:
-        """A row's cells, built once per load (a filter keystroke only regroups)."""
+        """A row, made once per load (a filter keystroke only regroups); its cells are
+        built when it is first drawn."""
+        return VRow(str(r.id), partial(self._cells, r))
+
+    def _cells(self, r: PortfolioRow) -> tuple:
         today = self.today
-        return VRow(str(r.id), (
-            r.name + (" 🔒" if r.locked else ""), tier_badge(r.tier),
-            format_money(r.arr_minor, r.currency), r.stage, health_text(r.health),
-            relative_days(r.contract_end, today), relative_days(r.last_touch, today),
-            relative_days(r.next_due, today), r.segment))
+        return (r.name + (" 🔒" if r.locked else ""), tier_badge(r.tier),
+                format_money(r.arr_minor, r.currency), r.stage, health_text(r.health),
+                relative_days(r.contract_end, today), relative_days(r.last_touch, today),
+                relative_days(r.next_due, today), r.segment)
 
     def redraw(self) -> None:
         query = self.query_one("#portfolio-filter", Input).value

@@ -9,7 +9,7 @@ CJK double-width text is measured and cut by cell width, not by characters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -37,11 +37,15 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class VRow:
     """One line: `key` identifies it to the screen; `group` rows are headings that the
-    cursor passes over."""
+    cursor passes over. `cells` may be a function: it is then called only when the row
+    is first drawn, so 50,000 rows cost nothing until they scroll into view."""
 
     key: str
-    cells: tuple[Cell, ...]
+    cells: tuple[Cell, ...] | Callable[[], tuple[Cell, ...]]
     group: bool = False
+
+    def values(self) -> tuple[Cell, ...]:
+        return self.cells() if callable(self.cells) else self.cells
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -218,7 +222,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("vtable--odd")
             else:
                 style = Style()
-            cells = row.cells
+            cells = row.values()
         cached = self._lines.get(key)
         if cached is not None:
             return cached

@@ -35,7 +35,7 @@ async def test_filter_cjk_and_sort(demo_store: Store, today: date) -> None:
         table = await _portfolio(pilot)
         await pilot.press("slash", *"大学")
         await pilot.pause()
-        names = [r.cells[0] for r in table.rows if not r.group]
+        names = [r.values()[0] for r in table.rows if not r.group]
         assert names and all("大学" in str(n) for n in names)
         await pilot.press("enter")
         for _ in range(3):
@@ -49,8 +49,8 @@ async def test_filter_cjk_and_sort(demo_store: Store, today: date) -> None:
         while app.screen.sort_key != "name":
             await pilot.press("s")
         await pilot.pause()
-        group_s = [str(r.cells[0]).removesuffix(" 🔒") for r in table.rows
-                   if not r.group and str(r.cells[1]).strip() == "S"]
+        group_s = [str(r.values()[0]).removesuffix(" 🔒") for r in table.rows
+                   if not r.group and str(r.values()[1]).strip() == "S"]
         assert group_s == sorted(group_s, key=str.casefold)
 
 
