@@ -46,14 +46,14 @@ class CsmApp(App[int]):
     }
     DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding("1", "switch_mode('today')", "Today", id="go.today"),
-        Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio"),
-        Binding("3", "switch_mode('lifecycle')", "Lifecycle", id="go.lifecycle"),
-        Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints"),
-        Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar"),
+        Binding("1", "switch_mode('today')", "Today", id="go.today", show=False),
+        Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio", show=False),
+        Binding("3", "switch_mode('lifecycle')", "Lifecycle", id="go.lifecycle", show=False),
+        Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints", show=False),
+        Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar", show=False),
         Binding("I", "import_file", "Import", id="app.import", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
     def __init__(self, store: Store, *, today: Callable[[], date] = date.today) -> None:

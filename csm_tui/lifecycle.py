@@ -21,7 +21,7 @@ from db.store import Store
 ONBOARDING_DAYS = 14  # handover lasts about two weeks after the contract starts
 ADOPTION_AFTER_MONTHS = 2
 RENEWAL_WINDOW_DAYS = 90
-CARDS_PER_COLUMN = 20
+CARDS_PER_COLUMN = 12
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "handover": ("onboarding", "churned"),
