@@ -23,6 +23,8 @@ from csm_tui.workdays import WorkCalendar, load_work_calendar
 from db.models import Account, Task, Touchpoint, utcnow
 from db.store import Store
 
+CHUNK = 2000  # accounts per planning round in a big sync
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedTask:
@@ -40,10 +42,11 @@ class GenerationReport:
     created: list[PlannedTask] = field(default_factory=list)
     moved: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
+    created_count: int = 0  # big chunked runs count instead of listing
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.moved or self.dropped)
+        return bool(self.created or self.moved or self.dropped or self.created_count)
 
 
 def due_for(step: Step, *, stage_entered: date | None, contract_end: date | None,
@@ -118,10 +121,18 @@ def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None =
     """generate_tasks inside the caller's transaction (a stage move, a tier change, an
     edit of the contract dates), so the change and its tasks commit together."""
     session.flush()
-    report = plan(session, today, account_ids=account_ids)
-    if report.changed:
-        _write(session, report)
-    return report
+    if account_ids is None or len(account_ids) <= CHUNK:
+        report = plan(session, today, account_ids=account_ids)
+        if report.changed:
+            _write(session, report)
+        return report
+    total = GenerationReport()  # a big import: chunk by chunk, so memory stays flat
+    for start in range(0, len(account_ids), CHUNK):
+        part = plan(session, today, account_ids=account_ids[start:start + CHUNK])
+        if part.changed:
+            _write(session, part)
+        total.created_count += len(part.created)
+    return total
 
 
 def _write(session: Session, report: GenerationReport) -> None:
@@ -136,8 +147,9 @@ def _write(session: Session, report: GenerationReport) -> None:
                      "description": step.description, "channel": step.channel,
                      "anchor": step.anchor, "offset_days": step.offset_days,
                      "due_date": p.due_date, "done_at": None, "created_at": now})
+    table = Task.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
     for start in range(0, len(rows), 5000):
-        session.execute(insert(Task), rows[start:start + 5000])
+        session.execute(insert(table), rows[start:start + 5000])
     if report.moved:
         session.execute(update(Task), [{"id": tid, "due_date": new}
                                        for tid, _old, new in report.moved])

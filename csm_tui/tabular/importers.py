@@ -228,7 +228,7 @@ def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
                 values.update(id=aid, updated_at=now)
                 updates.append(values)
                 result.account_ids.add(aid)
-        if inserts:
+        if inserts:  # ORM bulk insert: rows may carry different columns
             ids = session.execute(insert(Account).returning(Account.id), inserts).scalars().all()
             for values, aid in zip(inserts, ids, strict=True):
                 resolver.by_name.setdefault(norm_name(values["name"]), aid)

@@ -46,6 +46,11 @@ def norm_name(name: str) -> str:
 
 def parse_date(column: str, text: str) -> date:
     value = text.strip()
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)  # the common case, fast
+        except ValueError:
+            raise RowProblem(column, text, "not a date (use YYYY-MM-DD)") from None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()
