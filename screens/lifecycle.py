@@ -4,61 +4,30 @@ column by ARR. Arrows/j/k move, shift+←/→ move the card to the adjacent stag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.widgets import Footer, Header, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Label
 
 from csm_tui.lifecycle import Card, MoveError, StageColumn, adjacent, load_board, move_stage
 from csm_tui.money import format_money
 from db.models import STAGES
 from db.store import Store
 from screens.base import DataScreen
-from screens.format import relative_days, tier_badge
+from screens.card_column import CardColumn
 
+CARDS_SHOWN = 60  # per column: a screenful or two; the header counts them all
 TIER_FILTERS = (None, "S", "A", "B", "C")
 
 
-class CardView(Static, can_focus=True):
-    """One account on the board."""
-
-    class Focused(Message):
-        def __init__(self, card: CardView) -> None:
-            super().__init__()
-            self.card = card
-
-    def __init__(self, card: Card, stage: str, index: int, today: date) -> None:
-        super().__init__(classes="card")
-        self.card = card
-        self.stage = stage
-        self.index = index
-        self.today = today
-
-    def render(self) -> Text:
-        c = self.card
-        text = Text()
-        text.append_text(tier_badge(c.tier))
-        text.append(f" {c.name}\n", style="bold")
-        days = f"{c.days_in_stage}d in stage" if c.days_in_stage is not None else ""
-        text.append(f"{format_money(c.arr_minor, c.currency, compact=True)} · {days}\n",
-                    style="dim")
-        if c.next_task:
-            late = c.next_task_due is not None and c.next_task_due < self.today
-            text.append(f"☐ {c.next_task[:40]} ({relative_days(c.next_task_due, self.today)})",
-                        style="red" if late else "")
-        else:
-            text.append("no open SOP step", style="dim")
-        if c.risk:
-            text.append(f"\n⚠ {c.risk}", style="bold red")
-        return text
-
-    def on_focus(self) -> None:
-        self.post_message(self.Focused(self))
+@dataclass(frozen=True)
+class Selection:
+    card: Card
+    stage: str
 
 
 class LifecycleScreen(DataScreen):
@@ -66,8 +35,6 @@ class LifecycleScreen(DataScreen):
     BINDINGS = [
         Binding("left,h", "column(-1)", "←", show=False, id="kanban.left"),
         Binding("right", "column(1)", "→", show=False, id="kanban.right"),
-        Binding("up,k", "card(-1)", "↑", show=False, id="kanban.up"),
-        Binding("down,j", "card(1)", "↓", show=False, id="kanban.down"),
         Binding("shift+left", "move(-1)", "Move ←", id="kanban.move_left"),
         Binding("shift+right", "move(1)", "Move →", id="kanban.move_right"),
         Binding("C", "churn", "Churn", id="kanban.churn"),
@@ -90,75 +57,55 @@ class LifecycleScreen(DataScreen):
             for stage in STAGES:
                 with Vertical(classes="stage-column", id=f"column-{stage}"):
                     yield Label(stage, id=f"head-{stage}", classes="stage-head")
-                    yield VerticalScroll(id=f"col-{stage}", classes="stage-cards")
+                    yield CardColumn(stage, id=f"col-{stage}")
         yield Footer()
 
     def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
         with store.session() as session:
-            return load_board(session, today, tier=self.tier), today
+            return load_board(session, today, tier=self.tier,
+                              per_column=CARDS_SHOWN), today
 
     def show(self, data: tuple[list[StageColumn], date]) -> None:
         self.columns, today = data
-        focus_target: CardView | None = None
-        previous = self.focused
-        remember = self._focus_after or (
-            (previous.card.account_id, previous.stage) if isinstance(previous, CardView)
-            else None)
+        target = self._focus_after
+        if target is None and (sel := self._current()) is not None:
+            target = (sel.card.account_id, sel.stage)
         for column in self.columns:
             head = self.query_one(f"#head-{column.stage}", Label)
             more = f" (top {len(column.cards)})" if column.count > len(column.cards) else ""
             head.update(f"{column.stage} · {column.count}{more} · "
                         f"{format_money(column.arr_minor, 'CNY', compact=True)}")
-            box = self.query_one(f"#col-{column.stage}", VerticalScroll)
-            box.remove_children()
-            views = [CardView(card, column.stage, i, today) for i, card in
-                     enumerate(column.cards)]
-            box.mount_all(views)
-            for view in views:
-                if remember and view.card.account_id == remember[0]:
-                    focus_target = view
+            keep = target[0] if target and target[1] == column.stage else None
+            self._column(column.stage).set_cards(column.cards, today, keep=keep)
         self._focus_after = None
+        if target is not None:
+            self._column(target[1]).focus()
+        elif not isinstance(self.focused, CardColumn):
+            self.action_column(1, start=-1)
         tier = f"tier {self.tier}" if self.tier else "all tiers"
         self.sub_title = f"{sum(c.count for c in self.columns)} accounts · {tier}"
-        self.call_after_refresh(self._restore_focus, focus_target)
-
-    def _restore_focus(self, target: CardView | None) -> None:
-        if target is not None and target.is_attached:
-            target.focus()
-            return
-        if not isinstance(self.focused, CardView):
-            cards = list(self.query(CardView))
-            if cards:
-                cards[0].focus()
 
     # ---- navigation -------------------------------------------------------
-    def _current(self) -> CardView | None:
-        return self.focused if isinstance(self.focused, CardView) else None
+    def _column(self, stage: str) -> CardColumn:
+        return self.query_one(f"#col-{stage}", CardColumn)
 
-    def _cards_in(self, stage: str) -> list[CardView]:
-        return list(self.query_one(f"#col-{stage}", VerticalScroll).query(CardView))
+    def _current(self) -> Selection | None:
+        column = self.focused
+        if isinstance(column, CardColumn) and column.current is not None:
+            return Selection(column.current, column.stage)
+        return None
 
-    def action_card(self, step: int) -> None:
-        current = self._current()
-        if current is None:
-            self._restore_focus(None)
-            return
-        cards = self._cards_in(current.stage)
-        index = max(0, min(current.index + step, len(cards) - 1))
-        cards[index].focus()
-        cards[index].scroll_visible()
-
-    def action_column(self, step: int) -> None:
-        current = self._current()
-        stage_index = STAGES.index(current.stage) if current else 0
-        row = current.index if current else 0
-        i = stage_index + step
+    def action_column(self, step: int, start: int | None = None) -> None:
+        """Focus the next column (that has cards) to the left or right, same row."""
+        focused = self.focused
+        here = STAGES.index(focused.stage) if isinstance(focused, CardColumn) else -1
+        row = focused.cursor if isinstance(focused, CardColumn) else 0
+        i = (here if start is None else start) + step
         while 0 <= i < len(STAGES):
-            cards = self._cards_in(STAGES[i])
-            if cards:
-                target = cards[min(row, len(cards) - 1)]
-                target.focus()
-                target.scroll_visible()
+            column = self._column(STAGES[i])
+            if column.cards:
+                column.cursor = min(row, len(column.cards) - 1)
+                column.focus()
                 return
             i += step
 
@@ -242,7 +189,3 @@ class LifecycleScreen(DataScreen):
         from screens.suggestions import SuggestionsScreen
 
         self.app.push_screen(SuggestionsScreen(), lambda applied: self.reload())
-
-    @on(CardView.Focused)
-    def _card_focused(self, event: CardView.Focused) -> None:
-        event.card.scroll_visible()

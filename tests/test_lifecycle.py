@@ -194,7 +194,7 @@ def test_cli_generate_dry_run(store: Store, capsys: pytest.CaptureFixture[str]) 
 
 async def test_kanban_move_with_keyboard_generates_tasks(demo_store: Store) -> None:
     from csm_tui.app import CsmApp
-    from screens.lifecycle import CardView
+    from screens.card_column import CardColumn
 
     app = CsmApp(demo_store, today=lambda: TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -202,14 +202,17 @@ async def test_kanban_move_with_keyboard_generates_tasks(demo_store: Store) -> N
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()
-        cards = [c for c in app.screen.query(CardView) if c.stage == "onboarding"]
-        cards[0].focus()
-        moved = cards[0].card.account_id
+        assert isinstance(app.focused, CardColumn) and app.focused.stage == "handover"
+        await pilot.press("right")
+        assert app.focused.stage == "onboarding"
+        await pilot.press("down", "up")
+        moved = app.focused.current.account_id
         await pilot.press("shift+right")
         for _ in range(3):
             await app.workers.wait_for_complete()
             await pilot.pause()
-        assert isinstance(app.focused, CardView) and app.focused.stage == "adoption"
+        assert isinstance(app.focused, CardColumn) and app.focused.stage == "adoption"
+        assert app.focused.current.account_id == moved
     with demo_store.session() as s:
         assert s.get(Account, moved).stage == "adoption"
         keys = {t.step_key for t in s.exec(select(Task).where(Task.account_id == moved,

@@ -1,0 +1,113 @@
+"""A kanban column drawn line by line: cards are blocks of text, not widgets, so a
+column with hundreds of cards costs what is on screen, not one widget per card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from csm_tui.lifecycle import Card
+from csm_tui.money import format_money
+from screens.format import relative_days, tier_badge
+
+CARD_LINES = 5  # four lines of card and a blank one
+
+
+def card_text(card: Card, today: date, width: int) -> list[Text]:
+    """The four lines of one card."""
+    head = Text.assemble(tier_badge(card.tier), " ", Text(card.name, style="bold"))
+    days = f"{card.days_in_stage}d in stage" if card.days_in_stage is not None else ""
+    money = Text(f"{format_money(card.arr_minor, card.currency, compact=True)} · {days}",
+                 style="dim")
+    if card.next_task:
+        late = card.next_task_due is not None and card.next_task_due < today
+        task = Text(f"☐ {card.next_task} ({relative_days(card.next_task_due, today)})",
+                    style="red" if late else "")
+    else:
+        task = Text("no open SOP step", style="dim")
+    risk = Text(f"⚠ {card.risk}", style="bold red") if card.risk else Text("")
+    lines = [head, money, task, risk]
+    for line in lines:
+        line.truncate(max(1, width - 2), overflow="ellipsis")
+    return lines
+
+
+class CardColumn(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    CardColumn { height: 1fr; }
+    CardColumn > .cards--cursor { background: $accent 25%; }
+    CardColumn:focus > .cards--cursor { background: $accent 45%; }
+    """
+    COMPONENT_CLASSES = {"cards--cursor"}
+    BINDINGS = [Binding("up,k", "move(-1)", "Up", show=False, id="cards.up"),
+                Binding("down,j", "move(1)", "Down", show=False, id="cards.down")]
+
+    cursor = reactive(0, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, column: CardColumn) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, stage: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="stage-cards")
+        self.stage = stage
+        self.cards: list[Card] = []
+        self.today = date.min
+
+    def set_cards(self, cards: list[Card], today: date, *, keep: int | None = None) -> None:
+        """Replace the cards; the cursor stays on account `keep` if it is still here."""
+        old = keep if keep is not None else (self.current.account_id if self.current else None)
+        self.cards, self.today = cards, today
+        self.virtual_size = Size(self.size.width, len(cards) * CARD_LINES)
+        index = next((i for i, c in enumerate(cards) if c.account_id == old), 0)
+        self.cursor = min(index, max(len(cards) - 1, 0))
+        self.refresh()
+
+    @property
+    def current(self) -> Card | None:
+        return self.cards[self.cursor] if 0 <= self.cursor < len(self.cards) else None
+
+    def action_move(self, step: int) -> None:
+        if self.cards:
+            self.cursor = max(0, min(self.cursor + step, len(self.cards) - 1))
+
+    def watch_cursor(self) -> None:
+        top = self.cursor * CARD_LINES
+        visible = max(CARD_LINES, self.size.height)
+        if top < self.scroll_offset.y:
+            self.scroll_to(y=top, animate=False)
+        elif top + CARD_LINES > self.scroll_offset.y + visible:
+            self.scroll_to(y=top + CARD_LINES - visible, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        line_no = int(self.scroll_offset.y) + y
+        index, offset = divmod(line_no, CARD_LINES)
+        if index >= len(self.cards) or offset == CARD_LINES - 1:
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("cards--cursor")
+        text = Text(" ") + card_text(self.cards[index], self.today, width)[offset]
+        segments = [Segment(s.text, style + s.style if s.style else style)
+                    for s in text.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, style or Style())
+
+    def on_focus(self) -> None:
+        self.refresh()
+        self.post_message(self.Highlighted(self))
+
+    def on_blur(self) -> None:
+        self.refresh()
