@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
 from csm_tui.followup import CHANNEL_LABELS, LogContext, LogResult, log_context, log_followup
 from db.models import CHANNELS, OUTCOMES
+from screens.choice import Choice
 from screens.dialogs import Confirm
 
 ROLE_LABELS = {"decision_maker": "decision maker", "user": "user", "influencer": "influencer",
@@ -42,12 +43,11 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
                 yield Label("Summary")
                 yield Input(placeholder="What happened? (enter saves)", id="log-summary")
                 yield Label("Channel")
-                yield Select([(CHANNEL_LABELS[c], c) for c in CHANNELS], value="call",
-                             allow_blank=False, id="log-channel")
+                yield Choice([(CHANNEL_LABELS[c], c) for c in CHANNELS], id="log-channel")
                 yield Label("Contact")
-                yield Select([], prompt="(no stakeholder)", id="log-contact")
+                yield Choice([], blank="(no stakeholder)", id="log-contact")
                 yield Label("Outcome")
-                yield Select([(o, o) for o in OUTCOMES], prompt="(not set)", id="log-outcome")
+                yield Choice([(o, o) for o in OUTCOMES], blank="(not set)", id="log-outcome")
                 yield Label("Next follow-up")
                 yield Input(placeholder=FORMS_HELP, id="log-next")
                 yield Label("")
@@ -55,7 +55,8 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
                 yield Label("Next step")
                 yield Input(placeholder="optional", id="log-next-step")
             yield Label("", id="log-error")
-            yield Label("[dim]enter save · tab next field · ctrl+s save · esc cancel[/dim]")
+            yield Label("[dim]enter save · tab next field · ←/→ choose · ctrl+s save · "
+                        "esc cancel[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#log-summary", Input).focus()
@@ -76,8 +77,8 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         self.context = ctx
         self.query_one("#log-title", Label).update(
             f"Log a follow-up · [b]{ctx.account}[/b] ({ctx.tier})")
-        self.query_one("#log-channel", Select).value = ctx.channel
-        contact = self.query_one("#log-contact", Select)
+        self.query_one("#log-channel", Choice).value = ctx.channel
+        contact = self.query_one("#log-contact", Choice)
         contact.set_options([(f"{name} · {ROLE_LABELS.get(role, role)} · {level}", cid)
                              for cid, name, role, level in ctx.contacts])
         if ctx.contact_id is not None:
@@ -133,10 +134,10 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
             self._error(f"next follow-up: {exc}")
             self.query_one("#log-next", Input).focus()
             return
-        contact = self.query_one("#log-contact", Select).value
-        outcome = self.query_one("#log-outcome", Select).value
+        contact = self.query_one("#log-contact", Choice).value
+        outcome = self.query_one("#log-outcome", Choice).value
         self._saving = True
-        self._save(summary=summary, channel=str(self.query_one("#log-channel", Select).value),
+        self._save(summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
                    contact_id=contact if isinstance(contact, int) else None,
                    outcome=outcome if isinstance(outcome, str) else "",
                    next_date=next_date,
