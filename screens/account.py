@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Header, Label, Sparkline, Static
 
 from csm_tui.account_view import AccountDetail, account_detail
 from csm_tui.brief import ROLE_NAMES, ROLE_ORDER
@@ -19,6 +19,7 @@ from csm_tui.money import format_money
 from db.store import Store
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
+from screens.keybar import KeyBar
 from screens.task_checklist import TaskChecklist, tick
 
 KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta"}
@@ -57,7 +58,7 @@ class AccountScreen(DataScreen):
                 yield Sparkline([], id="account-spark")
                 yield Label("Timeline", classes="section")
                 yield VerticalScroll(Static("", id="account-timeline"), id="timeline-box")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self, store: Store, today: date) -> tuple[AccountDetail, date]:
         with store.session() as session:

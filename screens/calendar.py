@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, calendar_items, counts_by_day
 from db.store import Store
 from screens.base import DataScreen
+from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 KIND_STYLE = {"holiday": "bold green", "workday": "bold yellow", "event": "cyan",
@@ -116,7 +117,7 @@ class CalendarScreen(DataScreen):
             with Vertical(id="cal-right"):
                 yield Label("", id="cal-day")
                 yield VirtualTable([Column("Kind", 11), Column("Item", 50)], id="cal-items")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#cal-agenda").display = False

@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select
+from textual.widgets import Header, Input, Label, ProgressBar, Select
 
 from csm_tui.tabular.importers import ImportResult, import_file, preview_rows
+from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 KINDS = ("accounts", "deals", "contacts", "touchpoints")
@@ -48,7 +49,7 @@ class ImportScreen(Screen[None]):
         yield VirtualTable([Column("Row", 6), Column("Column", 18), Column("Value", 20),
                             Column("Reason", 40)], id="import-errors")
         yield ProgressBar(id="import-progress", show_eta=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

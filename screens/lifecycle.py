@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from csm_tui.lifecycle import Card, MoveError, StageColumn, adjacent, load_board, move_stage
 from csm_tui.money import format_money
@@ -19,6 +19,7 @@ from db.models import STAGES
 from db.store import Store
 from screens.base import DataScreen
 from screens.card_column import CardColumn
+from screens.keybar import KeyBar
 
 CARDS_SHOWN = 60  # per column: a screenful or two; the header counts them all
 TIER_FILTERS = (None, "S", "A", "B", "C")
@@ -58,7 +59,7 @@ class LifecycleScreen(DataScreen):
                 with Vertical(classes="stage-column", id=f"column-{stage}"):
                     yield Label(stage, id=f"head-{stage}", classes="stage-head")
                     yield CardColumn(stage, id=f"col-{stage}")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
         with store.session() as session:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from csm_tui.health import cached_health
 from csm_tui.money import format_money
@@ -26,6 +26,7 @@ from csm_tui.portfolio import (
 from db.store import Store
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
+from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 COLUMNS = [Column("Account", 30), Column("Tier", 5), Column("ARR", 12, "right"),
@@ -61,7 +62,7 @@ class PortfolioScreen(DataScreen):
         yield Input(placeholder="/ filter: name, industry, owner, tier, stage, RFM segment",
                     id="portfolio-filter", compact=True)
         yield VirtualTable(COLUMNS, id="portfolio")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

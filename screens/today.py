@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from csm_tui.followup import mark_done
 from csm_tui.health import cached_health, peek_health
@@ -18,6 +18,7 @@ from csm_tui.today import TodayAgenda, TodayItem, today_agenda
 from db.store import Store
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
+from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 KIND_LABELS = {"touchpoint": "touch", "cadence": "cadence", "task": "SOP"}
@@ -58,7 +59,7 @@ class TodayScreen(DataScreen):
                 yield Label("Events in the next 14 days", classes="section")
                 yield VirtualTable([Column("Date", 10), Column("Event", 30)],
                                    id="today-events")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#today-due", VirtualTable).focus()

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from csm_tui.followup import CHANNEL_LABELS, mark_done, reschedule
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints, grouped
@@ -17,6 +17,7 @@ from db.store import Store
 from screens.base import DataScreen
 from screens.dialogs import DatePrompt
 from screens.format import relative_days, tier_badge
+from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 GROUP_STYLE = {"Overdue": "bold red", "Today": "bold yellow", "This week": "bold cyan",
@@ -48,7 +49,7 @@ class TouchpointsScreen(DataScreen):
         yield VirtualTable([Column("Due", 8), Column("Account", 26), Column("Tier", 4),
                             Column("Channel", 11), Column("Contact", 26), Column("Late", 5),
                             Column("Next step", 40)], id="touchpoints")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
