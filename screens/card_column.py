@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -63,11 +64,13 @@ class CardColumn(ScrollView, can_focus=True):
         self.stage = stage
         self.cards: list[Card] = []
         self.today = date.min
+        self._lines: LRUCache[tuple, Strip] = LRUCache(512)
 
     def set_cards(self, cards: list[Card], today: date, *, keep: int | None = None) -> None:
         """Replace the cards; the cursor stays on account `keep` if it is still here."""
         old = keep if keep is not None else (self.current.account_id if self.current else None)
         self.cards, self.today = cards, today
+        self._lines.clear()
         self.virtual_size = Size(self.size.width, len(cards) * CARD_LINES)
         index = next((i for i, c in enumerate(cards) if c.account_id == old), 0)
         self.cursor = min(index, max(len(cards) - 1, 0))
@@ -97,13 +100,22 @@ class CardColumn(ScrollView, can_focus=True):
         index, offset = divmod(line_no, CARD_LINES)
         if index >= len(self.cards) or offset == CARD_LINES - 1:
             return Strip.blank(width, self.rich_style)
+        key = (index, offset, index == self.cursor, width, self.has_focus)
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
         style = self.rich_style
         if index == self.cursor:
             style = style + self.get_component_rich_style("cards--cursor")
         text = Text(" ") + card_text(self.cards[index], self.today, width)[offset]
         segments = [Segment(s.text, style + s.style if s.style else style)
                     for s in text.render(self.app.console)]
-        return Strip(segments).adjust_cell_length(width, style or Style())
+        strip = Strip(segments).adjust_cell_length(width, style or Style())
+        self._lines[key] = strip
+        return strip
+
+    def on_resize(self) -> None:
+        self._lines.clear()
 
     def on_focus(self) -> None:
         self.refresh()
