@@ -64,19 +64,21 @@ class CsmApp(App[int]):
         self._prefetch_started = False
 
     def prefetch(self) -> None:
-        """After the first screen has its data, load the Portfolio in the background so
-        that pressing 2 shows it at once; dropped if anything is written meanwhile."""
+        """After the first screen has its data, load the Portfolio and the kanban board
+        in the background so that pressing 2 or 3 shows them at once; dropped if
+        anything is written meanwhile."""
         if self._prefetch_started:
             return
         self._prefetch_started = True
 
         def run() -> None:
-            generation, today = self.store.generation, self.today()
-            try:
-                data = PortfolioScreen.load(self.store, today)
-            except Exception:  # the screen's own load will report it
-                return
-            self._prefetched[PortfolioScreen] = (generation, today, data)
+            for screen_type in (PortfolioScreen, LifecycleScreen):
+                generation, today = self.store.generation, self.today()
+                try:
+                    data = screen_type.load(self.store, today)
+                except Exception:  # the screen's own load will report it
+                    return
+                self._prefetched[screen_type] = (generation, today, data)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
 

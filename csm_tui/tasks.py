@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from csm_tui.changelog import record
@@ -20,6 +20,7 @@ from csm_tui.dates import add_months
 from csm_tui.playbooks import Step, current_playbooks, steps_for
 from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
+from db.bulk import insert_rows
 from db.models import Account, Task, Touchpoint, utcnow
 from db.store import Store
 
@@ -86,13 +87,18 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
     for tid, aid, term, stage, key, due, done in session.execute(task_stmt):
         existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
     report = GenerationReport()
+    dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
     for aid, name, stage, term, tier, entered, end in session.execute(acc_stmt):
         have = existing.get((aid, term, stage), {})
         wanted = steps_for(books, stage, tier)
         wanted_keys = {s.key for s in wanted}
         for step in wanted:
-            due = due_for(step, stage_entered=entered, contract_end=end, today=today,
-                          calendar=calendar)
+            memo = (id(step), entered, end)
+            if memo in dues:
+                due = dues[memo]
+            else:
+                due = dues[memo] = due_for(step, stage_entered=entered, contract_end=end,
+                                           today=today, calendar=calendar)
             if step.key not in have:
                 report.created.append(PlannedTask(aid, name, stage, term, step.key,
                                                   step.title, due))
@@ -149,7 +155,7 @@ def _write(session: Session, report: GenerationReport) -> None:
                      "due_date": p.due_date, "done_at": None, "created_at": now})
     table = Task.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
     for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start:start + 5000])
+        insert_rows(session, table, rows[start:start + 5000])
     if report.moved:
         session.execute(update(Task), [{"id": tid, "due_date": new}
                                        for tid, _old, new in report.moved])

@@ -57,8 +57,12 @@ class DataScreen(Screen):
         self._shown_at = (self.csm.store.generation, time.monotonic())
         self.reload()
 
+    def accepts_prefetch(self) -> bool:
+        """Whether what the app loaded ahead (`CsmApp.prefetch`) fits this screen now."""
+        return True
+
     def reload(self) -> None:
-        data = self.csm.take_prefetched(type(self))
+        data = self.csm.take_prefetched(type(self)) if self.accepts_prefetch() else None
         if data is not None:  # loaded in the background while the user was elsewhere
             self.show(data)
             return

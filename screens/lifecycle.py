@@ -61,10 +61,17 @@ class LifecycleScreen(DataScreen):
                     yield CardColumn(stage, id=f"col-{stage}")
         yield KeyBar()
 
-    def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
+    @staticmethod
+    def load(store: Store, today: date, tier: str | None = None
+             ) -> tuple[list[StageColumn], date]:
         with store.session() as session:
-            return load_board(session, today, tier=self.tier,
-                              per_column=CARDS_SHOWN), today
+            return load_board(session, today, tier=tier, per_column=CARDS_SHOWN), today
+
+    def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
+        return self.load(store, today, self.tier)
+
+    def accepts_prefetch(self) -> bool:
+        return self.tier is None  # the app prefetches the unfiltered board
 
     def show(self, data: tuple[list[StageColumn], date]) -> None:
         self.columns, today = data
