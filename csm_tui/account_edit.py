@@ -124,11 +124,13 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
             return EditResult({}, account.version)
         account.version += 1
         account.updated_at = utcnow()
+        from csm_tui.tasks import sync_account_tasks
+
+        dates_moved = {"contract_start", "contract_end"} & set(changed)
+        tasks = sync_account_tasks(session, today if dates_moved else None, account_id)
         record(session, action="account.edit", entity="account", entity_id=account_id,
                summary=f"Edited {account.name}: {', '.join(changed)}",
-               payload={"before": {k: v[0] for k, v in changed.items()}})
-        if today is not None and {"contract_start", "contract_end"} & set(changed):
-            from csm_tui.tasks import sync_tasks
-
-            sync_tasks(session, today, account_ids=[account_id])  # open tasks follow the dates
+               payload={"before": {k: v[0] for k, v in changed.items()},
+                        "after": {k: v[1] for k, v in changed.items()},
+                        "version": account.version, "tasks": tasks})
         return EditResult(changed, account.version)

@@ -52,6 +52,7 @@ class CsmApp(App[int]):
         Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints", show=False),
         Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar", show=False),
         Binding("I", "import_file", "Import", id="app.import", show=False),
+        Binding("u", "undo", "Undo last change", id="app.undo", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
@@ -188,6 +189,25 @@ class CsmApp(App[int]):
 
     def action_retier(self) -> None:
         self.run_retier()
+
+    def action_undo(self) -> None:
+        """`u`: undo the user's last change (read from the change log), then reload."""
+        from csm_tui.undo import undo_last
+
+        def run() -> None:
+            try:
+                result = undo_last(self.store)
+            except Exception as exc:
+                self.call_from_thread(self.report_error, exc)
+                return
+            if result.done:
+                self.call_from_thread(self.notify, result.message, title="Undo")
+                self.call_from_thread(self.refresh_current)
+            else:
+                self.call_from_thread(self.notify, result.message, title="Undo",
+                                      severity="warning", timeout=8)
+
+        self.run_worker(run, thread=True, exit_on_error=False, group="undo")
 
     def action_log_selected(self) -> None:
         """The palette's "log a follow-up": the current screen's own `l`."""
