@@ -31,9 +31,23 @@ class FieldError(ValueError):
 class EditConflict(RuntimeError):
     """Someone else saved this account since the form was opened."""
 
-    def __init__(self, theirs: dict[str, Any]) -> None:
+    def __init__(self, theirs: dict[str, str], version: int = 0) -> None:
         super().__init__("this account was changed by someone else since you opened it")
         self.theirs = theirs
+        self.version = version  # theirs: saving again with it puts yours over theirs
+
+
+def conflict_lines(initial: dict[str, str], theirs: dict[str, str],
+                   yours: dict[str, str]) -> list[str]:
+    """Each field that either side changed since the form opened, with both values:
+    `region: theirs 上海 · yours 北京`."""
+    out = []
+    for key in theirs:
+        mine = yours.get(key, initial.get(key, ""))
+        was = initial.get(key, "")
+        if (theirs[key] != was or mine != was) and theirs[key] != mine:
+            out.append(f"{key}: theirs {theirs[key] or '(empty)'} · yours {mine or '(empty)'}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,7 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
         if account is None:
             raise LookupError(f"account {account_id} not found")
         if account.version != expected_version:
-            raise EditConflict(form_values(account))
+            raise EditConflict(form_values(account), account.version)
         changed = {}
         for key, new in parsed.items():
             old = getattr(account, key)

@@ -264,3 +264,46 @@ async def test_u_undoes_a_logged_followup(demo_store: Store) -> None:
     with demo_store.session() as s:
         assert s.exec(select(Touchpoint).where(
             Touchpoint.summary == "Budget confirmed")).all() == []
+
+
+def test_edit_conflict_tells_both_values(store: Store) -> None:
+    from csm_tui.account_edit import EditConflict, conflict_lines
+
+    aid = _account(store)
+    with store.session() as s:
+        acc = s.get(Account, aid)
+        opened, version = form_values(acc), acc.version
+    update_account(store, aid, {**opened, "region": "上海"}, expected_version=version)
+    yours = {**opened, "region": "北京", "nps": "40"}
+    with pytest.raises(EditConflict) as info:
+        update_account(store, aid, yours, expected_version=version)
+    lines = conflict_lines(opened, info.value.theirs, yours)
+    assert lines == ["region: theirs 上海 · yours 北京", "nps: theirs (empty) · yours 40"]
+    # saving again with their version puts yours over theirs, deliberately
+    update_account(store, aid, yours, expected_version=info.value.version)
+    with store.session() as s:
+        assert s.get(Account, aid).region == "北京"
+
+
+async def test_edit_form_shows_theirs_and_yours(store: Store) -> None:
+    from textual.widgets import Input, Label
+
+    from csm_tui.app import CsmApp
+    from screens.account_form import AccountForm
+
+    aid = _account(store)
+    with store.session() as s:
+        acc = s.get(Account, aid)
+    app = CsmApp(store, today=lambda: TODAY)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        app.push_screen(AccountForm(acc))
+        await pilot.pause()
+        update_account(store, aid, {**form_values(acc), "region": "上海"},
+                       expected_version=acc.version)  # a teammate saves first
+        app.screen.query_one("#f-region", Input).value = "北京"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#form-error", Label).render())
+        assert "region: theirs 上海 · yours 北京" in text
