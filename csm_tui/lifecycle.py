@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from csm_tui.changelog import record
@@ -226,11 +226,14 @@ def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
 
 
 def load_board(session: Session, today: date, *, tier: str | None = None,
-               per_column: int = CARDS_PER_COLUMN) -> list[StageColumn]:
-    """Per stage: the count and ARR of every account, and the first cards by ARR with
-    their next open SOP task. A few queries whatever the portfolio's size."""
+               per_column: int = CARDS_PER_COLUMN, owner: str | None = None
+               ) -> list[StageColumn]:
+    """Per stage: the count and ARR of every account (or `owner`'s), and the first cards
+    by ARR with their next open SOP task. A few queries whatever the portfolio's size."""
     columns = {s: StageColumn(s) for s in STAGES}
     base = Account.archived == False  # noqa: E712
+    if owner is not None:
+        base = and_(base, Account.owner == owner)
     tier_cond = (Account.tier == tier) if tier else True
     for stage, count, arr in session.execute(
             select(Account.stage, func.count(), func.coalesce(func.sum(Account.arr_minor), 0))

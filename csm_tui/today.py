@@ -84,11 +84,13 @@ def priority(tier: str, days_overdue: int, days_to_renewal: int | None,
 
 
 def today_agenda(session: Session, today: date, *,
-                 health: dict[int, Health] | None = None) -> TodayAgenda:
+                 health: dict[int, Health] | None = None,
+                 owner: str | None = None) -> TodayAgenda:
+    """`owner`: only the accounts that user owns (None: the team's)."""
     last = aq.last_done_touch(session)
     if health is None:
         health = health_for_accounts(session, today, last_touch=last)
-    basics = {r.id: r for r in account_basics(session)}
+    basics = {r.id: r for r in account_basics(session, owner=owner)}
     items: list[TodayItem] = []
 
     def renewal_days(account_id: int) -> int | None:
@@ -96,7 +98,7 @@ def today_agenda(session: Session, today: date, *,
         return (end - today).days if end else None
 
     planned_accounts = set()
-    for tp in due_touchpoints(session, today, horizon_days=0):
+    for tp in due_touchpoints(session, today, horizon_days=0, owner=owner):
         planned_accounts.add(tp.account_id)
         score, why = priority(tp.tier, tp.days_overdue(today), renewal_days(tp.account_id),
                               health.get(tp.account_id))
@@ -115,7 +117,7 @@ def today_agenda(session: Session, today: date, *,
                                   health.get(aid))
             items.append(TodayItem("cadence", aid, row.name, row.tier, "cadence touch due",
                                    due, score, why))
-    for task in open_tasks_due(session, due_before=today):
+    for task in open_tasks_due(session, due_before=today, owner=owner):
         score, why = priority(task.tier, (today - task.due_date).days,
                               renewal_days(task.account_id), health.get(task.account_id))
         items.append(TodayItem("task", task.account_id, task.name, task.tier, task.title,
@@ -124,7 +126,8 @@ def today_agenda(session: Session, today: date, *,
     renewals = [Renewal(r.id, r.name, r.tier, r.arr_minor, r.currency, r.contract_end,
                         r.stage, health[r.id].score if r.id in health else None)
                 for r in renewals_between(session, start=today - timedelta(days=30),
-                                          end=today + timedelta(days=RENEWAL_WINDOW))]
+                                          end=today + timedelta(days=RENEWAL_WINDOW),
+                                          owner=owner)]
     at_risk = sorted(((aid, basics[aid].name, basics[aid].tier, h) for aid, h in health.items()
                       if aid in basics and h.score < 50 and basics[aid].stage != "churned"),
                      key=lambda t: t[3].score)

@@ -69,7 +69,8 @@ class TodayScreen(DataScreen):
         risk, and `_with_health` follows in the background (the cursor stays put)."""
         health = peek_health(store, today)
         with store.session() as session:
-            agenda = today_agenda(session, today, health=health if health is not None else {})
+            agenda = today_agenda(session, today, health=health if health is not None else {},
+                                  owner=self.csm.owner_filter())
         if health is None:
             self.app.call_from_thread(self._with_health)
         return agenda, today
@@ -80,7 +81,8 @@ class TodayScreen(DataScreen):
             try:
                 health = cached_health(store, today)
                 with store.session() as session:
-                    agenda = today_agenda(session, today, health=health)
+                    agenda = today_agenda(session, today, health=health,
+                                          owner=self.csm.owner_filter())
             except Exception as exc:
                 self.app.call_from_thread(self.csm.report_error, exc)
                 return
@@ -118,7 +120,8 @@ class TodayScreen(DataScreen):
         if agenda.health:
             self.csm.prefetch()
         arr = sum(r.arr_minor for r in agenda.renewals)
-        self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
+        self.sub_title = (f"{self.csm.scope_label} · {len(agenda.items)} to do · "
+                          f"{len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
                           f"{len(agenda.at_risk)} at risk · {len(agenda.events)} events")
 
