@@ -97,3 +97,17 @@ async def test_m_toggles_mine_and_team(demo_store: Store) -> None:
         assert app.screen.sub_title.startswith("mine: li.wei · ")
         assert {i.account_id for i in app.screen.items} <= {
             a for a, o in owners.items() if o == "li.wei"}
+
+
+async def test_help_lists_undo_and_scope_keys(demo_store: Store) -> None:
+    from csm_tui.app import CsmApp
+    from screens.help import HelpScreen
+
+    app = CsmApp(demo_store, today=lambda: TODAY, user="li.wei")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert ("u", "Undo last change") in app.screen.global_keys
+        assert ("m", "Mine/team") in app.screen.global_keys
