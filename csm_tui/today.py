@@ -100,24 +100,27 @@ class TodayInputs:
     events: list[Occurrence]
 
 
-def gather(session: Session, today: date) -> TodayInputs:
-    """Every read the agenda needs: a handful of queries whatever the portfolio size."""
+def gather(session: Session, today: date, *, owner: str | None = None) -> TodayInputs:
+    """Every read the agenda needs: a handful of queries whatever the portfolio size.
+    `owner`: only the accounts that user owns (None: the team's)."""
     return TodayInputs(
         today=today,
         last_touch=aq.last_done_touch(session),
-        basics={r.id: r for r in account_basics(session)},
-        due_touchpoints=due_touchpoints(session, today, horizon_days=0),
+        basics={r.id: r for r in account_basics(session, owner=owner)},
+        due_touchpoints=due_touchpoints(session, today, horizon_days=0, owner=owner),
         planned_any=aq.earliest_planned(session),
-        open_tasks=open_tasks_due(session, due_before=today),
+        open_tasks=open_tasks_due(session, due_before=today, owner=owner),
         renewals=renewals_between(session, start=today - timedelta(days=30),
-                                  end=today + timedelta(days=RENEWAL_WINDOW)),
+                                  end=today + timedelta(days=RENEWAL_WINDOW), owner=owner),
         events=events_in_range(session, today, today + timedelta(days=14)))
 
 
 def today_agenda(session: Session, today: date, *,
-                 health: dict[int, Health] | None = None) -> TodayAgenda:
-    """The whole agenda; without `health` it is computed here."""
-    inputs = gather(session, today)
+                 health: dict[int, Health] | None = None,
+                 owner: str | None = None) -> TodayAgenda:
+    """The whole agenda; without `health` it is computed here. `owner`: only the
+    accounts that user owns (None: the team's)."""
+    inputs = gather(session, today, owner=owner)
     if health is None:
         health = health_for_accounts(session, today, last_touch=inputs.last_touch)
     return assemble(inputs, health)

@@ -70,7 +70,7 @@ class TodayScreen(DataScreen):
         cursor stays put)."""
         health = peek_health(store, today)
         with store.session() as session:
-            inputs = gather(session, today)
+            inputs = gather(session, today, owner=self.csm.owner_filter())
         if health is None:
             self.app.call_from_thread(self._with_health, inputs)
         return assemble(inputs, health or {}), today
@@ -117,7 +117,8 @@ class TodayScreen(DataScreen):
         if agenda.health:
             self.csm.prefetch()
         arr = sum(r.arr_minor for r in agenda.renewals)
-        self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
+        self.sub_title = (f"{self.csm.scope_label} · {len(agenda.items)} to do · "
+                          f"{len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
                           f"{len(agenda.at_risk)} at risk · {len(agenda.events)} events")
 
