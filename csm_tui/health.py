@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from csm_tui.i18n import t
 from csm_tui.settings import current_settings
 from db import activity_queries as q
 from db.store import Store
@@ -146,8 +147,8 @@ def health_for_accounts(session: Session, today: date,
     dm_touch = q.last_touch_by_role(session, "decision_maker", ids)
     contacts = q.contact_counts(session, ids)
     overdue = q.overdue_task_counts(session, today, ids)
-    no_login = f"no login {settings.no_login_days}d+"
-    no_dm = f"no decision-maker touch {settings.decision_maker_days}d+"
+    no_login = t("no login {days}d+", days=settings.no_login_days)
+    no_dm = t("no decision-maker touch {days}d+", days=settings.decision_maker_days)
     result: dict[int, Health] = {}
     for row in q.health_inputs(session, ids):
         inputs = HealthInputs(
@@ -162,14 +163,14 @@ def health_for_accounts(session: Session, today: date,
         if inputs.days_since_login is None or inputs.days_since_login >= settings.no_login_days:
             flags.append(no_login)
         if row.open_tickets > row.open_tickets_previous:
-            flags.append("tickets rising")
+            flags.append(t("tickets rising"))
         if (row.nps is not None and row.nps_previous is not None
                 and row.nps <= row.nps_previous - NPS_DROP):
-            flags.append("NPS falling")
+            flags.append(t("NPS falling"))
         dm_days = _days(dm_touch.get(row.id), today)
         if dm_days is None or dm_days > settings.decision_maker_days:
             flags.append(no_dm)
         if contacts.get(row.id, 0) <= 1:
-            flags.append("single-threaded")
+            flags.append(t("single-threaded"))
         result[row.id] = Health(round(sum(points)), flags, points, inputs)
     return result

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
+from csm_tui.i18n import t
+
 if TYPE_CHECKING:
     from csm_tui.app import CsmApp
     from db.store import Store
@@ -19,6 +21,11 @@ if TYPE_CHECKING:
 
 class DataScreen(Screen):
     """A screen whose content comes from the store."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.TITLE:  # the header shows the screen's name in the interface language
+            self.title = t(self.TITLE)
 
     @property
     def csm(self) -> CsmApp:
