@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from csm_tui.i18n import label
 from csm_tui.health import Health, health_for_accounts
+from csm_tui.i18n import label
 from csm_tui.rfm import rfm_for_accounts
 from db.models import TIERS
 from db.queries import account_overview

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Header, Input
 
 from csm_tui.health import cached_health
+from csm_tui.i18n import N_, label, t
 from csm_tui.money import format_money
 from csm_tui.portfolio import (
     SORT_KEYS,
@@ -24,7 +25,6 @@ from csm_tui.portfolio import (
     tier_groups,
 )
 from db.store import Store
-from csm_tui.i18n import N_, label, t
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
