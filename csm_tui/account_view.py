@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from csm_tui.events import occurrences
 from csm_tui.health import Health, health_for_accounts
+from csm_tui.i18n import t
 from csm_tui.rfm import Rfm, rfm_for_accounts
 from csm_tui.scoring import Score
 from csm_tui.tiering import compute
@@ -47,7 +48,7 @@ def _as_date(value: datetime | date | None) -> date | None:
 def account_detail(session: Session, account_id: int, today: date) -> AccountDetail:
     account = session.get(Account, account_id)
     if account is None:
-        raise LookupError(f"account {account_id} not found")
+        raise LookupError(t("account {account_id} not found", account_id=account_id))
     scores, tiers, _ = compute(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
     rfm = rfm_for_accounts(session, today).get(account_id)

@@ -86,7 +86,7 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(t("account {id} not found", id=account_id))
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         old = account.stage
         if new_stage == old:
             raise MoveError(t("{name} is already in {stage}", name=account.name,
@@ -123,7 +123,7 @@ def renew(store: Store, account_id: int, *, new_start: date, new_end: date, toda
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(t("account {id} not found", id=account_id))
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         if account.stage not in ("renewal", "renewed"):
             raise MoveError(t("{name} is in {stage}; only a renewal renews", name=account.name,
                               stage=label("stage", account.stage)))

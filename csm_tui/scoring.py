@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
 
 FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
@@ -71,7 +72,8 @@ class Score:
 
 def _num(path: Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScoringError(f"{path}: {key} must be a number, not {value!r}")
+        raise ScoringError(t("{path}: {key} must be a number, not {value!r}",
+                             path=path, key=key, value=value))
     return float(value)
 
 
@@ -79,37 +81,40 @@ def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
     weights_raw = data.get("weights", {})
     for key in weights_raw:
         if key not in FACTORS:
-            raise ScoringError(f"{path}: weights.{key} is not a factor "
-                               f"({', '.join(FACTORS)})")
+            raise ScoringError(t("{path}: weights.{key} is not a factor ({value})",
+                                 path=path, key=key, value=', '.join(FACTORS)))
     weights = {f: _num(path, f"weights.{f}", weights_raw.get(f, 0)) for f in FACTORS}
     for f, w in weights.items():
         if w < 0:
-            raise ScoringError(f"{path}: weights.{f} is negative ({w:g}); weights must be ≥ 0")
+            raise ScoringError(t("{path}: weights.{f} is negative ({w:g}); weights must be ≥ 0",
+                                 path=path, f=f, w=w))
     if sum(weights.values()) <= 0:
-        raise ScoringError(f"{path}: [weights] add up to 0")
+        raise ScoringError(t("{path}: [weights] add up to 0", path=path))
     adj_raw = data.get("adjustments", {})
     for key in adj_raw:
         if key not in ADJUSTMENT_KEYS:
-            raise ScoringError(f"{path}: adjustments.{key} is not known "
-                               f"({', '.join(ADJUSTMENT_KEYS)})")
+            raise ScoringError(t("{path}: adjustments.{key} is not known ({value})",
+                                 path=path, key=key, value=', '.join(ADJUSTMENT_KEYS)))
     adjustments = {k: _num(path, f"adjustments.{k}", adj_raw.get(k, 0)) for k in ADJUSTMENT_KEYS}
     tiers = data.get("tiers", {})
     method = tiers.get("method", "share")
     if method not in ("share", "threshold"):
-        raise ScoringError(f"{path}: tiers.method must be 'share' or 'threshold', "
-                           f"not {method!r}")
+        raise ScoringError(t("{path}: tiers.method must be 'share' or 'threshold', not "
+                             "{method!r}", path=path, method=method))
     shares = {t: _num(path, f"tiers.{t}", tiers.get(t, 0)) for t in ("S", "A", "B")}
-    for t, v in shares.items():
+    for tier, v in shares.items():
         if not 0 <= v <= 1:
-            raise ScoringError(f"{path}: tiers.{t} must be a share between 0 and 1, not {v:g}")
+            raise ScoringError(t("{path}: tiers.{tier} must be a share between 0 and 1, not "
+                                 "{v:g}", path=path, tier=tier, v=v))
     if sum(shares.values()) > 1:
-        raise ScoringError(f"{path}: tiers S + A + B shares exceed 1")
+        raise ScoringError(t("{path}: tiers S + A + B shares exceed 1", path=path))
     thr_raw = data.get("thresholds", {})
     thresholds = {t: _num(path, f"thresholds.{t}", thr_raw.get(t, 0)) for t in ("S", "A", "B")}
     if not thresholds["S"] >= thresholds["A"] >= thresholds["B"]:
-        raise ScoringError(f"{path}: thresholds out of order: need S ≥ A ≥ B, got "
-                           f"S={thresholds['S']:g}, A={thresholds['A']:g}, "
-                           f"B={thresholds['B']:g}")
+        raise ScoringError(t("{path}: thresholds out of order: need S ≥ A ≥ B, got "
+                             "S={value:g}, A={value2:g}, B={value3:g}",
+                             path=path, value=thresholds['S'], value2=thresholds['A'],
+                             value3=thresholds['B']))
     return ScoringConfig(weights, adjustments, method, shares, thresholds)
 
 
@@ -118,7 +123,7 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ScoringError(f"{path}: not valid TOML ({exc})") from None
+        raise ScoringError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
 
 
 def load_scoring(user_path: Path | None = None) -> ScoringConfig:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
+from csm_tui.i18n import t
 from csm_tui.playbooks import Step, current_playbooks, steps_for
 from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
@@ -166,9 +167,9 @@ def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
     with store.transaction() as session:
         task = session.get(Task, task_id)
         if task is None:
-            raise LookupError(f"task {task_id} not found")
+            raise LookupError(t("task {task_id} not found", task_id=task_id))
         if task.done_at is not None:
-            raise ValueError(f"“{task.title}” is already done")
+            raise ValueError(t("“{title}” is already done", title=task.title))
         task.done_at = now
         account = session.get(Account, task.account_id)
         tp = Touchpoint(account_id=task.account_id, channel=task.channel or "call",
