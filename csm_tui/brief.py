@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from csm_tui.account_view import AccountDetail
+from csm_tui.i18n import N_
 from csm_tui.money import format_money
 
 ROLE_ORDER = ("decision_maker", "champion", "influencer", "user")
-ROLE_NAMES = {"decision_maker": "Decision makers (ROI)", "champion": "Champions",
-              "influencer": "Influencers (trends, reputation)", "user": "Users (ease of use)"}
+ROLE_NAMES = {"decision_maker": N_("Decision makers (ROI)"), "champion": N_("Champions"),
+              "influencer": N_("Influencers (trends, reputation)"),
+              "user": N_("Users (ease of use)")}
 
 
 def brief_markdown(d: AccountDetail, today: date) -> str:

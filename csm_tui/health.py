@@ -90,20 +90,21 @@ def factor_scores(i: HealthInputs) -> tuple[float, ...]:
 
 
 def factor_labels(i: HealthInputs) -> tuple[str, ...]:
-    touch = ("never touched" if i.days_since_touch is None
-             else f"last touch {i.days_since_touch}d ago (cadence {i.cadence}d)")
-    login = ("no login data" if i.days_since_login is None
-             else f"last login {i.days_since_login}d ago")
-    tickets = f"{i.tickets} open tickets" + (
-        f" (up from {i.tickets_previous})" if i.tickets > i.tickets_previous else "")
+    touch = (t("never touched") if i.days_since_touch is None
+             else t("last touch {days}d ago (cadence {cadence}d)", days=i.days_since_touch,
+                    cadence=i.cadence))
+    login = (t("no login data") if i.days_since_login is None
+             else t("last login {days}d ago", days=i.days_since_login))
+    tickets = t("{n} open tickets", n=i.tickets) + (
+        t(" (up from {n})", n=i.tickets_previous) if i.tickets > i.tickets_previous else "")
     if i.nps is None:
-        nps = "no NPS yet"
+        nps = t("no NPS yet")
     elif i.nps_previous is not None and i.nps <= i.nps_previous - NPS_DROP:
-        nps = f"NPS {i.nps} (down from {i.nps_previous})"
+        nps = t("NPS {nps} (down from {previous})", nps=i.nps, previous=i.nps_previous)
     else:
         nps = f"NPS {i.nps}"
-    payment = f"{i.on_time_payment:.0%} of invoices paid on time"
-    sop = f"{i.overdue_tasks} overdue SOP tasks"
+    payment = t("{share} of invoices paid on time", share=f"{i.on_time_payment:.0%}")
+    sop = t("{n} overdue SOP tasks", n=i.overdue_tasks)
     return touch, login, tickets, nps, payment, sop
 
 

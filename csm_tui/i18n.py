@@ -105,6 +105,18 @@ LABELS: dict[str, dict[str, str]] = {
     "sort": {s: N_(s) for s in (N_("name"), N_("arr"), N_("stage"), N_("health"),
                                  N_("renewal"), N_("last touch"), N_("next due"),
                                  N_("score"))},
+    "factor": {"revenue": N_("revenue"), "payment": N_("payment"), "profit": N_("profit"),
+               "growth": N_("growth"), "influence": N_("influence"),
+               "referrals": N_("referrals"), "engagement": N_("engagement")},
+    "field": {"name": N_("Name"), "industry": N_("Industry"), "region": N_("Region"),
+              "owner": N_("Owner"), "arr": N_("ARR"), "currency": N_("Currency"),
+              "contract_start": N_("Contract start"), "contract_end": N_("Contract end"),
+              "nps": N_("NPS"), "last_login": N_("Last login"),
+              "open_tickets": N_("Open tickets"), "on_time_payment": N_("On-time payment"),
+              "growth_potential": N_("Growth"), "influence": N_("Influence"),
+              "referrals": N_("Referrals"), "engagement": N_("Engagement")},
+    "timeline": {"touch": N_("touch"), "planned": N_("planned"), "tier": N_("tier"),
+                 "stage": N_("stage")},
     "level": {"executive": N_("executive"), "manager": N_("manager"), "staff": N_("staff")},
 }
 
