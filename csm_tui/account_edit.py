@@ -10,7 +10,7 @@ from typing import Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import parse_iso_date
-from csm_tui.i18n import label, t
+from csm_tui.i18n import current_language, label, t
 from csm_tui.money import parse_money
 from db.models import Account, utcnow
 from db.store import Store
@@ -25,7 +25,9 @@ EDITABLE = TEXT_FIELDS + ("arr", "currency") + DATE_FIELDS + tuple(INT_RANGES) +
 
 class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{label('field', field)}: {message}")
+        # English keeps the field's key ("arr: ..."), as before; other languages name it.
+        shown = field if current_language() == "en" else label("field", field)
+        super().__init__(f"{shown}: {message}")
         self.field = field
 
 

@@ -46,8 +46,9 @@ class IcsReport:
     event_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.imported} imported, {self.duplicates} already there, "
-                f"{len(self.rejected)} rejected")
+        return t("{imported} imported, {duplicates} already there, {rejected} rejected",
+                 imported=self.imported, duplicates=self.duplicates,
+                 rejected=len(self.rejected))
 
 
 def _decode(raw: bytes, path: Path) -> str:
