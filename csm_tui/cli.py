@@ -11,12 +11,12 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
-from csm_tui.i18n import t
+from csm_tui.i18n import LANGUAGES, detect_language, normalize, set_language, t
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -29,20 +29,65 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _lang_type(value: str) -> str:
+    lang = normalize(value)
+    if lang not in LANGUAGES:
+        raise argparse.ArgumentTypeError(t("unknown language {lang!r} (use en or zh_CN)",
+                                           lang=value))
+    return lang
+
+
+def _add_lang(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        type=_lang_type,
+        default=None if top else argparse.SUPPRESS,
+        help=t("interface language: en or zh_CN (default: $CSM_LANG, else the locale)"),
+    )
+
+
+def lang_from_argv(argv: Sequence[str]) -> str | None:
+    """`--lang X` anywhere on the line: read before the parser is built, because the
+    parser's own help text is in the chosen language."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """--lang, else $CSM_LANG, else the locale (LC_ALL / LC_MESSAGES / LANG), else English."""
+    asked = lang_from_argv(argv)
+    if asked is not None and normalize(asked) in LANGUAGES:
+        return set_language(asked)
+    return set_language(detect_language(environ))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csm", description=t("A terminal cockpit for Customer Success Managers.")
     )
     parser.add_argument("--version", action="version", version=f"csm-tui {__version__}")
     _add_db(parser, top=True)
+    _add_lang(parser, top=True)
     parser.add_argument("--demo", action="store_true",
                         help=t("open the TUI on a fresh, seeded demo database"))
     parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
                         help=t("pretend today is this date (for demos and tests)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        load_command(name).register(sub, lambda p: _add_db(p, top=False))
+        load_command(name).register(sub, _add_common)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    _add_db(parser, top=False)
+    _add_lang(parser, top=False)
 
 
 def resolve_today(args: argparse.Namespace) -> date:
@@ -84,6 +129,7 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from db.engine import StoreError
 
+    choose_language(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
