@@ -130,9 +130,9 @@ WEEKDAYS_ZH = "一二三四五六日"
 
 
 def short_day(day: date) -> str:
-    """'Tue 24 Nov' in English, '11月24日 周二' in Chinese."""
+    """'Tue 24 Nov' in English, '11/24 周二' in Chinese (short enough for a table cell)."""
     if _current == "zh_CN":
-        return f"{day.month}月{day.day}日 周{WEEKDAYS_ZH[day.weekday()]}"
+        return f"{day.month}/{day.day} 周{WEEKDAYS_ZH[day.weekday()]}"
     return f"{day:%a %d %b}"
 
 
@@ -154,3 +154,22 @@ def weekday_names() -> tuple[str, ...]:
     if _current == "zh_CN":
         return tuple(f"周{c}" for c in WEEKDAYS_ZH)
     return ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# Textual's own bindings, shown by `?` beside ours: translated like them.
+TEXTUAL_DESCRIPTIONS: tuple[str, ...] = (
+    N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"),
+    N_("Scroll Up"), N_("Scroll Down"), N_("Scroll Left"), N_("Scroll Right"),
+    N_("Scroll Home"), N_("Scroll End"), N_("Page Up"), N_("Page Down"), N_("Page Left"),
+    N_("Page Right"), N_("Move cursor left"), N_("Move cursor left and select"),
+    N_("Move cursor left a word"), N_("Move cursor left a word and select"),
+    N_("Move cursor right or accept the completion suggestion"),
+    N_("Move cursor right and select"), N_("Move cursor right a word"),
+    N_("Move cursor right a word and select"), N_("Delete character left"),
+    N_("Select all"), N_("Go to start"), N_("Go to end"), N_("Select line start"),
+    N_("Select line end"), N_("Delete character right"), N_("Submit"),
+    N_("Delete left to start of word"), N_("Delete all to the left"),
+    N_("Delete right to start of word"), N_("Delete all to the right"),
+    N_("Cut selected text"), N_("Paste text from the clipboard"), N_("Press button"),
+    N_("Show menu"),
+)
