@@ -89,9 +89,10 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
             events.append((day, ev.title))
     if account.founded_on:
         for day in occurrences_of_anniversary(account.founded_on, today, horizon):
-            events.append((day, f"founding anniversary ({day.year - account.founded_on.year})"))
+            events.append((day, t("founding anniversary ({years})",
+                                  years=day.year - account.founded_on.year)))
     if account.contract_end:
-        events.append((account.contract_end, "contract end / renewal"))
+        events.append((account.contract_end, t("contract end / renewal")))
     events.sort()
     return AccountDetail(account, scores.get(account_id), tiers.get(account_id), health, rfm,
                          contacts, last_by_contact, timeline, tasks, events, months)
