@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from csm_tui.i18n import t
+from csm_tui.i18n import N_, t
 from csm_tui.paths import config_dir, fixtures_dir
 
 FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
-FACTOR_LABELS = {"revenue": "revenue (ARR)", "payment": "on-time payment",
-                 "profit": "profit contribution", "growth": "growth potential",
-                 "influence": "influence", "referrals": "referrals",
-                 "engagement": "engagement"}
+FACTOR_LABELS = {"revenue": N_("revenue (ARR)"), "payment": N_("on-time payment"),
+                 "profit": N_("profit contribution"), "growth": N_("growth potential"),
+                 "influence": N_("influence"), "referrals": N_("referrals"),
+                 "engagement": N_("engagement")}
 ADJUSTMENT_KEYS = ("per_referral", "referral_cap", "leading_account", "late_payment",
                    "late_payment_below")
 TIERS_ORDER = ("S", "A", "B", "C")
@@ -63,9 +63,9 @@ class Score:
 
     def explain(self, top: int = 3) -> str:
         best = sorted(self.breakdown, key=lambda p: -p[1])[:top]
-        parts = [f"{FACTOR_LABELS[n]} {p:.0f}" for n, p in best]
+        parts = [f"{t(FACTOR_LABELS[n])} {p:.0f}" for n, p in best]
         adj = [f"{label} {p:+.0f}" for label, p in self.adjustments]
-        return f"score {self.total:.1f} — " + ", ".join(parts + adj)
+        return t("score {score}", score=f"{self.total:.1f}") + " — " + t(", ").join(parts + adj)
 
 
 # ---- configuration ---------------------------------------------------------
@@ -185,12 +185,14 @@ def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[in
             breakdown.append((name, points))
         adjustments = []
         if f.referrals > 0 and adj["per_referral"]:
-            adjustments.append((f"{f.referrals} referral{'s' * (f.referrals > 1)}",
+            adjustments.append((t("{n} referrals", n=f.referrals) if f.referrals > 1
+                                else t("1 referral"),
                                 min(f.referrals * adj["per_referral"], adj["referral_cap"])))
         if f.influence >= 5 and adj["leading_account"]:
-            adjustments.append(("leading account", adj["leading_account"]))
+            adjustments.append((t("leading account"), adj["leading_account"]))
         if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
-            adjustments.append((f"late payments ({f.on_time_payment:.0%} on time)",
+            adjustments.append((t("late payments ({share} on time)",
+                                  share=f"{f.on_time_payment:.0%}"),
                                 adj["late_payment"]))
         total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
         scores[f.account_id] = Score(f.account_id, round(total, 2), breakdown, adjustments)
