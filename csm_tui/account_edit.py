@@ -10,6 +10,7 @@ from typing import Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import parse_iso_date
+from csm_tui.i18n import current_language, label, t
 from csm_tui.money import parse_money
 from db.models import Account, utcnow
 from db.store import Store
@@ -24,7 +25,9 @@ EDITABLE = TEXT_FIELDS + ("arr", "currency") + DATE_FIELDS + tuple(INT_RANGES) +
 
 class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        # English keeps the field's key ("arr: ..."), as before; other languages name it.
+        shown = field if current_language() == "en" else label("field", field)
+        super().__init__(f"{shown}: {message}")
         self.field = field
 
 
@@ -46,7 +49,8 @@ def conflict_lines(initial: dict[str, str], theirs: dict[str, str],
         mine = yours.get(key, initial.get(key, ""))
         was = initial.get(key, "")
         if (theirs[key] != was or mine != was) and theirs[key] != mine:
-            out.append(f"{key}: theirs {theirs[key] or '(empty)'} · yours {mine or '(empty)'}")
+            out.append(t("{field}: theirs {theirs} · yours {yours}", field=label("field", key),
+                         theirs=theirs[key] or t("(empty)"), yours=mine or t("(empty)")))
     return out
 
 
@@ -77,14 +81,15 @@ def parse_form(values: dict[str, str]) -> dict[str, Any]:
     for f in TEXT_FIELDS:
         out[f] = values.get(f, "").strip()
     if not out["name"]:
-        raise FieldError("name", "required")
+        raise FieldError("name", t("required"))
     try:
         out["arr_minor"] = parse_money(values.get("arr", "0") or "0", field="ARR")
     except ValueError as exc:
         raise FieldError("arr", str(exc).split(": ", 1)[-1]) from None
     currency = values.get("currency", "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise FieldError("currency", f"{currency!r} is not a 3-letter code (e.g. CNY, USD)")
+        raise FieldError("currency", t("{currency!r} is not a 3-letter code (e.g. CNY, USD)",
+                                       currency=currency))
     out["currency"] = currency
     for f in DATE_FIELDS:
         text = values.get(f, "").strip()
@@ -94,7 +99,7 @@ def parse_form(values: dict[str, str]) -> dict[str, Any]:
             raise FieldError(f, str(exc).split(": ", 1)[-1]) from None
     if out["contract_start"] and out["contract_end"] and \
             out["contract_end"] < out["contract_start"]:
-        raise FieldError("contract_end", "is before the contract start")
+        raise FieldError("contract_end", t("is before the contract start"))
     for f, (low, high) in INT_RANGES.items():
         text = values.get(f, "").strip()
         if not text:
@@ -103,17 +108,19 @@ def parse_form(values: dict[str, str]) -> dict[str, Any]:
         try:
             number = int(text)
         except ValueError:
-            raise FieldError(f, f"{text!r} is not a whole number") from None
+            raise FieldError(f, t("{text!r} is not a whole number", text=text)) from None
         if not low <= number <= high:
-            raise FieldError(f, f"{number} is outside {low}..{high}")
+            raise FieldError(f, t("{number} is outside {low}..{high}",
+                                  number=number, low=low, high=high))
         out[f] = number
     text = values.get("on_time_payment", "1").strip() or "1"
     try:
         share = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except ValueError:
-        raise FieldError("on_time_payment", f"{text!r} is not a share like 0.95") from None
+        raise FieldError("on_time_payment",
+                         t("{text!r} is not a share like 0.95", text=text)) from None
     if not 0 <= share <= 1:
-        raise FieldError("on_time_payment", f"{text!r} must be between 0 and 1")
+        raise FieldError("on_time_payment", t("{text!r} must be between 0 and 1", text=text))
     out["on_time_payment"] = share
     return out
 
@@ -125,7 +132,7 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(f"account {account_id} not found")
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         if account.version != expected_version:
             raise EditConflict(form_values(account), account.version)
         changed = {}

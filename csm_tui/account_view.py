@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from csm_tui.events import occurrences
 from csm_tui.health import Health, health_for_accounts
+from csm_tui.i18n import t
 from csm_tui.rfm import Rfm, rfm_for_accounts
 from csm_tui.scoring import Score
 from csm_tui.tiering import compute
@@ -47,7 +48,7 @@ def _as_date(value: datetime | date | None) -> date | None:
 def account_detail(session: Session, account_id: int, today: date) -> AccountDetail:
     account = session.get(Account, account_id)
     if account is None:
-        raise LookupError(f"account {account_id} not found")
+        raise LookupError(t("account {account_id} not found", account_id=account_id))
     scores, tiers, _ = compute(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
     rfm = rfm_for_accounts(session, today).get(account_id)
@@ -88,9 +89,10 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
             events.append((day, ev.title))
     if account.founded_on:
         for day in occurrences_of_anniversary(account.founded_on, today, horizon):
-            events.append((day, f"founding anniversary ({day.year - account.founded_on.year})"))
+            events.append((day, t("founding anniversary ({years})",
+                                  years=day.year - account.founded_on.year)))
     if account.contract_end:
-        events.append((account.contract_end, "contract end / renewal"))
+        events.append((account.contract_end, t("contract end / renewal")))
     events.sort()
     return AccountDetail(account, scores.get(account_id), tiers.get(account_id), health, rfm,
                          contacts, last_by_contact, timeline, tasks, events, months)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from csm_tui.i18n import t
 from db.models import Account
 from db.queries import accounts_named, get_account
 
@@ -20,9 +21,10 @@ def find_account(session: Session, ref: str) -> Account:
         return matches[0]
     if len(matches) > 1:
         ids = ", ".join(str(a.id) for a in matches)
-        raise AccountNotFound(f"account {ref!r} is ambiguous: ids {ids}; use the id")
+        raise AccountNotFound(t("account {ref!r} is ambiguous: ids {ids}; use the id",
+                                ref=ref, ids=ids))
     if ref.isdigit():
         account = get_account(session, int(ref))
         if account is not None:
             return account
-    raise AccountNotFound(f"account {ref!r} not found (give its id or exact name)")
+    raise AccountNotFound(t("account {ref!r} not found (give its id or exact name)", ref=ref))

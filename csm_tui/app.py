@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from csm_tui.changelog import current_user
 from csm_tui.followup import LogResult
+from csm_tui.i18n import N_, short_day, t
 from csm_tui.scope import Scope, default_scope
 from db.store import Store
 from screens.base import DataScreen
@@ -48,21 +49,26 @@ class CsmApp(App[int]):
     }
     DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding("1", "switch_mode('today')", "Today", id="go.today", show=False),
-        Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio", show=False),
-        Binding("3", "switch_mode('lifecycle')", "Lifecycle", id="go.lifecycle", show=False),
-        Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints", show=False),
-        Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar", show=False),
-        Binding("I", "import_file", "Import", id="app.import", show=False),
-        Binding("u", "undo", "Undo last change", id="app.undo", show=False),
-        Binding("m", "toggle_scope", "Mine/team", id="app.scope"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit", show=False),
+        Binding("1", "switch_mode('today')", N_("Today"), id="go.today", show=False),
+        Binding("2", "switch_mode('portfolio')", N_("Portfolio"), id="go.portfolio", show=False),
+        Binding("3", "switch_mode('lifecycle')", N_("Lifecycle"), id="go.lifecycle", show=False),
+        Binding("4", "switch_mode('touchpoints')", N_("Touchpoints"), id="go.touchpoints",
+                show=False),
+        Binding("5", "switch_mode('calendar')", N_("Calendar"), id="go.calendar", show=False),
+        Binding("I", "import_file", N_("Import"), id="app.import", show=False),
+        Binding("u", "undo", N_("Undo last change"), id="app.undo", show=False),
+        Binding("m", "toggle_scope", N_("Mine/team"), id="app.scope"),
+        Binding("question_mark", "help", N_("Help"), id="app.help"),
+        Binding("q", "quit", N_("Quit"), id="app.quit", show=False),
     ]
 
     def __init__(self, store: Store, *, today: Callable[[], date] = date.today,
-                 user: str | None = None) -> None:
+                 user: str | None = None, lang: str | None = None) -> None:
         super().__init__()
+        if lang is not None:
+            from csm_tui.i18n import set_language
+
+            set_language(lang)
         self.store = store
         self.today = today
         self.user = user or current_user()
@@ -129,14 +135,15 @@ class CsmApp(App[int]):
 
         moved = apply_suggestions(self.store, self.today())
         if moved:
-            self.call_from_thread(self.notify, f"{len(moved)} date-driven stage moves applied")
+            self.call_from_thread(self.notify,
+                                  t("{n} date-driven stage moves applied", n=len(moved)))
             self.call_from_thread(self.refresh_current)
 
     def report_error(self, exc: BaseException) -> None:
         """One place that turns a failed load or save into a message, never a traceback."""
         from csm_tui.errors import describe_error
 
-        self.notify(describe_error(exc), title="Error", severity="error", timeout=8)
+        self.notify(describe_error(exc), title=t("Error"), severity="error", timeout=8)
 
     def refresh_current(self) -> None:
         """Reload what the current screen shows (after a write made from a modal)."""
@@ -152,8 +159,11 @@ class CsmApp(App[int]):
         def saved(result: LogResult | None) -> None:
             if result is None:
                 return
-            when = f"; next on {result.next_date:%a %d %b}" if result.next_date else ""
-            self.notify(f"Follow-up saved{when}", title="Logged")
+            if result.next_date:
+                self.notify(t("Follow-up saved; next on {day}", day=short_day(result.next_date)),
+                            title=t("Logged"))
+            else:
+                self.notify(t("Follow-up saved"), title=t("Logged"))
             self.refresh_current()
 
         self.push_screen(LogFollowUpScreen(account_id, touchpoint_id), saved)
@@ -193,8 +203,9 @@ class CsmApp(App[int]):
             except Exception as exc:
                 self.call_from_thread(self.report_error, exc)
                 return
-            self.call_from_thread(self.notify, f"{move.name}: {move.old} → {move.new} (locked)",
-                                  title="Tier set")
+            self.call_from_thread(self.notify,
+                                  t("{name}: {old} → {new} (locked)", name=move.name,
+                                    old=move.old, new=move.new), title=t("Tier set"))
             self.call_from_thread(self.refresh_current)
 
         self.run_worker(run, thread=True, exit_on_error=False)
@@ -213,7 +224,7 @@ class CsmApp(App[int]):
             self.call_from_thread(self.push_screen, RetierResult(report, dry_run))
             self.call_from_thread(self.refresh_current)
 
-        self.notify("Re-assessing tiers…", timeout=2)
+        self.notify(t("Re-assessing tiers…"), timeout=2)
         self.run_worker(run, thread=True, exit_on_error=False)
 
     def action_retier(self) -> None:
@@ -243,7 +254,7 @@ class CsmApp(App[int]):
         if hasattr(self.screen, "action_log"):
             self.screen.run_action("log")
         else:
-            self.notify("open a screen with accounts first", severity="warning")
+            self.notify(t("open a screen with accounts first"), severity="warning")
 
     def action_export(self, fmt: str) -> None:
         """Export from the palette into the data folder; the path is shown."""
@@ -269,7 +280,8 @@ class CsmApp(App[int]):
             except Exception as exc:
                 self.call_from_thread(self.report_error, exc)
                 return
-            self.call_from_thread(self.notify, f"written to {out}", title="Exported")
+            self.call_from_thread(self.notify, t("written to {path}", path=out),
+                                  title=t("Exported"))
 
         self.run_worker(run, thread=True, exit_on_error=False)
 
@@ -289,7 +301,7 @@ class CsmApp(App[int]):
             if not binding.description:
                 continue
             entry = (describe_key(binding.key if "," in binding.key else key),
-                     binding.description)
+                     t(binding.description))
             if id(binding) in global_ids or active.node is self:
                 global_keys.append(entry)
             else:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from csm_tui.events import occurrences, yearly_date
+from csm_tui.i18n import label, t
 from db import queries as q
 
 KIND_ORDER = ("holiday", "workday", "event", "renewal", "start", "anniversary", "touchpoint",
@@ -40,21 +41,23 @@ def calendar_items(session: Session, start: date, end: date) -> list[CalItem]:
                     items.append(CalItem(day, ev.kind, ev.title, ev.account_id, f"event:{ev.id}"))
     for aid, name, c_start, c_end, founded, stage in q.account_dates(session):
         if c_end and start <= c_end <= end and stage != "churned":
-            items.append(CalItem(c_end, "renewal", f"Renewal: {name}", aid, f"account:{aid}"))
+            items.append(CalItem(c_end, "renewal", t("Renewal: {name}", name=name), aid,
+                                 f"account:{aid}"))
         if c_start and start <= c_start <= end:
-            items.append(CalItem(c_start, "start", f"Contract start: {name}", aid,
+            items.append(CalItem(c_start, "start", t("Contract start: {name}", name=name), aid,
                                  f"account:{aid}"))
         if founded:
             for year in range(start.year, end.year + 1):
                 day = yearly_date(founded, year)
                 if start <= day <= end and year > founded.year:
                     items.append(CalItem(day, "anniversary",
-                                         f"{name}: founded {year - founded.year} years ago",
+                                         t("{name}: founded {years} years ago", name=name,
+                                           years=year - founded.year),
                                          aid, f"account:{aid}"))
     for tid, aid, name, channel, due, step in q.planned_touchpoints_between(session, start=start,
                                                                            end=end):
-        items.append(CalItem(due, "touchpoint", f"{channel}: {name}" + (f" — {step}" if step
-                                                                       else ""),
+        shown = f"{label('channel', channel)}: {name}" + (f" — {step}" if step else "")
+        items.append(CalItem(due, "touchpoint", shown,
                              aid, f"touchpoint:{tid}"))
     for tid, aid, name, title, due in q.open_tasks_between(session, start=start, end=end):
         items.append(CalItem(due, "task", f"{title} ({name})", aid, f"task:{tid}"))

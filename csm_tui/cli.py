@@ -11,11 +11,12 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
+from csm_tui.i18n import LANGUAGES, detect_language, normalize, set_language, t
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -24,24 +25,69 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--db",
         metavar="URL|PATH",
         default=None if top else argparse.SUPPRESS,
-        help="database file or URL (default: $CSM_DB, else csm.db in the user data folder)",
+        help=t("database file or URL (default: $CSM_DB, else csm.db in the user data folder)"),
     )
+
+
+def _lang_type(value: str) -> str:
+    lang = normalize(value)
+    if lang not in LANGUAGES:
+        raise argparse.ArgumentTypeError(t("unknown language {lang!r} (use en or zh_CN)",
+                                           lang=value))
+    return lang
+
+
+def _add_lang(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        type=_lang_type,
+        default=None if top else argparse.SUPPRESS,
+        help=t("interface language: en or zh_CN (default: $CSM_LANG, else the locale)"),
+    )
+
+
+def lang_from_argv(argv: Sequence[str]) -> str | None:
+    """`--lang X` anywhere on the line: read before the parser is built, because the
+    parser's own help text is in the chosen language."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """--lang, else $CSM_LANG, else the locale (LC_ALL / LC_MESSAGES / LANG), else English."""
+    asked = lang_from_argv(argv)
+    if asked is not None and normalize(asked) in LANGUAGES:
+        return set_language(asked)
+    return set_language(detect_language(environ))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="csm", description="A terminal cockpit for Customer Success Managers."
+        prog="csm", description=t("A terminal cockpit for Customer Success Managers.")
     )
     parser.add_argument("--version", action="version", version=f"csm-tui {__version__}")
     _add_db(parser, top=True)
+    _add_lang(parser, top=True)
     parser.add_argument("--demo", action="store_true",
-                        help="open the TUI on a fresh, seeded demo database")
+                        help=t("open the TUI on a fresh, seeded demo database"))
     parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
-                        help="pretend today is this date (for demos and tests)")
+                        help=t("pretend today is this date (for demos and tests)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        load_command(name).register(sub, lambda p: _add_db(p, top=False))
+        load_command(name).register(sub, _add_common)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    _add_db(parser, top=False)
+    _add_lang(parser, top=False)
 
 
 def resolve_today(args: argparse.Namespace) -> date:
@@ -51,7 +97,7 @@ def resolve_today(args: argparse.Namespace) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--today: {text!r} is not a date (use YYYY-MM-DD)") from None
+        raise CliError(t("--today: {text!r} is not a date (use YYYY-MM-DD)", text=text)) from None
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -71,7 +117,8 @@ def run_tui(args: argparse.Namespace) -> int:
     else:
         store = open_store(args.db or default_db())
     if store.backup_made:
-        print(f"csm: upgraded the database schema; backup at {store.backup_made}",
+        print(t("csm: upgraded the database schema; backup at {backup_made}",
+                backup_made=store.backup_made),
               file=sys.stderr)
     from csm_tui.app import CsmApp
 
@@ -85,6 +132,7 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from db.engine import StoreError
 
+    choose_language(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -92,20 +140,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args)
         return int(args.handler(args) or 0)
     except (CliError, StoreError) as exc:
-        print(f"csm: error: {exc}", file=sys.stderr)
+        print(t("csm: error: {exc}", exc=exc), file=sys.stderr)
         return 2
     except BrokenPipeError:  # `csm today | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("csm: interrupted; nothing was written by the unfinished action", file=sys.stderr)
+        print(t("csm: interrupted; nothing was written by the unfinished action"), file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: a database failure the layers did not name
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
             detail = getattr(exc, "orig", None) or exc
-            print(f"csm: error: database: {detail}", file=sys.stderr)
+            print(t("csm: error: database: {detail}", detail=detail), file=sys.stderr)
             return 2
         raise
 

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 from csm_tui.dates import add_months
+from csm_tui.i18n import t
 
 WEEKDAYS = {name: i for i, names in enumerate((
     ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"),
@@ -25,7 +26,7 @@ def parse_when(text: str, today: date) -> date:
     raw = text
     text = " ".join(text.strip().lower().split())
     if not text:
-        raise ValueError(f"date is empty (use {FORMS_HELP})")
+        raise ValueError(t("date is empty (use {forms})", forms=FORMS_HELP))
     if text in ("today", "tod", "now"):
         return today
     if text in ("tomorrow", "tmr", "tom"):
@@ -45,10 +46,10 @@ def parse_when(text: str, today: date) -> date:
         else:
             months = count if unit == "m" else count * 12
             if months > 12 * 20:
-                raise ValueError(f"{raw!r} is too far ahead")
+                raise ValueError(t("{raw!r} is too far ahead", raw=raw))
             return add_months(today, months)
         if days > _MAX_DAYS:
-            raise ValueError(f"{raw!r} is too far ahead")
+            raise ValueError(t("{raw!r} is too far ahead", raw=raw))
         return today + timedelta(days=days)
     words = text.split()
     if len(words) in (1, 2) and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] == "next"):
@@ -58,4 +59,4 @@ def parse_when(text: str, today: date) -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    raise ValueError(f"{raw!r} is not a date (use {FORMS_HELP})")
+    raise ValueError(t("{raw!r} is not a date (use {forms})", raw=raw, forms=FORMS_HELP))

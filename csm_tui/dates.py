@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from csm_tui.i18n import t
+
 
 def add_months(day: date, months: int) -> date:
     """Same day of month `months` later (or earlier), clamped to the month's end.
@@ -23,4 +25,5 @@ def parse_iso_date(text: str, *, field: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{field}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(t("{field}: {text!r} is not a date (use YYYY-MM-DD)",
+                           field=field, text=text)) from None

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from csm_tui.i18n import t
 from db.models import Event
 from db.queries import events_between
 
@@ -58,7 +59,8 @@ def _csv_list(text: str, allowed: tuple[str, ...] | None, field: str) -> str:
     if allowed is not None:
         bad = [i for i in items if i not in allowed]
         if bad:
-            raise ValueError(f"{field}: {', '.join(bad)} not in {', '.join(allowed)}")
+            raise ValueError(t("{field}: {value} not in {value2}",
+                               field=field, value=', '.join(bad), value2=', '.join(allowed)))
     return ",".join(items)
 
 
@@ -72,23 +74,26 @@ def add_event(store, *, title: str, on_date: date, yearly: bool = False,  # type
     from db.models import EVENT_KINDS, EVENT_SCOPES, TIERS, Account
 
     if not title.strip():
-        raise ValueError("title: required")
+        raise ValueError(t("title: required"))
     if kind not in EVENT_KINDS:
-        raise ValueError(f"kind: {kind!r} is not one of {', '.join(EVENT_KINDS)}")
+        raise ValueError(t("kind: {kind!r} is not one of {value}",
+                           kind=kind, value=', '.join(EVENT_KINDS)))
     if scope not in EVENT_SCOPES:
-        raise ValueError(f"scope: {scope!r} is not one of {', '.join(EVENT_SCOPES)}")
+        raise ValueError(t("scope: {scope!r} is not one of {value}",
+                           scope=scope, value=', '.join(EVENT_SCOPES)))
     if lead_days < 0 or lead_days > 365:
-        raise ValueError(f"lead days: {lead_days} must be between 0 and 365")
+        raise ValueError(t("lead days: {lead_days} must be between 0 and 365",
+                           lead_days=lead_days))
     if end_date is not None and end_date < on_date:
-        raise ValueError("end date: before the start date")
+        raise ValueError(t("end date: before the start date"))
     if scope == "industry" and not industry.strip():
-        raise ValueError("industry: required for an industry event")
+        raise ValueError(t("industry: required for an industry event"))
     if scope == "account" and account_id is None:
-        raise ValueError("account: required for an account event")
+        raise ValueError(t("account: required for an account event"))
     tiers_text = _csv_list(tiers.upper(), TIERS, "tiers")
     with store.transaction() as session:
         if account_id is not None and session.get(Account, account_id) is None:
-            raise ValueError(f"account: {account_id} not found")
+            raise ValueError(t("account: {account_id} not found", account_id=account_id))
         event = Event(title=title.strip(), on_date=on_date, end_date=end_date, yearly=yearly,
                       kind=kind, scope=scope, industry=industry.strip() or None,
                       account_id=account_id, lead_days=lead_days, target_tiers=tiers_text,

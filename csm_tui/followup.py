@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from csm_tui.changelog import record
+from csm_tui.i18n import t
 from db.models import CHANNELS, OUTCOMES, Account, Contact, Touchpoint
 from db.store import Store
 
@@ -26,16 +27,18 @@ class LogResult:
 def _account(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise LookupError(f"account {account_id} not found")
+        raise LookupError(t("account {account_id} not found", account_id=account_id))
     return account
 
 
 def _planned(session: Session, touchpoint_id: int) -> Touchpoint:
     tp = session.get(Touchpoint, touchpoint_id)
     if tp is None:
-        raise LookupError(f"touchpoint {touchpoint_id} not found")
+        raise LookupError(t("touchpoint {touchpoint_id} not found",
+                            touchpoint_id=touchpoint_id))
     if tp.status != "planned":
-        raise ValueError(f"touchpoint {touchpoint_id} is already {tp.status}")
+        raise ValueError(t("touchpoint {touchpoint_id} is already {status}",
+                           touchpoint_id=touchpoint_id, status=tp.status))
     return tp
 
 
@@ -43,15 +46,18 @@ def validate_followup(session: Session, account_id: int, *, summary: str, channe
                       contact_id: int | None, outcome: str) -> None:
     """Raise ValueError naming the field at fault."""
     if not summary.strip():
-        raise ValueError("summary: required — what happened?")
+        raise ValueError(t("summary: required — what happened?"))
     if channel not in CHANNELS:
-        raise ValueError(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+        raise ValueError(t("channel: {channel!r} is not one of {value}",
+                           channel=channel, value=', '.join(CHANNELS)))
     if outcome and outcome not in OUTCOMES:
-        raise ValueError(f"outcome: {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise ValueError(t("outcome: {outcome!r} is not one of {value}",
+                           outcome=outcome, value=', '.join(OUTCOMES)))
     if contact_id is not None:
         contact = session.get(Contact, contact_id)
         if contact is None or contact.account_id != account_id:
-            raise ValueError(f"contact: {contact_id} is not a stakeholder of this account")
+            raise ValueError(t("contact: {contact_id} is not a stakeholder of this account",
+                               contact_id=contact_id))
 
 
 def log_followup(store: Store, account_id: int, *, summary: str, channel: str = "call",
@@ -66,12 +72,14 @@ def log_followup(store: Store, account_id: int, *, summary: str, channel: str = 
         validate_followup(session, account_id, summary=summary, channel=channel,
                           contact_id=contact_id, outcome=outcome)
         if next_date is not None and next_date < (today or now.date()):
-            raise ValueError(f"next follow-up: {next_date} is in the past")
+            raise ValueError(t("next follow-up: {next_date} is in the past",
+                               next_date=next_date))
         closed = None
         if touchpoint_id is not None:
             tp = _planned(session, touchpoint_id)
             if tp.account_id != account_id:
-                raise ValueError(f"touchpoint {touchpoint_id} belongs to another account")
+                raise ValueError(t("touchpoint {touchpoint_id} belongs to another account",
+                                   touchpoint_id=touchpoint_id))
             closed = {"id": tp.id, "status": tp.status, "summary": tp.summary,
                       "channel": tp.channel, "contact_id": tp.contact_id,
                       "outcome": tp.outcome, "next_step": tp.next_step,
@@ -118,7 +126,7 @@ def reschedule(store: Store, touchpoint_id: int, new_date: date, *, today: date,
                action: str = "touchpoint.reschedule") -> date:
     """Move a planned touchpoint to `new_date` (snooze is the same with a relative date)."""
     if new_date < today:
-        raise ValueError(f"date: {new_date} is in the past")
+        raise ValueError(t("date: {new_date} is in the past", new_date=new_date))
     with store.transaction() as session:
         tp = _planned(session, touchpoint_id)
         old = tp.due_date
@@ -134,7 +142,7 @@ def reschedule(store: Store, touchpoint_id: int, new_date: date, *, today: date,
 
 def snooze(store: Store, touchpoint_id: int, days: int, *, today: date) -> date:
     if days < 1:
-        raise ValueError("snooze: days must be at least 1")
+        raise ValueError(t("snooze: days must be at least 1"))
     with store.session() as session:
         tp = _planned(session, touchpoint_id)
         base = max(tp.due_date or today, today)

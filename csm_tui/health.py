@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from csm_tui.i18n import t
 from csm_tui.settings import current_settings
 from db import activity_queries as q
 from db.store import Store
@@ -89,20 +90,21 @@ def factor_scores(i: HealthInputs) -> tuple[float, ...]:
 
 
 def factor_labels(i: HealthInputs) -> tuple[str, ...]:
-    touch = ("never touched" if i.days_since_touch is None
-             else f"last touch {i.days_since_touch}d ago (cadence {i.cadence}d)")
-    login = ("no login data" if i.days_since_login is None
-             else f"last login {i.days_since_login}d ago")
-    tickets = f"{i.tickets} open tickets" + (
-        f" (up from {i.tickets_previous})" if i.tickets > i.tickets_previous else "")
+    touch = (t("never touched") if i.days_since_touch is None
+             else t("last touch {days}d ago (cadence {cadence}d)", days=i.days_since_touch,
+                    cadence=i.cadence))
+    login = (t("no login data") if i.days_since_login is None
+             else t("last login {days}d ago", days=i.days_since_login))
+    tickets = t("{n} open tickets", n=i.tickets) + (
+        t(" (up from {n})", n=i.tickets_previous) if i.tickets > i.tickets_previous else "")
     if i.nps is None:
-        nps = "no NPS yet"
+        nps = t("no NPS yet")
     elif i.nps_previous is not None and i.nps <= i.nps_previous - NPS_DROP:
-        nps = f"NPS {i.nps} (down from {i.nps_previous})"
+        nps = t("NPS {nps} (down from {previous})", nps=i.nps, previous=i.nps_previous)
     else:
         nps = f"NPS {i.nps}"
-    payment = f"{i.on_time_payment:.0%} of invoices paid on time"
-    sop = f"{i.overdue_tasks} overdue SOP tasks"
+    payment = t("{share} of invoices paid on time", share=f"{i.on_time_payment:.0%}")
+    sop = t("{n} overdue SOP tasks", n=i.overdue_tasks)
     return touch, login, tickets, nps, payment, sop
 
 
@@ -148,8 +150,8 @@ def health_for_accounts(session: Session, today: date,
     dm_touch = q.last_touch_by_role(session, "decision_maker", ids)
     contacts = q.contact_counts(session, ids)
     overdue = q.overdue_task_counts(session, today, ids)
-    no_login = f"no login {settings.no_login_days}d+"
-    no_dm = f"no decision-maker touch {settings.decision_maker_days}d+"
+    no_login = t("no login {days}d+", days=settings.no_login_days)
+    no_dm = t("no decision-maker touch {days}d+", days=settings.decision_maker_days)
     result: dict[int, Health] = {}
     for row in q.health_inputs(session, ids):
         inputs = HealthInputs(
@@ -164,14 +166,14 @@ def health_for_accounts(session: Session, today: date,
         if inputs.days_since_login is None or inputs.days_since_login >= settings.no_login_days:
             flags.append(no_login)
         if row.open_tickets > row.open_tickets_previous:
-            flags.append("tickets rising")
+            flags.append(t("tickets rising"))
         if (row.nps is not None and row.nps_previous is not None
                 and row.nps <= row.nps_previous - NPS_DROP):
-            flags.append("NPS falling")
+            flags.append(t("NPS falling"))
         dm_days = _days(dm_touch.get(row.id), today)
         if dm_days is None or dm_days > settings.decision_maker_days:
             flags.append(no_dm)
         if contacts.get(row.id, 0) <= 1:
-            flags.append("single-threaded")
+            flags.append(t("single-threaded"))
         result[row.id] = Health(round(sum(points)), flags, points, inputs)
     return result

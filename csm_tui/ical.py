@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from csm_tui.changelog import record
+from csm_tui.i18n import t
 from db.models import Account, Event, Task, Touchpoint, utcnow
 from db.store import Store
 
@@ -45,8 +46,9 @@ class IcsReport:
     event_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.imported} imported, {self.duplicates} already there, "
-                f"{len(self.rejected)} rejected")
+        return t("{imported} imported, {duplicates} already there, {rejected} rejected",
+                 imported=self.imported, duplicates=self.duplicates,
+                 rejected=len(self.rejected))
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -55,7 +57,7 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise IcsError(f"{path}: not UTF-8 or GB18030 text")
+    raise IcsError(t("{path}: not UTF-8 or GB18030 text", path=path))
 
 
 def read_calendar(path: Path) -> Any:
@@ -65,20 +67,23 @@ def read_calendar(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise IcsError(f"{path}: cannot read ({exc.strerror})") from None
+        raise IcsError(t("{path}: cannot read ({strerror})", path=path,
+                         strerror=exc.strerror)) from None
     if len(raw) > MAX_BYTES:
-        raise IcsError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
+        raise IcsError(t("{path}: larger than {value} MB",
+                         path=path, value=MAX_BYTES // 2 ** 20))
     text = _decode(raw, path)
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
-        raise IcsError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)")
+        raise IcsError(t("{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)",
+                         path=path))
     if "END:VCALENDAR" not in text.upper():
-        raise IcsError(f"{path}: truncated: END:VCALENDAR is missing")
+        raise IcsError(t("{path}: truncated: END:VCALENDAR is missing", path=path))
     try:
         cals = icalendar.Calendar.from_ical(text, multiple=True)
     except ValueError as exc:
-        raise IcsError(f"{path}: not valid iCalendar ({exc})") from None
+        raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path, exc=exc)) from None
     if not cals:
-        raise IcsError(f"{path}: no calendar inside")
+        raise IcsError(t("{path}: no calendar inside", path=path))
     return cals[0]
 
 

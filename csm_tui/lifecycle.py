@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
+from csm_tui.i18n import label, t
 from db.models import STAGES, Account, StageChange, Task, utcnow
 from db.store import Store
 
@@ -76,21 +77,25 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
     from csm_tui.tasks import sync_account_tasks
 
     if new_stage not in STAGES:
-        raise MoveError(f"stage: {new_stage!r} is not one of {', '.join(STAGES)}")
+        raise MoveError(t("stage: {value!r} is not one of {allowed}", value=new_stage,
+                          allowed=", ".join(STAGES)))
     if new_stage == "renewed":
-        raise MoveError("renewing starts a new term: use renew (new contract dates)")
+        raise MoveError(t("renewing starts a new term: use renew (new contract dates)"))
     if new_stage == "churned" and not reason.strip():
-        raise MoveError("reason: a move to churned needs the reason")
+        raise MoveError(t("reason: a move to churned needs the reason"))
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(f"account {account_id} not found")
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         old = account.stage
         if new_stage == old:
-            raise MoveError(f"{account.name} is already in {old}")
+            raise MoveError(t("{name} is already in {stage}", name=account.name,
+                              stage=label("stage", old)))
         if new_stage not in ALLOWED.get(old, ()):
-            raise MoveError(f"{account.name}: {old} → {new_stage} is not allowed "
-                            f"(from {old}: {', '.join(ALLOWED.get(old, ())) or 'nothing'})")
+            allowed = t(", ").join(label("stage", s) for s in ALLOWED.get(old, ()))
+            raise MoveError(t("{name}: {old} → {new} is not allowed (from {old}: {allowed})",
+                              name=account.name, old=label("stage", old),
+                              new=label("stage", new_stage), allowed=allowed or t("nothing")))
         old_entered = account.stage_entered
         change = _apply(session, account, new_stage, reason.strip() or "moved on the board",
                         today)
@@ -117,13 +122,14 @@ def renew(store: Store, account_id: int, *, new_start: date, new_end: date, toda
     from csm_tui.tasks import sync_account_tasks
 
     if new_end <= new_start:
-        raise MoveError("contract_end: the new end must be after the new start")
+        raise MoveError(t("contract_end: the new end must be after the new start"))
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(f"account {account_id} not found")
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         if account.stage not in ("renewal", "renewed"):
-            raise MoveError(f"{account.name} is in {account.stage}; only a renewal renews")
+            raise MoveError(t("{name} is in {stage}; only a renewal renews", name=account.name,
+                              stage=label("stage", account.stage)))
         payload = {"stage": account.stage, "term": account.term,
                    "contract_start": str(account.contract_start or ""),
                    "contract_end": str(account.contract_end or ""),
@@ -169,13 +175,16 @@ def suggestions(session: Session, today: date) -> list[Suggestion]:
     for aid, name, stage, start, end in rows:
         if stage == "onboarding" and start and today >= add_months(start, ADOPTION_AFTER_MONTHS):
             out.append(Suggestion(aid, name, stage, "adoption",
-                                  f"two months since the contract start ({start})"))
+                                  t("two months since the contract start ({start})",
+                                    start=start)))
         elif stage == "adoption" and end and (end - today).days <= RENEWAL_WINDOW_DAYS:
             out.append(Suggestion(aid, name, stage, "renewal",
-                                  f"contract ends {end} (in {(end - today).days} days)"))
+                                  t("contract ends {end} (in {days} days)", end=end,
+                                    days=(end - today).days)))
         elif stage == "renewal" and end and end < today:
             out.append(Suggestion(aid, name, stage, None,
-                                  f"overdue renewal: contract ended {end}; renewed or churned?"))
+                                  t("overdue renewal: contract ended {end}; renewed or churned?",
+                                    end=end)))
     return out
 
 
@@ -215,13 +224,13 @@ class StageColumn:
 def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
           nps_prev: int | None, tickets: int, tickets_prev: int, today: date) -> str:
     if stage == "renewal" and end and end < today:
-        return "overdue renewal"
+        return t("overdue renewal")
     if login is None or (today - login).days >= 30:
-        return "no login 30d+"
+        return t("no login {days}d+", days=30)
     if nps is not None and nps_prev is not None and nps <= nps_prev - 5:
-        return "NPS falling"
+        return t("NPS falling")
     if tickets > tickets_prev:
-        return "tickets rising"
+        return t("tickets rising")
     return ""
 
 

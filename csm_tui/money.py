@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from csm_tui.i18n import t
+
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -28,11 +30,12 @@ def parse_money(text: str, *, field: str = "amount") -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{field}: {text!r} is not an amount") from None
+        raise ValueError(t("{field}: {text!r} is not an amount", field=field, text=text)) from None
     if not value.is_finite():
-        raise ValueError(f"{field}: {text!r} is not an amount")
+        raise ValueError(t("{field}: {text!r} is not an amount", field=field, text=text))
     if value < 0:
-        raise ValueError(f"{field}: {text!r} is negative")
+        raise ValueError(t("{field}: {text!r} is negative", field=field, text=text))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"{field}: {text!r} has more than two decimals")
+        raise ValueError(t("{field}: {text!r} has more than two decimals",
+                           field=field, text=text))
     return int(value * 100)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
 from db.models import CHANNELS, STAGES, TIERS
 
@@ -50,45 +51,49 @@ def parse_due(text: str) -> tuple[str, int, str]:
         return ("stage", n * 7, "d") if unit == "w" else ("stage", n, unit)
     if m := _BEFORE_END.match(text):
         return "contract_end", int(m.group(1)), "d"
-    raise ValueError(f"{text!r} is not +Nd, +Nw, +Nm or T-N")
+    raise ValueError(t("{text!r} is not +Nd, +Nw, +Nm or T-N", text=text))
 
 
 def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
     out: dict[str, list[Step]] = {}
     for stage, steps in data.items():
         if stage not in STAGES:
-            raise PlaybookError(f"{path}: [{stage}] is not a stage ({', '.join(STAGES)})")
+            raise PlaybookError(t("{path}: [{stage}] is not a stage ({value})",
+                                  path=path, stage=stage, value=', '.join(STAGES)))
         if not isinstance(steps, list):
-            raise PlaybookError(f"{path}: [{stage}] must be a list of [[{stage}]] steps")
+            raise PlaybookError(t("{path}: [{stage}] must be a list of [[{stage}]] steps",
+                                  path=path, stage=stage))
         seen = set()
         out[stage] = []
         for n, raw in enumerate(steps, start=1):
             where = f"{path}: {stage} step {n}"
             key = raw.get("key")
             if not key or not isinstance(key, str):
-                raise PlaybookError(f"{where}: key is missing")
+                raise PlaybookError(t("{where}: key is missing", where=where))
             where = f"{path}: {stage} step {key!r}"
             if key in seen:
-                raise PlaybookError(f"{where}: key is used twice in this stage")
+                raise PlaybookError(t("{where}: key is used twice in this stage", where=where))
             seen.add(key)
             for field in raw:
                 if field not in ("key", "title", "description", "tiers", "channel", "due"):
-                    raise PlaybookError(f"{where}: unknown field {field!r}")
+                    raise PlaybookError(t("{where}: unknown field {field!r}",
+                                          where=where, field=field))
             title = raw.get("title")
             if not title or not isinstance(title, str):
-                raise PlaybookError(f"{where}: title is missing")
+                raise PlaybookError(t("{where}: title is missing", where=where))
             tiers = raw.get("tiers", list(TIERS))
             if not isinstance(tiers, list) or not tiers or any(t not in TIERS for t in tiers):
-                raise PlaybookError(f"{where}: tiers must be a list from S, A, B, C "
-                                    f"(got {tiers!r})")
+                raise PlaybookError(t("{where}: tiers must be a list from S, A, B, C (got "
+                                      "{tiers!r})", where=where, tiers=tiers))
             channel = raw.get("channel", "call")
             if channel not in CHANNELS:
-                raise PlaybookError(f"{where}: channel {channel!r} is not one of "
-                                    f"{', '.join(CHANNELS)}")
+                raise PlaybookError(t("{where}: channel {channel!r} is not one of {value}",
+                                      where=where, channel=channel,
+                                      value=", ".join(CHANNELS)))
             try:
                 anchor, amount, unit = parse_due(raw.get("due", ""))
             except ValueError as exc:
-                raise PlaybookError(f"{where}: due {exc}") from None
+                raise PlaybookError(t("{where}: due {exc}", where=where, exc=exc)) from None
             out[stage].append(Step(stage, key, title, str(raw.get("description", "")),
                                    frozenset(tiers), channel, anchor, amount, unit))
     return out
@@ -99,7 +104,7 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise PlaybookError(f"{path}: not valid TOML ({exc})") from None
+        raise PlaybookError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
 
 
 def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:

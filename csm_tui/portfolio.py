@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session
 
 from csm_tui.health import Health, health_for_accounts
+from csm_tui.i18n import label
 from csm_tui.rfm import rfm_for_accounts
 from db.models import TIERS
 from db.queries import account_overview
@@ -74,7 +75,7 @@ def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
             last_touch=r.last_touch.date() if r.last_touch else None, next_due=r.next_due,
             health=h.score if h else None, score=r.score, segment=seg, locked=r.tier_locked,
             search=" ".join((r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier, r.stage,
-                             seg)).casefold(),
+                             seg, label("stage", r.stage), label("rfm", seg))).casefold(),
         ))
     return rows
 

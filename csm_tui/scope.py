@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from csm_tui.i18n import t
 from db.queries import owns_accounts
 
 
@@ -23,7 +24,7 @@ class Scope:
 
     @property
     def label(self) -> str:
-        return f"mine: {self.user}" if self.mine else "team"
+        return t("mine: {user}", user=self.user) if self.mine else t("team")
 
     def toggled(self) -> Scope:
         return Scope(self.user, not self.mine)

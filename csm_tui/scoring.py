@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csm_tui.i18n import N_, t
 from csm_tui.paths import config_dir, fixtures_dir
 
 FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
-FACTOR_LABELS = {"revenue": "revenue (ARR)", "payment": "on-time payment",
-                 "profit": "profit contribution", "growth": "growth potential",
-                 "influence": "influence", "referrals": "referrals",
-                 "engagement": "engagement"}
+FACTOR_LABELS = {"revenue": N_("revenue (ARR)"), "payment": N_("on-time payment"),
+                 "profit": N_("profit contribution"), "growth": N_("growth potential"),
+                 "influence": N_("influence"), "referrals": N_("referrals"),
+                 "engagement": N_("engagement")}
 ADJUSTMENT_KEYS = ("per_referral", "referral_cap", "leading_account", "late_payment",
                    "late_payment_below")
 TIERS_ORDER = ("S", "A", "B", "C")
@@ -62,16 +63,17 @@ class Score:
 
     def explain(self, top: int = 3) -> str:
         best = sorted(self.breakdown, key=lambda p: -p[1])[:top]
-        parts = [f"{FACTOR_LABELS[n]} {p:.0f}" for n, p in best]
+        parts = [f"{t(FACTOR_LABELS[n])} {p:.0f}" for n, p in best]
         adj = [f"{label} {p:+.0f}" for label, p in self.adjustments]
-        return f"score {self.total:.1f} — " + ", ".join(parts + adj)
+        return t("score {score}", score=f"{self.total:.1f}") + " — " + t(", ").join(parts + adj)
 
 
 # ---- configuration ---------------------------------------------------------
 
 def _num(path: Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScoringError(f"{path}: {key} must be a number, not {value!r}")
+        raise ScoringError(t("{path}: {key} must be a number, not {value!r}",
+                             path=path, key=key, value=value))
     return float(value)
 
 
@@ -79,37 +81,40 @@ def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
     weights_raw = data.get("weights", {})
     for key in weights_raw:
         if key not in FACTORS:
-            raise ScoringError(f"{path}: weights.{key} is not a factor "
-                               f"({', '.join(FACTORS)})")
+            raise ScoringError(t("{path}: weights.{key} is not a factor ({value})",
+                                 path=path, key=key, value=', '.join(FACTORS)))
     weights = {f: _num(path, f"weights.{f}", weights_raw.get(f, 0)) for f in FACTORS}
     for f, w in weights.items():
         if w < 0:
-            raise ScoringError(f"{path}: weights.{f} is negative ({w:g}); weights must be ≥ 0")
+            raise ScoringError(t("{path}: weights.{f} is negative ({w:g}); weights must be ≥ 0",
+                                 path=path, f=f, w=w))
     if sum(weights.values()) <= 0:
-        raise ScoringError(f"{path}: [weights] add up to 0")
+        raise ScoringError(t("{path}: [weights] add up to 0", path=path))
     adj_raw = data.get("adjustments", {})
     for key in adj_raw:
         if key not in ADJUSTMENT_KEYS:
-            raise ScoringError(f"{path}: adjustments.{key} is not known "
-                               f"({', '.join(ADJUSTMENT_KEYS)})")
+            raise ScoringError(t("{path}: adjustments.{key} is not known ({value})",
+                                 path=path, key=key, value=', '.join(ADJUSTMENT_KEYS)))
     adjustments = {k: _num(path, f"adjustments.{k}", adj_raw.get(k, 0)) for k in ADJUSTMENT_KEYS}
     tiers = data.get("tiers", {})
     method = tiers.get("method", "share")
     if method not in ("share", "threshold"):
-        raise ScoringError(f"{path}: tiers.method must be 'share' or 'threshold', "
-                           f"not {method!r}")
+        raise ScoringError(t("{path}: tiers.method must be 'share' or 'threshold', not "
+                             "{method!r}", path=path, method=method))
     shares = {t: _num(path, f"tiers.{t}", tiers.get(t, 0)) for t in ("S", "A", "B")}
-    for t, v in shares.items():
+    for tier, v in shares.items():
         if not 0 <= v <= 1:
-            raise ScoringError(f"{path}: tiers.{t} must be a share between 0 and 1, not {v:g}")
+            raise ScoringError(t("{path}: tiers.{tier} must be a share between 0 and 1, not "
+                                 "{v:g}", path=path, tier=tier, v=v))
     if sum(shares.values()) > 1:
-        raise ScoringError(f"{path}: tiers S + A + B shares exceed 1")
+        raise ScoringError(t("{path}: tiers S + A + B shares exceed 1", path=path))
     thr_raw = data.get("thresholds", {})
     thresholds = {t: _num(path, f"thresholds.{t}", thr_raw.get(t, 0)) for t in ("S", "A", "B")}
     if not thresholds["S"] >= thresholds["A"] >= thresholds["B"]:
-        raise ScoringError(f"{path}: thresholds out of order: need S ≥ A ≥ B, got "
-                           f"S={thresholds['S']:g}, A={thresholds['A']:g}, "
-                           f"B={thresholds['B']:g}")
+        raise ScoringError(t("{path}: thresholds out of order: need S ≥ A ≥ B, got "
+                             "S={value:g}, A={value2:g}, B={value3:g}",
+                             path=path, value=thresholds['S'], value2=thresholds['A'],
+                             value3=thresholds['B']))
     return ScoringConfig(weights, adjustments, method, shares, thresholds)
 
 
@@ -118,7 +123,7 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ScoringError(f"{path}: not valid TOML ({exc})") from None
+        raise ScoringError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
 
 
 def load_scoring(user_path: Path | None = None) -> ScoringConfig:
@@ -180,12 +185,14 @@ def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[in
             breakdown.append((name, points))
         adjustments = []
         if f.referrals > 0 and adj["per_referral"]:
-            adjustments.append((f"{f.referrals} referral{'s' * (f.referrals > 1)}",
+            adjustments.append((t("{n} referrals", n=f.referrals) if f.referrals > 1
+                                else t("1 referral"),
                                 min(f.referrals * adj["per_referral"], adj["referral_cap"])))
         if f.influence >= 5 and adj["leading_account"]:
-            adjustments.append(("leading account", adj["leading_account"]))
+            adjustments.append((t("leading account"), adj["leading_account"]))
         if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
-            adjustments.append((f"late payments ({f.on_time_payment:.0%} on time)",
+            adjustments.append((t("late payments ({share} on time)",
+                                  share=f"{f.on_time_payment:.0%}"),
                                 adj["late_payment"]))
         total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
         scores[f.account_id] = Score(f.account_id, round(total, 2), breakdown, adjustments)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
 from db.models import TIERS
 
@@ -33,9 +34,10 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+        raise SettingsError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
+        raise SettingsError(t("{path}: cannot read ({strerror})",
+                              path=path, strerror=exc.strerror)) from None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -50,11 +52,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _number(path: Path, key: str, value: Any, *, minimum: float, integer: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingsError(f"{path}: {key} must be a number, not {value!r}")
+        raise SettingsError(t("{path}: {key} must be a number, not {value!r}",
+                              path=path, key=key, value=value))
     if integer and not isinstance(value, int):
-        raise SettingsError(f"{path}: {key} must be a whole number of days, not {value!r}")
+        raise SettingsError(t("{path}: {key} must be a whole number of days, not {value!r}",
+                              path=path, key=key, value=value))
     if value < minimum:
-        raise SettingsError(f"{path}: {key} must be at least {minimum}, not {value!r}")
+        raise SettingsError(t("{path}: {key} must be at least {minimum}, not {value!r}",
+                              path=path, key=key, minimum=minimum, value=value))
     return value
 
 
@@ -62,18 +67,19 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     cadence_raw = data.get("cadence", {})
     for key in cadence_raw:
         if key not in TIERS:
-            raise SettingsError(f"{path}: cadence.{key} is not a tier (use S, A, B, C)")
+            raise SettingsError(t("{path}: cadence.{key} is not a tier (use S, A, B, C)",
+                                  path=path, key=key))
     cadence = {t: _number(path, f"cadence.{t}", cadence_raw.get(t), minimum=1, integer=True)
                for t in TIERS}
     health_raw = data.get("health", {})
     for key in health_raw:
         if key not in HEALTH_FACTORS:
-            raise SettingsError(f"{path}: health.{key} is not a health factor "
-                                f"({', '.join(HEALTH_FACTORS)})")
+            raise SettingsError(t("{path}: health.{key} is not a health factor ({value})",
+                                  path=path, key=key, value=', '.join(HEALTH_FACTORS)))
     weights = {f: float(_number(path, f"health.{f}", health_raw.get(f, 0), minimum=0,
                                 integer=False)) for f in HEALTH_FACTORS}
     if sum(weights.values()) <= 0:
-        raise SettingsError(f"{path}: health weights add up to 0")
+        raise SettingsError(t("{path}: health weights add up to 0", path=path))
     risk = data.get("risk", {})
     return Settings(
         cadence=cadence, health_weights=weights,

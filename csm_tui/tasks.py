@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
+from csm_tui.i18n import t
 from csm_tui.playbooks import Step, current_playbooks, steps_for
 from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
@@ -187,13 +188,13 @@ def sync_account_tasks(session: Session, today: date | None, account_id: int
     ids = select(Task.id).where(Task.account_id == account_id)
     before = set(session.scalars(ids))
     rows = list(session.scalars(select(Task).where(Task.id.in_(report.dropped))))  # type: ignore[attr-defined]
-    dropped = [{c: getattr(t, c) for c in TASK_COLUMNS} for t in rows]
-    for t in rows:
-        session.expunge(t)  # deleted below by a bulk statement
+    dropped = [{c: getattr(task, c) for c in TASK_COLUMNS} for task in rows]
+    for task in rows:
+        session.expunge(task)  # deleted below by a bulk statement
     _write(session, report, log=False)
     return {"created": sorted(set(session.scalars(ids)) - before),
-            "moved": [[t, str(o) if o else None, str(n) if n else None]
-                      for t, o, n in report.moved],
+            "moved": [[tid, str(o) if o else None, str(n) if n else None]
+                      for tid, o, n in report.moved],
             "dropped": dropped}
 
 
@@ -202,9 +203,9 @@ def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
     with store.transaction() as session:
         task = session.get(Task, task_id)
         if task is None:
-            raise LookupError(f"task {task_id} not found")
+            raise LookupError(t("task {task_id} not found", task_id=task_id))
         if task.done_at is not None:
-            raise ValueError(f"“{task.title}” is already done")
+            raise ValueError(t("“{title}” is already done", title=task.title))
         task.done_at = now
         account = session.get(Account, task.account_id)
         tp = Touchpoint(account_id=task.account_id, channel=task.channel or "call",

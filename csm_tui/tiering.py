@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from csm_tui.changelog import record
+from csm_tui.i18n import t
 from csm_tui.scoring import (
     TIERS_ORDER,
     FactorInput,
@@ -134,13 +135,13 @@ def set_tier(store: Store, account_id: int, tier: str, *, reason: str,
     """Manual override: set and lock the tier, with the reason recorded."""
     tier = tier.strip().upper()
     if tier not in TIERS:
-        raise ValueError(f"tier: {tier!r} is not one of S, A, B, C")
+        raise ValueError(t("tier: {tier!r} is not one of S, A, B, C", tier=tier))
     if not reason.strip():
-        raise ValueError("reason: a manual tier needs a reason")
+        raise ValueError(t("reason: a manual tier needs a reason"))
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(f"account {account_id} not found")
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         old, was_locked, old_reason = account.tier, account.tier_locked, account.tier_reason
         account.tier, account.tier_locked, account.tier_reason = tier, True, reason.strip()
         account.version += 1
@@ -163,9 +164,9 @@ def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None
     with store.transaction() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise LookupError(f"account {account_id} not found")
+            raise LookupError(t("account {account_id} not found", account_id=account_id))
         if not account.tier_locked:
-            raise ValueError(f"{account.name}: tier is not locked")
+            raise ValueError(t("{name}: tier is not locked", name=account.name))
         scores, tiers, _ = compute(session, config)
         old = account.tier
         new = tiers.get(account_id, old)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from csm_tui.cadence import next_touch_due
 from csm_tui.events import Occurrence, events_in_range
 from csm_tui.health import Health, health_for_accounts
+from csm_tui.i18n import label, t
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints
 from db import activity_queries as aq
 from db.queries import account_basics, open_tasks_due, renewals_between
@@ -72,16 +73,16 @@ def priority(tier: str, days_overdue: int, days_to_renewal: int | None,
     why = [tier]
     if days_overdue > 0:
         score += min(days_overdue, 30) * 2
-        why.append(f"{days_overdue}d overdue")
+        why.append(t("{days}d overdue", days=days_overdue))
     else:
-        why.append("due today")
+        why.append(t("due today"))
     if days_to_renewal is not None and days_to_renewal <= RENEWAL_WINDOW:
         score += max(0, RENEWAL_WINDOW - max(days_to_renewal, 0)) // 3
-        why.append(f"renewal in {days_to_renewal}d" if days_to_renewal >= 0
-                   else f"renewal {-days_to_renewal}d past")
+        why.append(t("renewal in {days}d", days=days_to_renewal) if days_to_renewal >= 0
+                   else t("renewal {days}d past", days=-days_to_renewal))
     if health is not None and health.flags:
         score += min(len(health.flags), 3) * 10
-        why.append("risk: " + ", ".join(health.flags[:2]))
+        why.append(t("risk: {flags}", flags=t(", ").join(health.flags[:2])))
     return score, " · ".join(why)
 
 
@@ -140,7 +141,7 @@ def assemble(inputs: TodayInputs, health: dict[int, Health]) -> TodayAgenda:
         planned_accounts.add(tp.account_id)
         score, why = priority(tp.tier, tp.days_overdue(today), renewal_days(tp.account_id),
                               health.get(tp.account_id))
-        title = tp.next_step or f"{tp.channel} follow-up"
+        title = tp.next_step or t("{channel} follow-up", channel=label("channel", tp.channel))
         items.append(TodayItem("touchpoint", tp.account_id, tp.account, tp.tier, title,
                                tp.due_date, score, why, touchpoint_id=tp.id,
                                channel=tp.channel, contact=tp.contact))
@@ -153,7 +154,7 @@ def assemble(inputs: TodayInputs, health: dict[int, Health]) -> TodayAgenda:
         if due <= today:
             score, why = priority(row.tier, (today - due).days, renewal_days(aid),
                                   health.get(aid))
-            items.append(TodayItem("cadence", aid, row.name, row.tier, "cadence touch due",
+            items.append(TodayItem("cadence", aid, row.name, row.tier, t("cadence touch due"),
                                    due, score, why))
     for task in inputs.open_tasks:
         score, why = priority(task.tier, (today - task.due_date).days,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.widgets import Header, Label, Sparkline, Static
 
 from csm_tui.account_view import AccountDetail, account_detail
 from csm_tui.brief import ROLE_NAMES, ROLE_ORDER
+from csm_tui.i18n import N_, label, long_day, t
 from csm_tui.money import format_money
 from db.store import Store
 from screens.base import DataScreen
@@ -27,12 +29,12 @@ KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "m
 
 class AccountScreen(DataScreen):
     BINDINGS = [
-        Binding("escape,backspace", "app.pop_screen", "Back", id="account.back"),
-        Binding("l", "log", "Log follow-up", id="account.log"),
-        Binding("e", "edit", "Edit", id="account.edit"),
-        Binding("t", "tier", "Set tier", id="account.tier"),
-        Binding("T", "unlock", "Unlock tier", id="account.unlock"),
-        Binding("b", "brief", "Brief", id="account.brief"),
+        Binding("escape,backspace", "app.pop_screen", N_("Back"), id="account.back"),
+        Binding("l", "log", N_("Log follow-up"), id="account.log"),
+        Binding("e", "edit", N_("Edit"), id="account.edit"),
+        Binding("t", "tier", N_("Set tier"), id="account.tier"),
+        Binding("T", "unlock", N_("Unlock tier"), id="account.unlock"),
+        Binding("b", "brief", N_("Brief"), id="account.brief"),
     ]
 
     def __init__(self, account_id: int) -> None:
@@ -43,20 +45,20 @@ class AccountScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="account-top"):
-            yield Static("loading…", id="account-head")
+            yield Static(t("loading…"), id="account-head")
             yield Static("", id="account-why")
         with Horizontal(id="account-body"):
             with VerticalScroll(id="account-left"):
-                yield Label("Decision chain", classes="section")
+                yield Label(t("Decision chain"), classes="section")
                 yield Static("", id="account-contacts")
-                yield Label("SOP checklist (this stage)", classes="section")
+                yield Label(t("SOP checklist (this stage)"), classes="section")
                 yield Vertical(TaskChecklist(id="account-tasks"), id="account-sop")
-                yield Label("Events", classes="section")
+                yield Label(t("Events"), classes="section")
                 yield Static("", id="account-events")
             with Vertical(id="account-right"):
-                yield Label("Touches per month (last 12)", classes="section")
+                yield Label(t("Touches per month (last 12)"), classes="section")
                 yield Sparkline([], id="account-spark")
-                yield Label("Timeline", classes="section")
+                yield Label(t("Timeline"), classes="section")
                 yield VerticalScroll(Static("", id="account-timeline"), id="timeline-box")
         yield KeyBar()
 
@@ -69,60 +71,68 @@ class AccountScreen(DataScreen):
         self.detail = d
         a = d.account
         self.title = a.name
-        self.sub_title = f"{a.industry or '—'} · {a.region or '—'} · owner {a.owner or '—'}"
+        self.sub_title = t("{industry} · {region} · owner {owner}", industry=a.industry or "—",
+                           region=a.region or "—", owner=a.owner or "—")
         head = Text()
         head.append_text(tier_badge(a.tier))
         head.append(f"  {a.name}\n", style="bold")
-        lock = f" · locked: {a.tier_reason}" if a.tier_locked else ""
-        head.append(f"score {a.score:.1f}{lock}\n")
-        head.append(f"stage {a.stage}" + (f" since {a.stage_entered}" if a.stage_entered else "")
-                    + f" · term {a.term}\n")
-        head.append(f"ARR {format_money(a.arr_minor, a.currency)} · contract "
-                    f"{a.contract_start or '—'} → {a.contract_end or '—'} "
-                    f"(renewal {relative_days(a.contract_end, today)})\n")
-        head.append("health ")
+        lock = t(" · locked: {reason}", reason=a.tier_reason) if a.tier_locked else ""
+        head.append(t("score {score}", score=f"{a.score:.1f}") + f"{lock}\n")
+        head.append(t("stage {stage}", stage=label("stage", a.stage))
+                    + (t(" since {day}", day=a.stage_entered) if a.stage_entered else "")
+                    + t(" · term {term}", term=a.term) + "\n")
+        head.append(t("ARR {arr} · contract {start} → {end} (renewal {renewal})",
+                      arr=format_money(a.arr_minor, a.currency), start=a.contract_start or "—",
+                      end=a.contract_end or "—",
+                      renewal=relative_days(a.contract_end, today)) + "\n")
+        head.append(t("health") + " ")
         head.append_text(health_text(d.health.score if d.health else None))
         if d.health and d.health.flags:
-            head.append("  ⚠ " + ", ".join(d.health.flags), style="bold red")
+            head.append("  ⚠ " + t(", ").join(d.health.flags), style="bold red")
         if d.rfm:
-            head.append(f"\nRFM {d.rfm.code} · {d.rfm.segment}")
+            head.append(f"\nRFM {d.rfm.code} · {label('rfm', d.rfm.segment)}")
         self.query_one("#account-head", Static).update(head)
         why = Text()
         if d.score:
-            why.append("Tier score\n", style="bold")
+            why.append(t("Tier score") + "\n", style="bold")
             for name, points in sorted(d.score.breakdown, key=lambda p: -p[1]):
-                why.append(f"  {name:<11} {points:5.1f}\n")
-            for label, points in d.score.adjustments:
-                why.append(f"  {label}: {points:+.0f}\n", style="italic")
+                shown = label("factor", name)
+                why.append(f"  {shown}{' ' * max(0, 11 - cell_len(shown))} {points:5.1f}\n")
+            for what, points in d.score.adjustments:
+                why.append(f"  {what}: {points:+.0f}\n", style="italic")
             if d.computed_tier and d.computed_tier != a.tier:
-                why.append(f"  model says {d.computed_tier}\n", style="yellow")
+                why.append("  " + t("model says {tier}", tier=d.computed_tier) + "\n",
+                           style="yellow")
         if d.health:
-            why.append("Health\n", style="bold")
-            for label, points in d.health.breakdown:
-                why.append(f"  {points:3d}  {label}\n")
+            why.append(t("Health") + "\n", style="bold")
+            for what, points in d.health.breakdown:
+                why.append(f"  {points:3d}  {what}\n")
         self.query_one("#account-why", Static).update(why)
         contacts = Text()
         for role in ROLE_ORDER:
             members = [c for c in d.contacts if c.role == role]
             if not members:
                 continue
-            contacts.append(f"{ROLE_NAMES[role]}\n", style="bold")
+            contacts.append(f"{t(ROLE_NAMES[role])}\n", style="bold")
             for c in members:
                 last = d.last_contact_touch.get(c.id or 0)
-                contacts.append(f"  {c.name} · {c.title or '—'} · {c.level} · "
-                                f"{relative_days(last, today) if last else 'never'}\n")
-        self.query_one("#account-contacts", Static).update(contacts or "no stakeholders yet")
+                contacts.append(f"  {c.name} · {c.title or '—'} · {label('level', c.level)} · "
+                                f"{relative_days(last, today) if last else t('never')}\n")
+        self.query_one("#account-contacts", Static).update(contacts
+                                                           or t("no stakeholders yet"))
         self.query_one("#account-tasks", TaskChecklist).show_tasks(d.tasks, today)
-        events = "\n".join(f"{day:%d %b %Y}  {title}" for day, title in d.events[:12])
-        self.query_one("#account-events", Static).update(events or "none")
+        events = "\n".join(f"{long_day(day)}  {title}" for day, title in d.events[:12])
+        self.query_one("#account-events", Static).update(events or t("none"))
         self.query_one("#account-spark", Sparkline).data = d.touch_counts
         timeline = Text()
         for e in d.timeline[:200]:
             when = e.when.strftime("%Y-%m-%d")
             timeline.append(f"{when} ", style="dim")
-            timeline.append(f"{e.kind:<7} ", style=KIND_STYLE.get(e.kind, ""))
+            kind = label("timeline", e.kind)
+            timeline.append(kind + " " * max(1, 8 - cell_len(kind)),
+                            style=KIND_STYLE.get(e.kind, ""))
             timeline.append(f"{e.text}\n")
-        self.query_one("#account-timeline", Static).update(timeline or "nothing yet")
+        self.query_one("#account-timeline", Static).update(timeline or t("nothing yet"))
 
     def on_task_checklist_completed(self, event: TaskChecklist.Completed) -> None:
         tick(self, event.task_id, self.reload)
@@ -145,7 +155,8 @@ class AccountScreen(DataScreen):
         except Exception as exc:
             self.app.call_from_thread(self.csm.report_error, exc)
             return
-        self.app.call_from_thread(self.notify, f"Unlocked: {move.old} → {move.new}")
+        self.app.call_from_thread(self.notify,
+                                  t("Unlocked: {old} → {new}", old=move.old, new=move.new))
         self.app.call_from_thread(self.reload)
 
     def action_edit(self) -> None:

@@ -17,21 +17,23 @@ from csm_tui.account_edit import (
     form_values,
     update_account,
 )
+from csm_tui.i18n import N_, t
 from db.models import Account
 from screens.dialogs import Confirm
 
-FIELDS = [("name", "Name"), ("industry", "Industry"), ("region", "Region"),
-          ("owner", "Owner"), ("arr", "ARR"), ("currency", "Currency"),
-          ("contract_start", "Contract start"), ("contract_end", "Contract end"),
-          ("nps", "NPS (-100..100)"), ("last_login", "Last login"),
-          ("open_tickets", "Open tickets"), ("on_time_payment", "On-time payment (0-1)"),
-          ("growth_potential", "Growth (0-5)"), ("influence", "Influence (0-5)"),
-          ("referrals", "Referrals"), ("engagement", "Engagement (0-5)")]
+FIELDS = [("name", N_("Name")), ("industry", N_("Industry")), ("region", N_("Region")),
+          ("owner", N_("Owner")), ("arr", N_("ARR")), ("currency", N_("Currency")),
+          ("contract_start", N_("Contract start")), ("contract_end", N_("Contract end")),
+          ("nps", N_("NPS (-100..100)")), ("last_login", N_("Last login")),
+          ("open_tickets", N_("Open tickets")),
+          ("on_time_payment", N_("On-time payment (0-1)")),
+          ("growth_potential", N_("Growth (0-5)")), ("influence", N_("Influence (0-5)")),
+          ("referrals", N_("Referrals")), ("engagement", N_("Engagement (0-5)"))]
 
 
 class AccountForm(ModalScreen[bool]):
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="form.save"),
-                Binding("escape", "cancel", "Cancel", id="form.cancel")]
+    BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="form.save"),
+                Binding("escape", "cancel", N_("Cancel"), id="form.cancel")]
 
     def __init__(self, account: Account) -> None:
         super().__init__()
@@ -42,14 +44,15 @@ class AccountForm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
-            yield Label(f"Edit {self.name_text} · tier: use t on the account screen",
+            yield Label(t("Edit {name} · tier: use t on the account screen",
+                          name=self.name_text),
                         id="form-title")
             with Grid(id="form-grid"):
                 for key, label in FIELDS:
-                    yield Label(label)
+                    yield Label(t(label))
                     yield Input(self.initial.get(key, ""), id=f"f-{key}", compact=True)
             yield Label("", id="form-error")
-            yield Label("[dim]ctrl+s or enter saves · esc cancels[/dim]")
+            yield Label(f"[dim]{t('ctrl+s or enter saves · esc cancels')}[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#f-name", Input).focus()
@@ -86,10 +89,10 @@ class AccountForm(ModalScreen[bool]):
 
     def _conflict(self, exc: EditConflict, yours: dict[str, str]) -> None:
         """Both values of every field in dispute; ctrl+s again saves yours over theirs."""
-        lines = conflict_lines(self.initial, exc.theirs, yours) or ["no field differs"]
+        lines = conflict_lines(self.initial, exc.theirs, yours) or [t("no field differs")]
         self.version, self.initial = exc.version, exc.theirs
-        self._show_error(f"{exc}:\n" + "\n".join(lines) +
-                         "\nctrl+s saves yours over theirs · esc cancels")
+        self._show_error(f"{exc}:\n" + "\n".join(lines) + "\n" +
+                         t("ctrl+s saves yours over theirs · esc cancels"))
 
     def _field_error(self, exc: FieldError) -> None:
         self._show_error(str(exc))
@@ -104,5 +107,5 @@ class AccountForm(ModalScreen[bool]):
         if self.values() == {k: self.initial.get(k, "") for k, _ in FIELDS}:
             self.dismiss(False)
             return
-        self.app.push_screen(Confirm("Discard your changes?"),
+        self.app.push_screen(Confirm(t("Discard your changes?")),
                              lambda yes: self.dismiss(False) if yes else None)

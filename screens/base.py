@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from textual._context import active_app
 from textual.screen import Screen
 
+from csm_tui.i18n import t
+
 if TYPE_CHECKING:
     from csm_tui.app import CsmApp
     from db.store import Store
@@ -30,6 +32,8 @@ class DataScreen(Screen):
         # starts at -1; marking the screen current skips that (~100 ms per screen).
         with suppress(LookupError):  # LookupError: built outside a running app
             self._css_update_count = active_app.get()._css_update_count
+        if self.TITLE:  # the header shows the screen's name in the interface language
+            self.title = t(self.TITLE)
 
     @property
     def csm(self) -> CsmApp:

@@ -13,10 +13,11 @@ from textual.widgets import Label, Markdown
 from csm_tui.account_view import AccountDetail
 from csm_tui.brief import brief_markdown
 from csm_tui.briefs import write_brief
+from csm_tui.i18n import N_, t
 
 
 class BriefView(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,b", "dismiss", "Close", id="brief.close")]
+    BINDINGS = [Binding("escape,q,b", "dismiss", N_("Close"), id="brief.close")]
 
     def __init__(self, detail: AccountDetail, today: date) -> None:
         super().__init__()
@@ -33,6 +34,8 @@ class BriefView(ModalScreen[None]):
         try:
             path = write_brief(self.detail.account.name, self.text, self.today)
         except OSError as exc:
-            self.query_one("#brief-path", Label).update(f"[red]not saved: {exc}[/red]")
+            self.query_one("#brief-path", Label).update(
+                f"[red]{t('not saved: {error}', error=exc)}[/red]")
             return
-        self.query_one("#brief-path", Label).update(f"[dim]saved to {path} · esc closes[/dim]")
+        self.query_one("#brief-path", Label).update(
+            f"[dim]{t('saved to {path} · esc closes', path=path)}[/dim]")

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Label
 
 from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, calendar_items, counts_by_day
+from csm_tui.i18n import N_, label, long_day, month_title, short_day, t, weekday_names
 from db.store import Store
 from screens.base import DataScreen
 from screens.keybar import KeyBar
@@ -49,7 +50,7 @@ class MonthGrid(Widget, can_focus=True):
     def render(self) -> Table:
         table = Table(expand=True, show_lines=True, pad_edge=False, box=None,
                       show_header=True, header_style="bold")
-        for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+        for name in weekday_names():
             table.add_column(name, ratio=1, no_wrap=False)
         start, end = grid_range(self.selected.year, self.selected.month)
         day = start
@@ -81,20 +82,20 @@ class MonthGrid(Widget, can_focus=True):
 
 
 class CalendarScreen(DataScreen):
-    TITLE = "Calendar"
+    TITLE = N_("Calendar")
     BINDINGS = [
-        Binding("left", "day(-1)", "Day ←", show=False, id="cal.left"),
-        Binding("right", "day(1)", "Day →", show=False, id="cal.right"),
-        Binding("up", "day(-7)", "Week ↑", show=False, id="cal.up"),
-        Binding("down", "day(7)", "Week ↓", show=False, id="cal.down"),
-        Binding("left_square_bracket", "month(-1)", "Prev month", id="cal.prev"),
-        Binding("right_square_bracket", "month(1)", "Next month", id="cal.next"),
-        Binding("t", "today", "Today", id="cal.today"),
-        Binding("enter", "enter", "Open", id="cal.open"),
-        Binding("a", "add", "Add event", id="cal.add"),
-        Binding("i", "import_ics", "Import .ics", id="cal.import"),
-        Binding("v", "agenda", "Agenda/month", id="cal.agenda"),
-        Binding("l", "log", "Log follow-up", id="cal.log"),
+        Binding("left", "day(-1)", N_("Day ←"), show=False, id="cal.left"),
+        Binding("right", "day(1)", N_("Day →"), show=False, id="cal.right"),
+        Binding("up", "day(-7)", N_("Week ↑"), show=False, id="cal.up"),
+        Binding("down", "day(7)", N_("Week ↓"), show=False, id="cal.down"),
+        Binding("left_square_bracket", "month(-1)", N_("Prev month"), id="cal.prev"),
+        Binding("right_square_bracket", "month(1)", N_("Next month"), id="cal.next"),
+        Binding("t", "today", N_("Today"), id="cal.today"),
+        Binding("enter", "enter", N_("Open"), id="cal.open"),
+        Binding("a", "add", N_("Add event"), id="cal.add"),
+        Binding("i", "import_ics", N_("Import .ics"), id="cal.import"),
+        Binding("v", "agenda", N_("Agenda/month"), id="cal.agenda"),
+        Binding("l", "log", N_("Log follow-up"), id="cal.log"),
     ]
 
     def __init__(self) -> None:
@@ -110,13 +111,15 @@ class CalendarScreen(DataScreen):
             with Vertical(id="cal-left"):
                 yield Label("", id="cal-month")
                 yield MonthGrid(id="cal-grid")
-                yield Label(" ".join(f"{KIND_MARK[k]} {k}" for k in KIND_ORDER),
+                yield Label(" ".join(f"{KIND_MARK[k]} {label('calendar', k)}" for k in KIND_ORDER),
                             id="cal-legend")
-                yield VirtualTable([Column("Date", 11), Column("Kind", 11), Column("Item", 60)],
+                yield VirtualTable([Column(N_("Date"), 11), Column(N_("Kind"), 11),
+                                    Column(N_("Item"), 60)],
                                    id="cal-agenda")
             with Vertical(id="cal-right"):
                 yield Label("", id="cal-day")
-                yield VirtualTable([Column("Kind", 11), Column("Item", 50)], id="cal-items")
+                yield VirtualTable([Column(N_("Kind"), 11), Column(N_("Item"), 50)],
+                                   id="cal-items")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -164,22 +167,25 @@ class CalendarScreen(DataScreen):
 
     def _draw(self) -> None:
         grid = self.grid
-        self.query_one("#cal-month", Label).update(f"[b]{grid.selected:%B %Y}[/b]")
+        self.query_one("#cal-month", Label).update(f"[b]{month_title(grid.selected)}[/b]")
         grid.refresh()
         day_items = [i for i in self.items if i.day == grid.selected]
         self.query_one("#cal-day", Label).update(
-            f"[b]{grid.selected:%A %d %B %Y}[/b] · {len(day_items)} items")
+            f"[b]{long_day(grid.selected)}[/b] · "
+            + t("{n} items", n=len(day_items)))
         self.query_one("#cal-items", VirtualTable).set_rows(
-            [VRow(f"{n}:{i.ref}", (Text(i.kind, style=KIND_STYLE.get(i.kind, "")), i.title))
+            [VRow(f"{n}:{i.ref}", (Text(label("calendar", i.kind),
+                                        style=KIND_STYLE.get(i.kind, "")), i.title))
              for n, i in enumerate(day_items)])
         if self.agenda:
             self.query_one("#cal-agenda", VirtualTable).set_rows(
-                [VRow(f"{n}:{i.ref}", (f"{i.day:%a %d %b}",
-                                       Text(i.kind, style=KIND_STYLE.get(i.kind, "")), i.title))
+                [VRow(f"{n}:{i.ref}", (short_day(i.day),
+                                       Text(label("calendar", i.kind),
+                                            style=KIND_STYLE.get(i.kind, "")), i.title))
                  for n, i in enumerate(self.items)])
         total = len(self.items)
-        self.sub_title = (f"agenda: next 30 days · {total} items" if self.agenda
-                          else f"{grid.selected:%B %Y} · {total} items")
+        self.sub_title = (t("agenda: next 30 days · {n} items", n=total) if self.agenda
+                          else f"{month_title(grid.selected)} · " + t("{n} items", n=total))
 
     def _select(self, day: date) -> None:
         old = self.grid.selected
@@ -232,7 +238,8 @@ class CalendarScreen(DataScreen):
         if item.account_id is not None:
             self.csm.open_account(item.account_id)
         else:
-            self.notify(f"{item.day:%d %b %Y} · {item.kind}: {item.title}", title="Event")
+            self.notify(f"{long_day(item.day)} · {label('calendar', item.kind)}: {item.title}",
+                        title=t("Event"))
 
     @on(VirtualTable.Selected)
     def _selected(self) -> None:
@@ -250,7 +257,7 @@ class CalendarScreen(DataScreen):
 
         def added(event_id: int | None) -> None:
             if event_id:
-                self.notify("Event added")
+                self.notify(t("Event added"))
                 self.reload()
 
         self.app.push_screen(EventForm(self.grid.selected), added)
@@ -258,7 +265,7 @@ class CalendarScreen(DataScreen):
     def action_import_ics(self) -> None:
         from screens.event_form import PathPrompt
 
-        self.app.push_screen(PathPrompt("Import an iCalendar (.ics) file: path"),
+        self.app.push_screen(PathPrompt(t("Import an iCalendar (.ics) file: path")),
                              self._import)
 
     def _import(self, path: str | None) -> None:
@@ -275,13 +282,14 @@ class CalendarScreen(DataScreen):
             report = import_ics(self.csm.store, path)
             plan_event_touchpoints(self.csm.store, self.csm.today())
         except IcsError as exc:
-            app.call_from_thread(app.notify, str(exc), title="Import failed", severity="error")
+            app.call_from_thread(app.notify, str(exc), title=t("Import failed"),
+                               severity="error")
             return
         except Exception as exc:
             app.call_from_thread(self.csm.report_error, exc)
             return
         detail = "".join(f"\n{which}: {why}" for which, why in report.rejected[:5])
         app.call_from_thread(app.notify, f"{path.name}: {report.summary()}{detail}",
-                             title="Imported", timeout=10,
+                             title=t("Imported"), timeout=10,
                              severity="warning" if report.rejected else "information")
         app.call_from_thread(self.reload)

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from csm_tui.i18n import N_, t
 from csm_tui.lifecycle import Card
 from csm_tui.money import format_money
 from screens.format import relative_days, tier_badge
@@ -26,7 +27,8 @@ CARD_LINES = 5  # four lines of card and a blank one
 def card_text(card: Card, today: date, width: int) -> list[Text]:
     """The four lines of one card."""
     head = Text.assemble(tier_badge(card.tier), " ", Text(card.name, style="bold"))
-    days = f"{card.days_in_stage}d in stage" if card.days_in_stage is not None else ""
+    days = (t("{days}d in stage", days=card.days_in_stage)
+            if card.days_in_stage is not None else "")
     money = Text(f"{format_money(card.arr_minor, card.currency, compact=True)} · {days}",
                  style="dim")
     if card.next_task:
@@ -34,7 +36,7 @@ def card_text(card: Card, today: date, width: int) -> list[Text]:
         task = Text(f"☐ {card.next_task} ({relative_days(card.next_task_due, today)})",
                     style="red" if late else "")
     else:
-        task = Text("no open SOP step", style="dim")
+        task = Text(t("no open SOP step"), style="dim")
     risk = Text(f"⚠ {card.risk}", style="bold red") if card.risk else Text("")
     lines = [head, money, task, risk]
     for line in lines:
@@ -49,8 +51,8 @@ class CardColumn(ScrollView, can_focus=True):
     CardColumn:focus > .cards--cursor { background: $accent 45%; }
     """
     COMPONENT_CLASSES = {"cards--cursor"}
-    BINDINGS = [Binding("up,k", "move(-1)", "Up", show=False, id="cards.up"),
-                Binding("down,j", "move(1)", "Down", show=False, id="cards.down")]
+    BINDINGS = [Binding("up,k", "move(-1)", N_("Up"), show=False, id="cards.up"),
+                Binding("down,j", "move(1)", N_("Down"), show=False, id="cards.down")]
 
     cursor = reactive(0, init=False)
 

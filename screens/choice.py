@@ -10,14 +10,16 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from csm_tui.i18n import N_
+
 
 class Choice(Widget, can_focus=True):
     DEFAULT_CSS = """
     Choice { height: 1; width: 100%; padding: 0 1; background: $boost; }
     Choice:focus { background: $accent 40%; text-style: bold; }
     """
-    BINDINGS = [Binding("right,space,l", "step(1)", "Next", show=False, id="choice.next"),
-                Binding("left,h", "step(-1)", "Previous", show=False, id="choice.prev")]
+    BINDINGS = [Binding("right,space,l", "step(1)", N_("Next"), show=False, id="choice.next"),
+                Binding("left,h", "step(-1)", N_("Previous"), show=False, id="choice.prev")]
 
     index = reactive(0)
 

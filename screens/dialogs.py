@@ -14,13 +14,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
+from csm_tui.i18n import N_, long_day, t
 
 
 class Confirm(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` yes, `n`/`escape` no."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
+    BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+                Binding("n,escape", "answer(False)", N_("No"), id="confirm.no")]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -30,8 +31,8 @@ class Confirm(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes (y)", id="yes", variant="error")
-                yield Button("No (n)", id="no", variant="primary")
+                yield Button(t("Yes (y)"), id="yes", variant="error")
+                yield Button(t("No (n)"), id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -47,7 +48,7 @@ class Confirm(ModalScreen[bool]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for a date; accepts every form parse_when knows; quick keys for snoozing."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="date.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="date.cancel")]
 
     def __init__(self, title: str, today: date, *, initial: str = "",
                  quick: tuple[str, ...] = ()) -> None:
@@ -61,7 +62,7 @@ class DatePrompt(ModalScreen[date | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             if self.quick:
-                yield Label("Quick: " + "  ".join(self.quick) + "  (type one, enter)",
+                yield Label(t("Quick: {forms}  (type one, enter)", forms="  ".join(self.quick)),
                             classes="dialog-hint")
             yield Input(self.initial, placeholder=FORMS_HELP, id="date-input")
             yield Label("", id="date-resolved", classes="dialog-hint")
@@ -79,7 +80,7 @@ class DatePrompt(ModalScreen[date | None]):
         except ValueError as exc:
             label.update(f"[red]{exc}[/red]")
             return None
-        label.update(f"→ {day:%a %d %b %Y}")
+        label.update(f"→ {long_day(day)}")
         return day
 
     @on(Input.Changed, "#date-input")

@@ -13,16 +13,18 @@ from textual.widgets import Input, Label
 
 from csm_tui.dateparse import parse_when
 from csm_tui.events import add_event
+from csm_tui.i18n import N_, t
 
-FIELDS = [("title", "Title"), ("date", "Date"), ("yearly", "Yearly (y/n)"),
-          ("kind", "Kind (event/holiday/workday)"), ("scope", "Scope (global/industry)"),
-          ("industry", "Industry"), ("tiers", "Target tiers (e.g. S,A)"),
-          ("lead", "Lead days"), ("description", "Description")]
+FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
+          ("kind", N_("Kind (event/holiday/workday)")),
+          ("scope", N_("Scope (global/industry)")),
+          ("industry", N_("Industry")), ("tiers", N_("Target tiers (e.g. S,A)")),
+          ("lead", N_("Lead days")), ("description", N_("Description"))]
 
 
 class EventForm(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="eventform.cancel"),
-                Binding("ctrl+s", "save", "Save", id="eventform.save")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="eventform.cancel"),
+                Binding("ctrl+s", "save", N_("Save"), id="eventform.save")]
 
     def __init__(self, day: date) -> None:
         super().__init__()
@@ -32,14 +34,14 @@ class EventForm(ModalScreen[int | None]):
         defaults = {"date": self.day.isoformat(), "yearly": "n", "kind": "event",
                     "scope": "global", "lead": "0"}
         with Vertical(classes="dialog wide"):
-            yield Label("Add an event", classes="dialog-title")
+            yield Label(t("Add an event"), classes="dialog-title")
             with Grid(id="event-grid"):
                 for key, label in FIELDS:
-                    yield Label(label)
+                    yield Label(t(label))
                     yield Input(defaults.get(key, ""), id=f"ev-{key}", compact=True)
             yield Label("", id="ev-error")
-            yield Label("[dim]dates: YYYY-MM-DD, +3d, next mon … · enter saves · esc cancels"
-                        "[/dim]")
+            yield Label("[dim]" + t("dates: YYYY-MM-DD, +3d, next mon … · enter saves · "
+                                    "esc cancels") + "[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#ev-title", Input).focus()
@@ -55,15 +57,15 @@ class EventForm(ModalScreen[int | None]):
         try:
             day = parse_when(self._value("date"), self.app.today())  # type: ignore[attr-defined]
         except ValueError as exc:
-            self._error(f"date: {exc}", "date")
+            self._error(t("date: {error}", error=exc), "date")
             return
         lead_text = self._value("lead") or "0"
         if not lead_text.lstrip("-").isdigit():
-            self._error(f"lead days: {lead_text!r} is not a whole number", "lead")
+            self._error(t("lead days: {text!r} is not a whole number", text=lead_text), "lead")
             return
         yearly = self._value("yearly").lower()
         if yearly not in ("y", "yes", "n", "no", ""):
-            self._error("yearly: answer y or n", "yearly")
+            self._error(t("yearly: answer y or n"), "yearly")
             return
         self._save(dict(title=self._value("title"), on_date=day,
                         yearly=yearly in ("y", "yes"), kind=self._value("kind") or "event",
@@ -98,7 +100,7 @@ class EventForm(ModalScreen[int | None]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="path.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="path.cancel")]
 
     def __init__(self, question: str) -> None:
         super().__init__()

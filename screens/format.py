@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from rich.text import Text
 
+from csm_tui.i18n import t
+
 TIER_STYLES = {"S": "bold #ffffff on #b8860b", "A": "bold #ffffff on #2e7d32",
                "B": "bold #ffffff on #1565c0", "C": "bold #ffffff on #616161"}
 
@@ -26,8 +28,8 @@ def relative_days(day: date | None, today: date) -> str:
         return "—"
     delta = (day - today).days
     if delta == 0:
-        return "today"
-    return f"in {delta}d" if delta > 0 else f"{-delta}d ago"
+        return t("today")
+    return t("in {days}d", days=delta) if delta > 0 else t("{days}d ago", days=-delta)
 
 
 @lru_cache(maxsize=128)

@@ -13,17 +13,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select
 
+from csm_tui.i18n import N_, t
 from csm_tui.tabular.importers import ImportResult, import_file, preview_rows
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
-KINDS = ("accounts", "deals", "contacts", "touchpoints")
+KINDS = (N_("accounts"), N_("deals"), N_("contacts"), N_("touchpoints"))
 
 
 class ImportScreen(Screen[None]):
-    TITLE = "Import"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="import.back"),
-                Binding("ctrl+s", "run_import", "Import", id="import.run")]
+    TITLE = N_("Import")
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="import.back"),
+                Binding("ctrl+s", "run_import", N_("Import"), id="import.run")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,22 +33,23 @@ class ImportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="import-top"):
-            yield Select([(k, k) for k in KINDS], value="accounts", allow_blank=False,
+            yield Select([(t(k), k) for k in KINDS], value="accounts", allow_blank=False,
                          id="import-kind")
-            yield Input(placeholder="path to a .csv file, then enter to preview and check",
+            yield Input(placeholder=t("path to a .csv file, then enter to preview and check"),
                         id="import-path")
         yield Label("", id="import-dialect")
         with Horizontal(id="import-middle"):
             with Vertical():
-                yield Label("Column mapping", classes="section")
-                yield VirtualTable([Column("Column", 24), Column("Field", 20)],
+                yield Label(t("Column mapping"), classes="section")
+                yield VirtualTable([Column(N_("Column"), 24), Column(N_("Field"), 20)],
                                    id="import-mapping")
             with Vertical():
-                yield Label("First rows", classes="section")
-                yield VirtualTable([Column("Row", 60)], id="import-preview")
+                yield Label(t("First rows"), classes="section")
+                yield VirtualTable([Column(N_("Row"), 60)], id="import-preview")
         yield Label("", id="import-check")
-        yield VirtualTable([Column("Row", 6), Column("Column", 18), Column("Value", 20),
-                            Column("Reason", 40)], id="import-errors")
+        yield VirtualTable([Column(N_("Row"), 6), Column(N_("Column"), 18),
+                            Column(N_("Value"), 20), Column(N_("Reason"), 40)],
+                           id="import-errors")
         yield ProgressBar(id="import-progress", show_eta=True)
         yield KeyBar()
 
@@ -93,26 +95,27 @@ class ImportScreen(Screen[None]):
     def _show_preview(self, dialect: str, mapping: list[tuple[str, str]],
                       rows: list[dict[str, str]], result: ImportResult) -> None:
         self.checked = result
-        self.query_one("#import-dialect", Label).update(f"Detected: {dialect}")
+        self.query_one("#import-dialect", Label).update(t("Detected: {dialect}", dialect=dialect))
         self.query_one("#import-mapping", VirtualTable).set_rows(
             [VRow(str(i), (col, field)) for i, (col, field) in enumerate(mapping)])
         self.query_one("#import-preview", VirtualTable).set_rows(
             [VRow(str(i), (" · ".join(v for v in row.values() if v),)) for i, row in
              enumerate(rows)])
-        verdict = ("[green]ready: ctrl+s imports[/green]" if not result.errors else
-                   f"[red]{len(result.errors)} rows would be rejected: nothing will be "
-                   "written until they are fixed[/red]")
-        self.query_one("#import-check", Label).update(f"Check: {result.summary()} · {verdict}")
+        verdict = (f"[green]{t('ready: ctrl+s imports')}[/green]" if not result.errors else
+                   "[red]" + t("{n} rows would be rejected: nothing will be written until "
+                               "they are fixed", n=len(result.errors)) + "[/red]")
+        self.query_one("#import-check", Label).update(
+            t("Check: {summary} · {verdict}", summary=result.summary(), verdict=verdict))
         self.query_one("#import-errors", VirtualTable).set_rows(
             [VRow(str(i), (str(e.row), e.column, e.value, e.reason))
              for i, e in enumerate(result.errors[:500])])
 
     def action_run_import(self) -> None:
         if self.checked is None:
-            self._show_error("preview first: type the path and press enter")
+            self._show_error(t("preview first: type the path and press enter"))
             return
         if self.checked.errors:
-            self._show_error("fix the rejected rows first (or use csm import --skip-invalid)")
+            self._show_error(t("fix the rejected rows first (or use csm import --skip-invalid)"))
             return
         self._import()
 
@@ -126,6 +129,6 @@ class ImportScreen(Screen[None]):
             app.call_from_thread(self._show_error, str(exc))
             return
         app.call_from_thread(self.query_one("#import-check", Label).update,
-                             f"[green]Imported[/green] {path.name}: {result.summary()}")
-        app.call_from_thread(app.notify, result.summary(), title=f"Imported {kind}")
+                             f"[green]{t('Imported')}[/green] {path.name}: {result.summary()}")
+        app.call_from_thread(app.notify, result.summary(), title=t("Imported {kind}", kind=t(kind)))
         self.checked = None

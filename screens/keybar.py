@@ -7,6 +7,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from csm_tui.i18n import t
+
 NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "⏎", "space": "space",
          "shift+left": "⇧←", "shift+right": "⇧→", "left_square_bracket": "[",
          "right_square_bracket": "]", "ctrl+s": "^s", "ctrl+p": "^p"}
@@ -30,11 +32,11 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.description)
             text.append(NAMES.get(key, key), style="bold")
-            text.append(f" {binding.description}  ")
+            text.append(f" {t(binding.description)}  ")
         text.append("?", style="bold")
-        text.append(" help  ")
+        text.append(f" {t('help')}  ")
         text.append("^p", style="bold")
-        text.append(" palette  ")
+        text.append(f" {t('palette')}  ")
         text.append("1-5", style="bold")
-        text.append(" screens")
+        text.append(f" {t('screens')}")
         return text

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
+from csm_tui.i18n import N_, label, t
 from csm_tui.lifecycle import Card, MoveError, StageColumn, adjacent, load_board, move_stage
 from csm_tui.money import format_money
 from db.models import STAGES
@@ -32,18 +33,18 @@ class Selection:
 
 
 class LifecycleScreen(DataScreen):
-    TITLE = "Lifecycle"
+    TITLE = N_("Lifecycle")
     BINDINGS = [
-        Binding("left,h", "column(-1)", "←", show=False, id="kanban.left"),
-        Binding("right", "column(1)", "→", show=False, id="kanban.right"),
-        Binding("shift+left", "move(-1)", "Move ←", id="kanban.move_left"),
-        Binding("shift+right", "move(1)", "Move →", id="kanban.move_right"),
-        Binding("C", "churn", "Churn", id="kanban.churn"),
-        Binding("f", "tier_filter", "Tier filter", id="kanban.filter"),
-        Binding("enter", "open", "Open", id="kanban.open"),
-        Binding("l", "log", "Log follow-up", id="kanban.log"),
-        Binding("c", "checklist", "Checklist", id="kanban.checklist"),
-        Binding("g", "suggestions", "Suggestions", id="kanban.suggestions"),
+        Binding("left,h", "column(-1)", N_("Column ←"), show=False, id="kanban.left"),
+        Binding("right", "column(1)", N_("Column →"), show=False, id="kanban.right"),
+        Binding("shift+left", "move(-1)", N_("Move ←"), id="kanban.move_left"),
+        Binding("shift+right", "move(1)", N_("Move →"), id="kanban.move_right"),
+        Binding("C", "churn", N_("Churn"), id="kanban.churn"),
+        Binding("f", "tier_filter", N_("Tier filter"), id="kanban.filter"),
+        Binding("enter", "open", N_("Open"), id="kanban.open"),
+        Binding("l", "log", N_("Log follow-up"), id="kanban.log"),
+        Binding("c", "checklist", N_("Checklist"), id="kanban.checklist"),
+        Binding("g", "suggestions", N_("Suggestions"), id="kanban.suggestions"),
     ]
 
     def __init__(self) -> None:
@@ -57,7 +58,7 @@ class LifecycleScreen(DataScreen):
         with Horizontal(id="board"):
             for stage in STAGES:
                 with Vertical(classes="stage-column", id=f"column-{stage}"):
-                    yield Label(stage, id=f"head-{stage}", classes="stage-head")
+                    yield Label(label("stage", stage), id=f"head-{stage}", classes="stage-head")
                     yield CardColumn(stage, id=f"col-{stage}")
         yield KeyBar()
 
@@ -81,8 +82,9 @@ class LifecycleScreen(DataScreen):
             target = (sel.card.account_id, sel.stage)
         for column in self.columns:
             head = self.query_one(f"#head-{column.stage}", Label)
-            more = f" (top {len(column.cards)})" if column.count > len(column.cards) else ""
-            head.update(f"{column.stage} · {column.count}{more} · "
+            more = t(" (top {n})", n=len(column.cards)) if column.count > len(column.cards) \
+                else ""
+            head.update(f"{label('stage', column.stage)} · {column.count}{more} · "
                         f"{format_money(column.arr_minor, 'CNY', compact=True)}")
             keep = target[0] if target and target[1] == column.stage else None
             self._column(column.stage).set_cards(column.cards, today, keep=keep)
@@ -91,9 +93,9 @@ class LifecycleScreen(DataScreen):
             self._column(target[1]).focus()
         elif not isinstance(self.focused, CardColumn):
             self.action_column(1, start=-1)
-        tier = f"tier {self.tier}" if self.tier else "all tiers"
-        self.sub_title = (f"{self.csm.scope_label} · "
-                          f"{sum(c.count for c in self.columns)} accounts · {tier}")
+        tier = t("tier {tier}", tier=self.tier) if self.tier else t("all tiers")
+        self.sub_title = t("{scope} · {n} accounts · {tier}", scope=self.csm.scope_label,
+                           n=sum(c.count for c in self.columns), tier=tier)
 
     # ---- navigation -------------------------------------------------------
     def _column(self, stage: str) -> CardColumn:
@@ -144,7 +146,7 @@ class LifecycleScreen(DataScreen):
         def done(result: object) -> None:
             if result:
                 self._focus_after = (card.account_id, "handover")
-                self.csm.notify(f"{card.name}: renewed, new term starts at handover")
+                self.csm.notify(t("{name}: renewed, new term starts at handover", name=card.name))
                 self.reload()
 
         self.app.push_screen(RenewDialog(card.account_id), done)
@@ -161,7 +163,7 @@ class LifecycleScreen(DataScreen):
             if reason:
                 self._move(card.account_id, "churned", reason)
 
-        self.app.push_screen(ReasonDialog(f"Why did {card.name} churn?"), answer)
+        self.app.push_screen(ReasonDialog(t("Why did {name} churn?", name=card.name)), answer)
 
     @work(thread=True, exclusive=True, group="move", exit_on_error=False)
     def _move(self, account_id: int, stage: str, reason: str) -> None:

@@ -10,13 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from csm_tui.dates import parse_iso_date
+from csm_tui.i18n import N_, t
 from csm_tui.lifecycle import MoveError, renew, renewal_defaults
 from csm_tui.money import parse_money
 from db.models import Account
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="reason.cancel")]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -25,13 +26,13 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
-            yield Input(placeholder="reason (required)", id="reason")
+            yield Input(placeholder=t("reason (required)"), id="reason")
             yield Label("", id="reason-error")
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            self.query_one("#reason-error", Label).update("[red]reason: required[/red]")
+            self.query_one("#reason-error", Label).update(f"[red]{t('reason: required')}[/red]")
             return
         self.dismiss(event.value.strip())
 
@@ -42,7 +43,7 @@ class ReasonDialog(ModalScreen[str | None]):
 class RenewDialog(ModalScreen[int | None]):
     """New contract dates (defaults: the day after the old end, same length) and ARR."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="renew.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="renew.cancel")]
 
     def __init__(self, account_id: int) -> None:
         super().__init__()
@@ -50,15 +51,16 @@ class RenewDialog(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Renew: new contract term", id="renew-title", classes="dialog-title")
-            yield Label("Start (YYYY-MM-DD)")
+            yield Label(t("Renew: new contract term"), id="renew-title",
+                        classes="dialog-title")
+            yield Label(t("Start (YYYY-MM-DD)"))
             yield Input(id="renew-start", compact=True)
-            yield Label("End (YYYY-MM-DD)")
+            yield Label(t("End (YYYY-MM-DD)"))
             yield Input(id="renew-end", compact=True)
-            yield Label("ARR for the new term")
+            yield Label(t("ARR for the new term"))
             yield Input(id="renew-arr", compact=True)
             yield Label("", id="renew-error")
-            yield Label("[dim]enter renews · esc cancels[/dim]")
+            yield Label(f"[dim]{t('enter renews · esc cancels')}[/dim]")
 
     def on_mount(self) -> None:
         self._load()
@@ -75,7 +77,8 @@ class RenewDialog(ModalScreen[int | None]):
                                   f"{arr / 100:.2f}".removesuffix(".00"))
 
     def _fill(self, name: str, start: str, end: str, arr: str) -> None:
-        self.query_one("#renew-title", Label).update(f"Renew {name}: new contract term")
+        self.query_one("#renew-title", Label).update(
+            t("Renew {name}: new contract term", name=name))
         self.query_one("#renew-start", Input).value = start
         self.query_one("#renew-end", Input).value = end
         self.query_one("#renew-arr", Input).value = arr
@@ -84,9 +87,9 @@ class RenewDialog(ModalScreen[int | None]):
     @on(Input.Submitted)
     def _submit(self) -> None:
         try:
-            start = parse_iso_date(self.query_one("#renew-start", Input).value, field="start")
-            end = parse_iso_date(self.query_one("#renew-end", Input).value, field="end")
-            arr = parse_money(self.query_one("#renew-arr", Input).value, field="ARR")
+            start = parse_iso_date(self.query_one("#renew-start", Input).value, field=t("start"))
+            end = parse_iso_date(self.query_one("#renew-end", Input).value, field=t("end"))
+            arr = parse_money(self.query_one("#renew-arr", Input).value, field=t("ARR"))
         except ValueError as exc:
             self.query_one("#renew-error", Label).update(f"[red]{exc}[/red]")
             return

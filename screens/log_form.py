@@ -14,19 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.followup import CHANNEL_LABELS, LogContext, LogResult, log_context, log_followup
+from csm_tui.followup import LogContext, LogResult, log_context, log_followup
+from csm_tui.i18n import N_, label, long_day, t
 from db.models import CHANNELS, OUTCOMES
 from screens.choice import Choice
 from screens.dialogs import Confirm
 
-ROLE_LABELS = {"decision_maker": "decision maker", "user": "user", "influencer": "influencer",
-               "champion": "champion"}
-
 
 class LogFollowUpScreen(ModalScreen[LogResult | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="log.save"),
-        Binding("escape", "cancel", "Cancel", id="log.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="log.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
     ]
 
     def __init__(self, account_id: int, touchpoint_id: int | None = None) -> None:
@@ -38,25 +36,26 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
-            yield Label("Log a follow-up", id="log-title")
+            yield Label(t("Log a follow-up"), id="log-title")
             with Grid(id="log-grid"):
-                yield Label("Summary")
-                yield Input(placeholder="What happened? (enter saves)", id="log-summary")
-                yield Label("Channel")
-                yield Choice([(CHANNEL_LABELS[c], c) for c in CHANNELS], id="log-channel")
-                yield Label("Contact")
-                yield Choice([], blank="(no stakeholder)", id="log-contact")
-                yield Label("Outcome")
-                yield Choice([(o, o) for o in OUTCOMES], blank="(not set)", id="log-outcome")
-                yield Label("Next follow-up")
+                yield Label(t("Summary"))
+                yield Input(placeholder=t("What happened? (enter saves)"), id="log-summary")
+                yield Label(t("Channel"))
+                yield Choice([(label("channel", c), c) for c in CHANNELS], id="log-channel")
+                yield Label(t("Contact"))
+                yield Choice([], blank=t("(no stakeholder)"), id="log-contact")
+                yield Label(t("Outcome"))
+                yield Choice([(label("outcome", o), o) for o in OUTCOMES], blank=t("(not set)"),
+                             id="log-outcome")
+                yield Label(t("Next follow-up"))
                 yield Input(placeholder=FORMS_HELP, id="log-next")
                 yield Label("")
                 yield Label("", id="log-next-resolved")
-                yield Label("Next step")
-                yield Input(placeholder="optional", id="log-next-step")
+                yield Label(t("Next step"))
+                yield Input(placeholder=t("optional"), id="log-next-step")
             yield Label("", id="log-error")
-            yield Label("[dim]enter save · tab next field · ←/→ choose · ctrl+s save · "
-                        "esc cancel[/dim]")
+            yield Label("[dim]" + t("enter save · tab next field · ←/→ choose · ctrl+s save · "
+                                    "esc cancel") + "[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#log-summary", Input).focus()
@@ -76,10 +75,10 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
     def _fill(self, ctx: LogContext) -> None:
         self.context = ctx
         self.query_one("#log-title", Label).update(
-            f"Log a follow-up · [b]{ctx.account}[/b] ({ctx.tier})")
+            f"{t('Log a follow-up')} · [b]{ctx.account}[/b] ({ctx.tier})")
         self.query_one("#log-channel", Choice).value = ctx.channel
         contact = self.query_one("#log-contact", Choice)
-        contact.set_options([(f"{name} · {ROLE_LABELS.get(role, role)} · {level}", cid)
+        contact.set_options([(f"{name} · {label('role', role)} · {label('level', level)}", cid)
                              for cid, name, role, level in ctx.contacts])
         if ctx.contact_id is not None:
             contact.value = ctx.contact_id
@@ -101,13 +100,14 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
 
     @on(Input.Changed, "#log-next")
     def _next_changed(self, event: Input.Changed) -> None:
-        label = self.query_one("#log-next-resolved", Label)
+        resolved = self.query_one("#log-next-resolved", Label)
         try:
             day = self._resolve_next()
         except ValueError as exc:
-            label.update(f"[red]{exc}[/red]")
+            resolved.update(f"[red]{exc}[/red]")
             return
-        label.update(f"→ {day:%a %d %b %Y}" if day else "[dim]no next follow-up[/dim]")
+        resolved.update(f"→ {long_day(day)}" if day
+                        else f"[dim]{t('no next follow-up')}[/dim]")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -125,13 +125,13 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
             return
         summary = self.query_one("#log-summary", Input).value
         if not summary.strip():
-            self._error("summary: required — what happened?")
+            self._error(t("summary: required — what happened?"))
             self.query_one("#log-summary", Input).focus()
             return
         try:
             next_date = self._resolve_next()
         except ValueError as exc:
-            self._error(f"next follow-up: {exc}")
+            self._error(t("next follow-up: {error}", error=exc))
             self.query_one("#log-next", Input).focus()
             return
         contact = self.query_one("#log-contact", Choice).value
@@ -170,4 +170,4 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(Confirm("Discard what you typed?"), answer)
+        self.app.push_screen(Confirm(t("Discard what you typed?")), answer)

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from csm_tui.i18n import N_, t
 from csm_tui.namesearch import NameEntry, build_index, search
 from db.queries import account_names
 
@@ -33,27 +34,27 @@ class AccountProvider(Provider):
         for score, entry in search(self.index, query, limit=30):
             shown = matcher.highlight(entry.name) if matcher.match(entry.name) else entry.name
             yield Hit(score, shown, partial(self._open, entry.id), text=entry.name,
-                      help="open account")
+                      help=t("open account"))
 
     async def discover(self) -> Hits:
         for entry in self.index[:10]:
             yield DiscoveryHit(entry.name, partial(self._open, entry.id), text=entry.name,
-                               help="open account")
+                               help=t("open account"))
 
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Go to Today", "switch_mode('today')", "1"),
-    ("Go to Portfolio", "switch_mode('portfolio')", "2"),
-    ("Go to Lifecycle kanban", "switch_mode('lifecycle')", "3"),
-    ("Go to Touchpoints", "switch_mode('touchpoints')", "4"),
-    ("Go to Calendar", "switch_mode('calendar')", "5"),
-    ("Retier: monthly re-assessment of all tiers", "retier", "R on Portfolio"),
-    ("Import a CSV file (accounts, deals, contacts, touchpoints)", "import_file", "I"),
-    ("Export accounts to CSV", "export('csv')", ""),
-    ("Export everything to JSON", "export('json')", ""),
-    ("Export the calendar to .ics", "export('ics')", ""),
-    ("Log a follow-up for the selected account", "log_selected", "l"),
-    ("Help: every key", "help", "?"),
+    (N_("Go to Today"), "switch_mode('today')", "1"),
+    (N_("Go to Portfolio"), "switch_mode('portfolio')", "2"),
+    (N_("Go to Lifecycle kanban"), "switch_mode('lifecycle')", "3"),
+    (N_("Go to Touchpoints"), "switch_mode('touchpoints')", "4"),
+    (N_("Go to Calendar"), "switch_mode('calendar')", "5"),
+    (N_("Retier: monthly re-assessment of all tiers"), "retier", N_("R on Portfolio")),
+    (N_("Import a CSV file (accounts, deals, contacts, touchpoints)"), "import_file", "I"),
+    (N_("Export accounts to CSV"), "export('csv')", ""),
+    (N_("Export everything to JSON"), "export('json')", ""),
+    (N_("Export the calendar to .ics"), "export('ics')", ""),
+    (N_("Log a follow-up for the selected account"), "log_selected", "l"),
+    (N_("Help: every key"), "help", "?"),
 )
 
 
@@ -62,16 +63,17 @@ class ActionProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, action, key in ACTIONS:
+        for msgid, action, key in ACTIONS:
+            title = t(msgid)
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self._run, action),
-                          text=title, help=f"key: {key}" if key else None)
+                          text=title, help=t("key: {key}", key=t(key)) if key else None)
 
     async def discover(self) -> Hits:
-        for title, action, key in ACTIONS:
-            yield DiscoveryHit(title, partial(self._run, action), text=title,
-                               help=f"key: {key}" if key else None)
+        for msgid, action, key in ACTIONS:
+            yield DiscoveryHit(t(msgid), partial(self._run, action), text=t(msgid),
+                               help=t("key: {key}", key=t(key)) if key else None)
 
     def _run(self, action: str) -> None:
         self.app.call_later(self.app.run_action, action)

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Header, Input
 
 from csm_tui.health import cached_health
+from csm_tui.i18n import N_, label, t
 from csm_tui.money import format_money
 from csm_tui.portfolio import (
     SORT_KEYS,
@@ -29,22 +30,22 @@ from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
-COLUMNS = [Column("Account", 30), Column("Tier", 5), Column("ARR", 12, "right"),
-           Column("Stage", 11), Column("Health", 6, "right"), Column("Renewal", 9),
-           Column("Last touch", 10), Column("Next due", 9), Column("RFM", 16)]
+COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 12, "right"),
+           Column(N_("Stage"), 11), Column(N_("Health"), 6, "right"), Column(N_("Renewal"), 9),
+           Column(N_("Last touch"), 10), Column(N_("Next due"), 9), Column(N_("RFM"), 16)]
 SORT_ORDER = list(SORT_KEYS)
 
 
 class PortfolioScreen(DataScreen):
-    TITLE = "Portfolio"
+    TITLE = N_("Portfolio")
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="portfolio.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="portfolio.clear"),
-        Binding("s", "sort", "Sort", id="portfolio.sort"),
-        Binding("S", "reverse", "Reverse sort", show=False, id="portfolio.reverse"),
-        Binding("l", "log", "Log follow-up", id="portfolio.log"),
-        Binding("t", "override", "Set tier", id="portfolio.tier"),
-        Binding("R", "retier", "Retier", id="portfolio.retier"),
+        Binding("slash", "filter", N_("Filter"), id="portfolio.filter"),
+        Binding("escape", "clear_filter", N_("Clear filter"), show=False, id="portfolio.clear"),
+        Binding("s", "sort", N_("Sort"), id="portfolio.sort"),
+        Binding("S", "reverse", N_("Reverse sort"), show=False, id="portfolio.reverse"),
+        Binding("l", "log", N_("Log follow-up"), id="portfolio.log"),
+        Binding("t", "override", N_("Set tier"), id="portfolio.tier"),
+        Binding("R", "retier", N_("Retier"), id="portfolio.retier"),
     ]
 
     def __init__(self) -> None:
@@ -59,7 +60,7 @@ class PortfolioScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="/ filter: name, industry, owner, tier, stage, RFM segment",
+        yield Input(placeholder=t("/ filter: name, industry, owner, tier, stage, RFM segment"),
                     id="portfolio-filter", compact=True)
         yield VirtualTable(COLUMNS, id="portfolio")
         yield KeyBar()
@@ -96,15 +97,16 @@ class PortfolioScreen(DataScreen):
     def _cells(self, r: PortfolioRow) -> tuple:
         today = self.today
         return (r.name + (" 🔒" if r.locked else ""), tier_badge(r.tier),
-                format_money(r.arr_minor, r.currency), r.stage, health_text(r.health),
+                format_money(r.arr_minor, r.currency), label("stage", r.stage),
+                health_text(r.health),
                 relative_days(r.contract_end, today), relative_days(r.last_touch, today),
-                relative_days(r.next_due, today), r.segment)
+                relative_days(r.next_due, today), label("rfm", r.segment))
 
     def redraw(self) -> None:
         query = self.query_one("#portfolio-filter", Input).value
         shown = filter_rows(self._sorted, query)
         groups = self._groups
-        by_tier: dict[str, list[PortfolioRow]] = {t: [] for t in groups}
+        by_tier: dict[str, list[PortfolioRow]] = {k: [] for k in groups}
         for row in shown:
             by_tier.setdefault(row.tier, []).append(row)
         lines: list[VRow] = []
@@ -113,17 +115,19 @@ class PortfolioScreen(DataScreen):
                 continue
             g = groups[tier]
             arr = sum(r.arr_minor for r in members)
-            heading = (f"Tier {tier} · {len(members)} of {g.count} accounts · "
-                       f"{format_money(arr, members[0].currency, compact=True)} · "
-                       f"{g.share:.0%} of portfolio ARR")
+            heading = t("Tier {tier} · {n} of {total} accounts · {arr} · "
+                        "{share} of portfolio ARR", tier=tier, n=len(members), total=g.count,
+                        arr=format_money(arr, members[0].currency, compact=True),
+                        share=f"{g.share:.0%}")
             lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
             lines.extend(self._lines[r.id] for r in members)
         self.query_one(VirtualTable).set_rows(lines)
         arrow = "↑" if self.reverse else "↓"
-        filt = f" · filter “{query}”" if query.strip() else ""
-        self.sub_title = (f"{self.csm.scope_label} · {len(shown)} of {len(self.rows)} "
-                          f"accounts · sorted by "
-                          f"{self.sort_key} {arrow}{filt}")
+        filt = t(" · filter “{query}”", query=query) if query.strip() else ""
+        self.sub_title = t("{scope} · {n} of {total} accounts · sorted by {key} {arrow}",
+                           scope=self.csm.scope_label, n=len(shown),
+                           total=len(self.rows), key=label("sort", self.sort_key),
+                           arrow=arrow) + filt
 
     @on(Input.Changed, "#portfolio-filter")
     def _filter_changed(self) -> None:

@@ -10,13 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from csm_tui.i18n import N_, label, t
 from csm_tui.lifecycle import Suggestion, move_stage, suggestions
 from screens.vtable import Column, VirtualTable, VRow
 
 
 class SuggestionsScreen(ModalScreen[int]):
-    BINDINGS = [Binding("escape,q", "close", "Close", id="suggest.close"),
-                Binding("A", "apply_all", "Apply all moves", id="suggest.all")]
+    BINDINGS = [Binding("escape,q", "close", N_("Close"), id="suggest.close"),
+                Binding("A", "apply_all", N_("Apply all moves"), id="suggest.all")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -25,11 +26,11 @@ class SuggestionsScreen(ModalScreen[int]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Stage suggestions from the contract dates", classes="dialog-title")
-            yield VirtualTable([Column("Account", 28), Column("Move", 24),
-                                Column("Why", 60)], id="suggestions")
-            yield Label("[dim]enter applies the selected move · A applies all moves · "
-                        "esc closes[/dim]")
+            yield Label(t("Stage suggestions from the contract dates"), classes="dialog-title")
+            yield VirtualTable([Column(N_("Account"), 28), Column(N_("Move"), 24),
+                                Column(N_("Why"), 60)], id="suggestions")
+            yield Label("[dim]" + t("enter applies the selected move · A applies all moves · "
+                                    "esc closes") + "[/dim]")
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -45,14 +46,16 @@ class SuggestionsScreen(ModalScreen[int]):
     def _show(self, items: list[Suggestion]) -> None:
         self.items = {str(s.account_id): s for s in items}
         self.query_one(VirtualTable).set_rows([
-            VRow(str(s.account_id), (s.name, f"{s.from_stage} → {s.to_stage}" if s.to_stage
-                                     else f"{s.from_stage}: renewed or churned?", s.reason))
+            VRow(str(s.account_id), (s.name, f"{label('stage', s.from_stage)} → "
+                                     f"{label('stage', s.to_stage)}" if s.to_stage
+                                     else t("{stage}: renewed or churned?",
+                                            stage=label("stage", s.from_stage)), s.reason))
             for s in items])
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         s = self.items.get(event.row.key)
         if s is None or s.to_stage is None:
-            self.notify("decide on the board: shift+→ renews, C churns", severity="warning")
+            self.notify(t("decide on the board: shift+→ renews, C churns"), severity="warning")
             return
         self._apply([s])
 
@@ -69,7 +72,7 @@ class SuggestionsScreen(ModalScreen[int]):
                 self.applied += 1
             except Exception as exc:
                 app.call_from_thread(app.notify, f"{s.name}: {exc}", severity="warning")
-        app.call_from_thread(app.notify, f"{self.applied} stage moves applied")
+        app.call_from_thread(app.notify, t("{n} stage moves applied", n=self.applied))
         self._load()
 
     def action_close(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from csm_tui.i18n import N_, label, t
 from csm_tui.tasks import complete_task
 from db.models import Account, Task
 from db.queries import account_tasks
@@ -32,7 +33,7 @@ def load_checklist(store, account_id: int) -> list[Task]:  # type: ignore[no-unt
 class TaskChecklist(VirtualTable):
     """A VirtualTable of tasks; ticking posts `TaskChecklist.Completed`."""
 
-    BINDINGS = [Binding("space,x", "complete", "Tick step", id="checklist.tick")]
+    BINDINGS = [Binding("space,x", "complete", N_("Tick step"), id="checklist.tick")]
 
     class Completed(Message):
         def __init__(self, task_id: int) -> None:
@@ -40,16 +41,18 @@ class TaskChecklist(VirtualTable):
             self.task_id = task_id
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__([Column("", 2), Column("Step", 52), Column("Due", 10),
-                          Column("Channel", 9)], id=id)
+        super().__init__([Column("", 2), Column(N_("Step"), 52), Column(N_("Due"), 10),
+                          Column(N_("Channel"), 9)], id=id)
 
     def show_tasks(self, tasks: list[Task], today: date) -> None:
         rows = []
-        for t in tasks:
-            late = t.done_at is None and t.due_date is not None and t.due_date < today
-            style = "dim" if t.done_at else "red" if late else ""
-            rows.append(VRow(str(t.id), ("✔" if t.done_at else "☐", Text(t.title, style=style),
-                                         relative_days(t.due_date, today), t.channel)))
+        for task in tasks:
+            late = task.done_at is None and task.due_date is not None and task.due_date < today
+            style = "dim" if task.done_at else "red" if late else ""
+            rows.append(VRow(str(task.id), ("✔" if task.done_at else "☐",
+                                            Text(task.title, style=style),
+                                            relative_days(task.due_date, today),
+                                            label("channel", task.channel))))
         self.set_rows(rows)
 
     def action_complete(self) -> None:
@@ -60,7 +63,7 @@ class TaskChecklist(VirtualTable):
 class ChecklistScreen(ModalScreen[None]):
     """The checklist on its own, opened with `c` from the board."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="checklist.close")]
+    BINDINGS = [Binding("escape,q", "dismiss", N_("Close"), id="checklist.close")]
 
     def __init__(self, account_id: int, name: str) -> None:
         super().__init__()
@@ -69,9 +72,9 @@ class ChecklistScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"SOP checklist · {self.account_name}", classes="dialog-title")
+            yield Label(f"{t('SOP checklist')} · {self.account_name}", classes="dialog-title")
             yield TaskChecklist(id="checklist")
-            yield Label("[dim]space/x ticks the step · esc closes[/dim]")
+            yield Label(f"[dim]{t('space/x ticks the step · esc closes')}[/dim]")
 
     def on_mount(self) -> None:
         self.query_one(TaskChecklist).focus()
@@ -100,7 +103,8 @@ def tick(node, task_id: int, then) -> None:  # type: ignore[no-untyped-def]
         except Exception as exc:
             app.call_from_thread(app.report_error, exc)
             return
-        app.call_from_thread(app.notify, f"Done: {task.title}", title="SOP step")
+        app.call_from_thread(app.notify, t("Done: {title}", title=task.title),
+                             title=t("SOP step"))
         app.call_from_thread(then)
 
     node.run_worker(work_, thread=True, exit_on_error=False)

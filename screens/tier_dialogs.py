@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from csm_tui.i18n import N_, t
 from csm_tui.tiering import RetierReport
 from db.models import TIERS
 
@@ -16,7 +17,7 @@ from db.models import TIERS
 class TierOverride(ModalScreen[tuple[str, str] | None]):
     """Pick a tier and say why; `enter` in the reason saves. Returns (tier, reason)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tier.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="tier.cancel")]
 
     def __init__(self, account: str, current: str, locked: bool) -> None:
         super().__init__()
@@ -26,14 +27,16 @@ class TierOverride(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Set tier for {self.account} (now {self.current}"
-                        f"{', locked' if self.locked else ''})", classes="dialog-title")
+            yield Label(t("Set tier for {name} (now {tier}, locked)" if self.locked
+                          else "Set tier for {name} (now {tier})", name=self.account,
+                          tier=self.current), classes="dialog-title")
             yield Select([(t, t) for t in TIERS], value=self.current, allow_blank=False,
                          id="tier-select")
-            yield Input(placeholder="reason (required): e.g. strategic logo, board contact",
+            yield Input(placeholder=t("reason (required): e.g. strategic logo, board contact"),
                         id="tier-reason")
             yield Label("", id="tier-error")
-            yield Label("[dim]The tier stays locked until unlocked (T on the account).[/dim]")
+            yield Label("[dim]" + t("The tier stays locked until unlocked (T on the account).")
+                        + "[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#tier-reason", Input).focus()
@@ -42,7 +45,7 @@ class TierOverride(ModalScreen[tuple[str, str] | None]):
     def _save(self) -> None:
         reason = self.query_one("#tier-reason", Input).value.strip()
         if not reason:
-            self.query_one("#tier-error", Label).update("[red]reason: required[/red]")
+            self.query_one("#tier-error", Label).update(f"[red]{t('reason: required')}[/red]")
             return
         self.dismiss((str(self.query_one("#tier-select", Select).value), reason))
 
@@ -53,7 +56,7 @@ class TierOverride(ModalScreen[tuple[str, str] | None]):
 class RetierResult(ModalScreen[None]):
     """What the re-assessment did: promotions and demotions with the reason for each."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="retier.close")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss", N_("Close"), id="retier.close")]
 
     def __init__(self, report: RetierReport, dry_run: bool) -> None:
         super().__init__()
@@ -62,19 +65,21 @@ class RetierResult(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         r = self.report
-        head = "Retier preview" if self.dry_run else "Retier done"
-        lines = [f"[b]{head}[/b]: {r.scored} accounts scored, {len(r.promotions)} promoted, "
-                 f"{len(r.demotions)} demoted, {len(r.locked_kept)} locked kept", ""]
-        for title, moves in (("Promotions", r.promotions), ("Demotions", r.demotions)):
+        head = t("Retier preview") if self.dry_run else t("Retier done")
+        lines = [f"[b]{head}[/b]: " + t("{scored} accounts scored, {up} promoted, {down} demoted, "
+                                        "{kept} locked kept", scored=r.scored,
+                                        up=len(r.promotions), down=len(r.demotions),
+                                        kept=len(r.locked_kept)), ""]
+        for title, moves in ((t("Promotions"), r.promotions), (t("Demotions"), r.demotions)):
             if moves:
                 lines.append(f"[b]{title}[/b]")
                 lines += [f"  {m.old} → {m.new}  {m.name}: {m.reason}" for m in moves[:200]]
                 if len(moves) > 200:
-                    lines.append(f"  … and {len(moves) - 200} more")
+                    lines.append("  " + t("… and {n} more", n=len(moves) - 200))
         if r.locked_kept:
-            lines.append("[b]Locked (kept)[/b]")
-            lines += [f"  {name}: stays {old} (computed {new})"
+            lines.append(f"[b]{t('Locked (kept)')}[/b]")
+            lines += ["  " + t("{name}: stays {old} (computed {new})", name=name, old=old, new=new)
                       for _aid, name, old, new in r.locked_kept[:50]]
         with VerticalScroll(classes="dialog wide"):
             yield Static("\n".join(lines), markup=True)
-            yield Label("[dim]escape closes[/dim]")
+            yield Label(f"[dim]{t('escape closes')}[/dim]")

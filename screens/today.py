@@ -13,6 +13,7 @@ from textual.widgets import Header, Label
 
 from csm_tui.followup import mark_done
 from csm_tui.health import cached_health, peek_health
+from csm_tui.i18n import N_, short_day, t
 from csm_tui.money import format_money
 from csm_tui.today import TodayAgenda, TodayInputs, TodayItem, assemble, gather
 from db.store import Store
@@ -21,7 +22,7 @@ from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
-KIND_LABELS = {"touchpoint": "touch", "cadence": "cadence", "task": "SOP"}
+KIND_LABELS = {"touchpoint": N_("touch"), "cadence": N_("cadence"), "task": N_("SOP")}
 
 
 class TodayScreen(DataScreen):
@@ -40,24 +41,25 @@ class TodayScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Do now — overdue and due today, most important first", classes="section")
-        yield VirtualTable([Column("Pri", 4, "right"), Column("Account", 22), Column("Tier", 4),
-                            Column("What", 34), Column("Kind", 7), Column("Due", 8),
-                            Column("Why", 40)], id="today-due")
+        yield Label(t("Do now — overdue and due today, most important first"), classes="section")
+        yield VirtualTable([Column(t("Pri"), 4, "right"), Column(t("Account"), 22),
+                            Column(t("Tier"), 4),
+                            Column(t("What"), 34), Column(t("Kind"), 7), Column(t("Due"), 8),
+                            Column(t("Why"), 40)], id="today-due")
         with Horizontal(id="today-lower"):
             with Vertical():
-                yield Label("Renewals in the next 90 days", classes="section")
-                yield VirtualTable([Column("Account", 20), Column("Tier", 4),
-                                    Column("ARR", 8, "right"), Column("Ends", 8),
-                                    Column("Health", 6, "right")], id="today-renewals")
+                yield Label(t("Renewals in the next 90 days"), classes="section")
+                yield VirtualTable([Column(t("Account"), 20), Column(t("Tier"), 4),
+                                    Column(t("ARR"), 8, "right"), Column(t("Ends"), 8),
+                                    Column(t("Health"), 6, "right")], id="today-renewals")
             with Vertical():
-                yield Label("At risk (health under 50)", classes="section")
-                yield VirtualTable([Column("Account", 18), Column("Tier", 4),
-                                    Column("Health", 6, "right"), Column("Flags", 20)],
+                yield Label(t("At risk (health under 50)"), classes="section")
+                yield VirtualTable([Column(t("Account"), 18), Column(t("Tier"), 4),
+                                    Column(t("Health"), 6, "right"), Column(t("Flags"), 20)],
                                    id="today-risk")
             with Vertical():
-                yield Label("Events in the next 14 days", classes="section")
-                yield VirtualTable([Column("Date", 10), Column("Event", 30)],
+                yield Label(t("Events in the next 14 days"), classes="section")
+                yield VirtualTable([Column(t("Date"), 10), Column(t("Event"), 30)],
                                    id="today-events")
         yield KeyBar()
 
@@ -96,7 +98,7 @@ class TodayScreen(DataScreen):
             self.items[key] = item
             late = item.due < today
             rows.append(VRow(key, (str(item.priority), item.account, tier_badge(item.tier),
-                                   item.title, KIND_LABELS[item.kind],
+                                   item.title, t(KIND_LABELS[item.kind]),
                                    Text(relative_days(item.due, today),
                                         style="bold red" if late else ""),
                                    Text(item.why, style="dim"))))
@@ -109,18 +111,19 @@ class TodayScreen(DataScreen):
             for r in agenda.renewals])
         self.query_one("#today-risk", VirtualTable).set_rows([
             VRow(f"risk:{aid}", (name, tier_badge(tier), health_text(health.score),
-                                 ", ".join(health.flags)))
+                                 t(", ").join(health.flags)))
             for aid, name, tier, health in agenda.at_risk])
         self.query_one("#today-events", VirtualTable).set_rows([
-            VRow(f"event:{n}", (f"{occ.day:%a %d %b}", occ.title))
+            VRow(f"event:{n}", (short_day(occ.day), occ.title))
             for n, occ in enumerate(agenda.events)])
         if agenda.health:
             self.csm.prefetch()
         arr = sum(r.arr_minor for r in agenda.renewals)
-        self.sub_title = (f"{self.csm.scope_label} · {len(agenda.items)} to do · "
-                          f"{len(agenda.renewals)} renewals "
-                          f"({format_money(arr, 'CNY', compact=True)}) · "
-                          f"{len(agenda.at_risk)} at risk · {len(agenda.events)} events")
+        self.sub_title = t("{scope} · {todo} to do · {renewals} renewals ({arr}) · "
+                           "{risk} at risk · {events} events", scope=self.csm.scope_label,
+                           todo=len(agenda.items), renewals=len(agenda.renewals),
+                           arr=format_money(arr, 'CNY', compact=True),
+                           risk=len(agenda.at_risk), events=len(agenda.events))
 
     def _selected(self) -> TodayItem | None:
         table = self.query_one("#today-due", VirtualTable)
@@ -152,7 +155,7 @@ class TodayScreen(DataScreen):
     def action_done(self) -> None:
         item = self._selected()
         if item is None or item.touchpoint_id is None:
-            self.notify("select a planned touchpoint to mark it done", severity="warning")
+            self.notify(t("select a planned touchpoint to mark it done"), severity="warning")
             return
         self.write_then_reload(mark_done, item.touchpoint_id, now=datetime.now(UTC))
 
@@ -161,7 +164,7 @@ class TodayScreen(DataScreen):
 
         item = self._selected()
         if item is None or item.task_id is None:
-            self.notify("select an SOP step (kind SOP) to tick it", severity="warning")
+            self.notify(t("select an SOP step (kind SOP) to tick it"), severity="warning")
             return
         tick(self, item.task_id, self.reload)
 

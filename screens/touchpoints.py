@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input
 
-from csm_tui.followup import CHANNEL_LABELS, mark_done, reschedule
+from csm_tui.followup import mark_done, reschedule
+from csm_tui.i18n import N_, label, t
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints, grouped
 from db.store import Store
 from screens.base import DataScreen
@@ -20,20 +21,20 @@ from screens.format import relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
-GROUP_STYLE = {"Overdue": "bold red", "Today": "bold yellow", "This week": "bold cyan",
-               "Later": "bold"}
+GROUP_STYLE = {N_("Overdue"): "bold red", N_("Today"): "bold yellow",
+               N_("This week"): "bold cyan", N_("Later"): "bold"}
 
 
 class TouchpointsScreen(DataScreen):
-    TITLE = "Touchpoints"
+    TITLE = N_("Touchpoints")
     BINDINGS = [
-        Binding("l", "log", "Log follow-up", id="tp.log"),
-        Binding("d", "done", "Done", id="tp.done"),
-        Binding("s", "snooze", "Snooze", id="tp.snooze"),
-        Binding("r", "reschedule", "Reschedule", id="tp.reschedule"),
-        Binding("slash", "filter", "Filter", id="tp.filter"),
-        Binding("escape", "clear_filter", "Clear filter", id="tp.clear", show=False),
-        Binding("o", "open", "Open account", id="tp.open", show=False),
+        Binding("l", "log", N_("Log follow-up"), id="tp.log"),
+        Binding("d", "done", N_("Done"), id="tp.done"),
+        Binding("s", "snooze", N_("Snooze"), id="tp.snooze"),
+        Binding("r", "reschedule", N_("Reschedule"), id="tp.reschedule"),
+        Binding("slash", "filter", N_("Filter"), id="tp.filter"),
+        Binding("escape", "clear_filter", N_("Clear filter"), id="tp.clear", show=False),
+        Binding("o", "open", N_("Open account"), id="tp.open", show=False),
     ]
 
     def __init__(self) -> None:
@@ -44,11 +45,11 @@ class TouchpointsScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="/ filter: account, channel, contact, tier…", id="tp-filter",
+        yield Input(placeholder=t("/ filter: account, channel, contact, tier…"), id="tp-filter",
                     compact=True)
-        yield VirtualTable([Column("Due", 8), Column("Account", 26), Column("Tier", 4),
-                            Column("Channel", 11), Column("Contact", 26), Column("Late", 5),
-                            Column("Next step", 40)], id="touchpoints")
+        yield VirtualTable([Column(N_("Due"), 8), Column(N_("Account"), 26), Column(N_("Tier"), 4),
+                            Column(N_("Channel"), 11), Column(N_("Contact"), 26),
+                            Column(N_("Late"), 5), Column(N_("Next step"), 40)], id="touchpoints")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -63,7 +64,8 @@ class TouchpointsScreen(DataScreen):
         self._redraw()
 
     def _matches(self, item: DueTouchpoint, needle: str) -> bool:
-        hay = f"{item.account} {item.channel} {item.contact} {item.tier} {item.next_step}"
+        hay = (f"{item.account} {item.channel} {label('channel', item.channel)} {item.contact} "
+               f"{item.tier} {item.next_step}")
         return needle in hay.casefold()
 
     def _redraw(self) -> None:
@@ -74,21 +76,22 @@ class TouchpointsScreen(DataScreen):
         for group, members in grouped(items, self.today).items():
             if not members:
                 continue
-            rows.append(VRow(f"group:{group}", (Text(f"{group} ({len(members)})",
+            rows.append(VRow(f"group:{group}", (Text(f"{t(group)} ({len(members)})",
                                                      style=GROUP_STYLE[group]),), group=True))
             for item in members:
                 key = f"tp:{item.id}"
                 self.by_key[key] = item
                 late = item.days_overdue(self.today)
-                contact = item.contact + (f" ({item.contact_role.replace('_', ' ')})"
+                contact = item.contact + (f" ({label('role', item.contact_role)})"
                                           if item.contact_role else "")
                 rows.append(VRow(key, (
                     relative_days(item.due_date, self.today), item.account,
-                    tier_badge(item.tier), CHANNEL_LABELS.get(item.channel, item.channel),
-                    contact, Text(f"{late}d", style="red") if late > 0 else "",
+                    tier_badge(item.tier), label("channel", item.channel),
+                    contact, Text(t("{days}d", days=late), style="red") if late > 0 else "",
                     item.next_step)))
         self.query_one(VirtualTable).set_rows(rows)
-        self.sub_title = f"{self.csm.scope_label} · {len(items)} planned within 90 days"
+        self.sub_title = t("{scope} · {n} planned within 90 days", scope=self.csm.scope_label,
+                           n=len(items))
 
     @on(Input.Changed, "#tp-filter")
     def _filter_changed(self) -> None:
@@ -116,7 +119,7 @@ class TouchpointsScreen(DataScreen):
     def _need_selection(self) -> DueTouchpoint | None:
         item = self._selected()
         if item is None:
-            self.notify("select a touchpoint first", severity="warning")
+            self.notify(t("select a touchpoint first"), severity="warning")
         return item
 
     def action_log(self) -> None:
@@ -141,17 +144,17 @@ class TouchpointsScreen(DataScreen):
             if day is not None:
                 self.write_then_reload(reschedule, item.id, day, today=today, action=action)
 
-        self.app.push_screen(DatePrompt(f"{title}: {item.account}", today, initial=initial,
+        self.app.push_screen(DatePrompt(f"{t(title)}: {item.account}", today, initial=initial,
                                         quick=quick), chosen)
 
     def action_snooze(self) -> None:
-        self._ask_date("Snooze", ("+1d", "+3d", "+7d", "next mon"), "+1d",
+        self._ask_date(N_("Snooze"), ("+1d", "+3d", "+7d", "next mon"), "+1d",
                        "touchpoint.snooze")
 
     def action_reschedule(self) -> None:
         item = self._selected()
         initial = item.due_date.isoformat() if item else ""
-        self._ask_date("Reschedule", (), initial, "touchpoint.reschedule")
+        self._ask_date(N_("Reschedule"), (), initial, "touchpoint.reschedule")
 
 
 

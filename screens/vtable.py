@@ -24,6 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from csm_tui.i18n import t
+
 Cell = str | Text
 
 
@@ -206,7 +208,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if y == 0:
             key: tuple = ("header", width)
             style = self.get_component_rich_style("vtable--header")
-            cells: Sequence[Cell] = [c.label for c in self.columns]
+            cells: Sequence[Cell] = [t(c.label) for c in self.columns]
         else:
             index = scroll_y + y - 1
             if index >= len(self.rows):

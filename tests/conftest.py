@@ -24,6 +24,12 @@ def _isolate_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("CSM_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("CSM_DB", raising=False)
     monkeypatch.delenv("CSM_TODAY", raising=False)
+    # The interface language: English unless a test asks (the CLI reads these).
+    for name in ("CSM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    from csm_tui.i18n import set_language
+
+    set_language("en")
 
 
 @pytest.fixture

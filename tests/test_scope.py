@@ -68,7 +68,8 @@ def test_cli_today_mine_and_team(tmp_path: Path, capsys: pytest.CaptureFixture[s
     mine = json.loads(capsys.readouterr().out)
     assert main(["today", "--json", "--team", "--db", db, "--today", "2026-11-24"]) == 0
     team = json.loads(capsys.readouterr().out)
-    assert mine["scope"] == "mine: li.wei" and team["scope"] == "team"
+    assert (mine["scope"], mine["owner"]) == ("mine", "li.wei")
+    assert (team["scope"], team["owner"]) == ("team", None)
     assert 0 < len(mine["items"]) < len(team["items"])
 
 

@@ -278,7 +278,7 @@ def test_edit_conflict_tells_both_values(store: Store) -> None:
     with pytest.raises(EditConflict) as info:
         update_account(store, aid, yours, expected_version=version)
     lines = conflict_lines(opened, info.value.theirs, yours)
-    assert lines == ["region: theirs 上海 · yours 北京", "nps: theirs (empty) · yours 40"]
+    assert lines == ["Region: theirs 上海 · yours 北京", "NPS: theirs (empty) · yours 40"]
     # saving again with their version puts yours over theirs, deliberately
     update_account(store, aid, yours, expected_version=info.value.version)
     with store.session() as s:
@@ -306,4 +306,4 @@ async def test_edit_form_shows_theirs_and_yours(store: Store) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = str(app.screen.query_one("#form-error", Label).render())
-        assert "region: theirs 上海 · yours 北京" in text
+        assert "Region: theirs 上海 · yours 北京" in text

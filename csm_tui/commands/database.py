@@ -7,18 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from csm_tui.commands import CliError
+from csm_tui.i18n import t
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
-    p = sub.add_parser("db", help="database maintenance")
+    p = sub.add_parser("db", help=t("database maintenance"))
     add_db(p)
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = dbsub.add_parser("upgrade", help="upgrade the schema to this version (backup first)")
+    up = dbsub.add_parser("upgrade", help=t("upgrade the schema to this version (backup first)"))
     add_db(up)
     up.set_defaults(handler=upgrade)
-    b = sub.add_parser("backup", help="copy the database consistently, even while in use")
+    b = sub.add_parser("backup", help=t("copy the database consistently, even while in use"))
     add_db(b)
-    b.add_argument("out", metavar="OUT", help="file to write the copy to")
+    b.add_argument("out", metavar="OUT", help=t("file to write the copy to"))
     b.set_defaults(handler=backup)
 
 
@@ -32,11 +33,11 @@ def upgrade(args: argparse.Namespace) -> int:
     before = current_revision(engine)
     backup = ensure_schema(engine)
     if before == HEAD:
-        print(f"schema already at {HEAD}")
+        print(t("schema already at {HEAD}", HEAD=HEAD))
     else:
-        print(f"schema upgraded from {before or 'empty'} to {HEAD}")
+        print(t("schema upgraded from {value} to {HEAD}", value=before or 'empty', HEAD=HEAD))
     if backup:
-        print(f"backup written to {backup}")
+        print(t("backup written to {backup}", backup=backup))
     engine.dispose()
     return 0
 
@@ -48,8 +49,8 @@ def backup(args: argparse.Namespace) -> int:
     store = store_from(args)
     out = Path(args.out)
     if out.exists():
-        raise CliError(f"{out} already exists; choose a new file name")
+        raise CliError(t("{out} already exists; choose a new file name", out=out))
     rows = backup_to(store, out)
-    print(f"backup of {rows} accounts written to {out}")
+    print(t("backup of {rows} accounts written to {out}", rows=rows, out=out))
     store.close()
     return 0

@@ -11,30 +11,31 @@ from datetime import UTC, datetime
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import account_arg, store_from
+from csm_tui.i18n import N_, long_day, t
 
 TODAY_FIELDS = ("priority", "kind", "account_id", "account", "tier", "title", "due",
                 "days_overdue", "why", "touchpoint_id", "task_id", "channel", "contact")
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
-    t = sub.add_parser("today", help="what to do today, most important first")
-    add_db(t)
-    t.add_argument("--json", action="store_true", help="print JSON for scripts")
-    t.add_argument("--team", action="store_true",
-                   help="the team's accounts (default: yours, by owner = $CSM_USER or login; "
-                        "everyone's if you own none)")
-    t.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
-    t.set_defaults(handler=today)
-    lg = sub.add_parser("log", help="log a follow-up for an account")
+    td = sub.add_parser("today", help=t("what to do today, most important first"))
+    add_db(td)
+    td.add_argument("--json", action="store_true", help=t("print JSON for scripts"))
+    td.add_argument("--team", action="store_true",
+                    help=t("the team's accounts (default: yours, by owner = $CSM_USER or "
+                           "login; everyone's if you own none)"))
+    td.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    td.set_defaults(handler=today)
+    lg = sub.add_parser("log", help=t("log a follow-up for an account"))
     add_db(lg)
-    lg.add_argument("account", metavar="ACCOUNT", help="account id or exact name")
-    lg.add_argument("summary", metavar="SUMMARY", help="what happened")
+    lg.add_argument("account", metavar="ACCOUNT", help=t("account id or exact name"))
+    lg.add_argument("summary", metavar="SUMMARY", help=t("what happened"))
     lg.add_argument("--channel", default="call",
-                    help="call, email, meeting, visit, training, qbr, chat (default call)")
-    lg.add_argument("--contact", default=None, metavar="NAME", help="stakeholder's exact name")
-    lg.add_argument("--outcome", default="", help="positive, neutral, negative or risk")
+                    help=t("call, email, meeting, visit, training, qbr, chat (default call)"))
+    lg.add_argument("--contact", default=None, metavar="NAME", help=t("stakeholder's exact name"))
+    lg.add_argument("--outcome", default="", help=t("positive, neutral, negative or risk"))
     lg.add_argument("--next", default=None, metavar="DATE",
-                    help="next follow-up: YYYY-MM-DD, +3d, 2w, next mon, eom ...")
+                    help=t("next follow-up: YYYY-MM-DD, +3d, 2w, next mon, eom ..."))
     lg.add_argument("--next-step", default="", metavar="TEXT")
     lg.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     lg.set_defaults(handler=log)
@@ -57,17 +58,19 @@ def today(args: argparse.Namespace) -> int:
              "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
              "channel": i.channel, "contact": i.contact} for i in agenda.items]
     if args.json:
-        json.dump({"date": day.isoformat(), "scope": scope.label, "items": rows}, sys.stdout,
+        json.dump({"date": day.isoformat(), "scope": "mine" if scope.mine else "team",
+                   "owner": scope.owner, "items": rows}, sys.stdout,
                   ensure_ascii=False, indent=1)
         print()
         return 0
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Today {day:%a %d %b %Y} ({scope.label}): {len(rows)} to do",
+    table = Table(title=t("Today {day} ({scope}): {n} to do", day=long_day(day),
+                          scope=scope.label, n=len(rows)),
                   title_justify="left")
-    for col in ("Pri", "Account", "Tier", "What", "Due", "Why"):
-        table.add_column(col, overflow="fold")
+    for col in (N_("Pri"), N_("Account"), N_("Tier"), N_("What"), N_("Due"), N_("Why")):
+        table.add_column(t(col), overflow="fold")
     for r in rows:
         table.add_row(str(r["priority"]), r["account"], r["tier"], r["title"], r["due"],
                       r["why"])
@@ -87,15 +90,15 @@ def log(args: argparse.Namespace) -> int:
     try:
         next_date = parse_when(args.next, day) if args.next else None
     except ValueError as exc:
-        raise CliError(f"--next: {exc}") from None
+        raise CliError(t("--next: {exc}", exc=exc)) from None
     contact_id = None
     if args.contact:
         with store.session() as session:
             matches = [c for c in account_contacts(session, account.id or 0)
                        if c.name == args.contact]
         if not matches:
-            raise CliError(f"--contact: {args.contact!r} is not a stakeholder of "
-                           f"{account.name}")
+            raise CliError(t("--contact: {contact!r} is not a stakeholder of {name}",
+                             contact=args.contact, name=account.name))
         contact_id = matches[0].id
     try:
         result = log_followup(store, account.id or 0, summary=args.summary,
@@ -104,6 +107,10 @@ def log(args: argparse.Namespace) -> int:
                               next_step=args.next_step, now=datetime.now(UTC), today=day)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    nxt = f"; next follow-up {result.next_date}" if result.next_date else ""
-    print(f"logged follow-up #{result.done_id} for {account.name}{nxt}")
+    if result.next_date:
+        print(t("logged follow-up #{done_id} for {name}; next follow-up {day}",
+                done_id=result.done_id, name=account.name, day=result.next_date))
+    else:
+        print(t("logged follow-up #{done_id} for {name}", done_id=result.done_id,
+                name=account.name))
     return 0

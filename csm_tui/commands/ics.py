@@ -7,6 +7,7 @@ from pathlib import Path
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import store_from
+from csm_tui.i18n import t
 
 
 def import_ics(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def import_ics(args: argparse.Namespace) -> int:
     print(f"{args.file}: {report.summary()}" + (f"; {planned} touchpoints planned"
                                                  if planned else ""))
     for which, why in report.rejected:
-        print(f"  rejected {which}: {why}")
+        print(t("  rejected {which}: {why}", which=which, why=why))
     return 1 if report.rejected else 0
 
 
@@ -37,6 +38,7 @@ def export_ics(args: argparse.Namespace) -> int:
     try:
         count = run(store, out, resolve_today(args))
     except OSError as exc:
-        raise CliError(f"{out}: cannot write ({exc.strerror})") from None
-    print(f"{count} calendar entries written to {out}")
+        raise CliError(t("{out}: cannot write ({strerror})", out=out,
+                         strerror=exc.strerror)) from None
+    print(t("{count} calendar entries written to {out}", count=count, out=out))
     return 0

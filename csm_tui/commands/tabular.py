@@ -8,6 +8,7 @@ from pathlib import Path
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import store_from
+from csm_tui.i18n import N_, t
 
 MAX_LISTED = 50
 
@@ -29,8 +30,8 @@ def _run_import(kind: str, args: argparse.Namespace) -> int:
         task = bar.add_task(f"checking {path.name}", total=1)
 
         def progress(phase: str, done: int, total: int) -> None:
-            label = {"check": "checking", "write": "importing", "done": "done"}[phase]
-            bar.update(task, description=f"{label} {path.name}", completed=done,
+            label = {"check": N_("checking"), "write": N_("importing"), "done": N_("done")}[phase]
+            bar.update(task, description=f"{t(label)} {path.name}", completed=done,
                        total=max(total, 1))
 
         try:
@@ -43,15 +44,16 @@ def _run_import(kind: str, args: argparse.Namespace) -> int:
     print(f"{path.name} ({result.dialect.label}): {result.summary()}")
     unknown = result.mapping.unknown
     if unknown:
-        print(f"  columns ignored: {', '.join(unknown)}")
+        print(t("  columns ignored: {value}", value=', '.join(unknown)))
     for e in result.errors[:MAX_LISTED]:
-        print(f"  row {e.row}, column {e.column!r}, value {e.value!r}: {e.reason}")
+        print(t("  row {row}, column {column!r}, value {value!r}: {reason}",
+                row=e.row, column=e.column, value=e.value, reason=e.reason))
     if len(result.errors) > MAX_LISTED:
-        print(f"  … and {len(result.errors) - MAX_LISTED} more rejected rows")
+        print(t("  … and {value} more rejected rows", value=len(result.errors) - MAX_LISTED))
     if result.errors and not result.written:
-        print("nothing was written (fix the rows, or use --skip-invalid)")
+        print(t("nothing was written (fix the rows, or use --skip-invalid)"))
     if result.rejects_path:
-        print(f"rejected rows written to {result.rejects_path}")
+        print(t("rejected rows written to {rejects_path}", rejects_path=result.rejects_path))
     return 1 if result.errors else 0
 
 
@@ -91,8 +93,9 @@ def export_csv(args: argparse.Namespace) -> int:
     try:
         n = export_accounts_csv(store, Path(args.out), resolve_today(args))
     except OSError as exc:
-        raise CliError(f"{args.out}: cannot write ({exc.strerror})") from None
-    print(f"{n} accounts written to {args.out}")
+        raise CliError(t("{out}: cannot write ({strerror})",
+                         out=args.out, strerror=exc.strerror)) from None
+    print(t("{n} accounts written to {out}", n=n, out=args.out))
     return 0
 
 
@@ -103,6 +106,8 @@ def export_json(args: argparse.Namespace) -> int:
     try:
         counts = run(store, Path(args.out))
     except OSError as exc:
-        raise CliError(f"{args.out}: cannot write ({exc.strerror})") from None
-    print(f"wrote {args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+        raise CliError(t("{out}: cannot write ({strerror})",
+                         out=args.out, strerror=exc.strerror)) from None
+    print(t("wrote {out}: {counts}", out=args.out,
+            counts=t(", ").join(f"{n} {t(kind)}" for kind, n in counts.items() if n)))
     return 0

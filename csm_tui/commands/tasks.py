@@ -7,16 +7,17 @@ from collections.abc import Callable
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import store_from
+from csm_tui.i18n import label, t
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
-    p = sub.add_parser("tasks", help="SOP tasks")
+    p = sub.add_parser("tasks", help=t("SOP tasks"))
     add_db(p)
     tsub = p.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
-    g = tsub.add_parser("generate", help="create the SOP steps each account's stage and "
-                                         "tier need (idempotent)")
+    g = tsub.add_parser("generate", help=t("create the SOP steps each account's stage and tier "
+                                           "need (idempotent)"))
     add_db(g)
-    g.add_argument("--dry-run", action="store_true", help="print what would change")
+    g.add_argument("--dry-run", action="store_true", help=t("print what would change"))
     g.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     g.set_defaults(handler=generate)
 
@@ -33,19 +34,25 @@ def generate(args: argparse.Namespace) -> int:
     try:
         if not args.dry_run and current_settings().extra.get("lifecycle", {}).get("auto_apply"):
             for s in apply_suggestions(store, today):
-                print(f"moved {s.name}: {s.from_stage} → {s.to_stage} ({s.reason})")
+                print(t("moved {name}: {from_stage} → {to_stage} ({reason})",
+                        name=s.name, from_stage=label("stage", s.from_stage),
+                        to_stage=label("stage", s.to_stage or ""), reason=s.reason))
         report = generate_tasks(store, today, dry_run=args.dry_run)
     except PlaybookError as exc:
         raise CliError(str(exc)) from None
-    verb = "would create" if args.dry_run else "created"
-    print(f"{verb} {len(report.created)} tasks, "
-          f"{'would move' if args.dry_run else 'moved'} {len(report.moved)}, "
-          f"{'would drop' if args.dry_run else 'dropped'} {len(report.dropped)}")
+    print(t("would create {created} tasks, would move {moved}, would drop {dropped}"
+            if args.dry_run else "created {created} tasks, moved {moved}, dropped {dropped}",
+            created=len(report.created), moved=len(report.moved),
+            dropped=len(report.dropped)))
     if args.dry_run:
-        for t in report.created:
-            print(f"  {t.due_date or 'no date'}  {t.account} · {t.stage} · {t.title}")
+        for task in report.created:
+            print(f"  {task.due_date or t('no date')}  {task.account} · "
+                  f"{label('stage', task.stage)} · {task.title}")
         with store.session() as session:
             for s in suggestions(session, today):
-                target = f"→ {s.to_stage}" if s.to_stage else "(decide: renewed or churned)"
-                print(f"  suggestion: {s.name}: {s.from_stage} {target} — {s.reason}")
+                target = (f"→ {label('stage', s.to_stage)}" if s.to_stage
+                          else t("(decide: renewed or churned)"))
+                print("  " + t("suggestion: {name}: {from_stage} {target} — {reason}",
+                               name=s.name, from_stage=label("stage", s.from_stage),
+                               target=target, reason=s.reason))
     return 0

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from csm_tui.commands import CliError
+from csm_tui.i18n import t
 
 # kind -> "module:function"; each function takes the parsed args and returns an exit code.
 IMPORTERS: dict[str, str] = {
@@ -26,23 +27,24 @@ EXPORTERS: dict[str, str] = {
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
-    imp = sub.add_parser("import", help="import accounts, deals, contacts, touchpoints, "
-                                         "json or ics")
+    imp = sub.add_parser("import", help=t("import accounts, deals, contacts, touchpoints, json "
+                                          "or ics"))
     add_db(imp)
     imp.add_argument("kind", choices=sorted(IMPORTERS), metavar="KIND",
                      help="|".join(IMPORTERS))
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                     help="map a column header to a field (repeatable)")
+                     help=t("map a column header to a field (repeatable)"))
     imp.add_argument("--skip-invalid", action="store_true",
-                     help="import the valid rows; write rejected rows with a reason column")
+                     help=t("import the valid rows; write rejected rows with a reason column"))
     imp.add_argument("--rejects", metavar="PATH", default=None,
-                     help="where --skip-invalid writes rejected rows (default: FILE.rejects.csv)")
+                     help=t("where --skip-invalid writes rejected rows (default: "
+                            "FILE.rejects.csv)"))
     imp.add_argument("--term-months", type=int, default=12,
-                     help="contract term for `import deals` (default 12)")
+                     help=t("contract term for `import deals` (default 12)"))
     imp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     imp.set_defaults(handler=lambda args: _dispatch(IMPORTERS, args.kind, args))
-    exp = sub.add_parser("export", help="export csv, json or ics")
+    exp = sub.add_parser("export", help=t("export csv, json or ics"))
     add_db(exp)
     exp.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT",
                      help="|".join(EXPORTERS))
@@ -56,5 +58,6 @@ def _dispatch(table: dict[str, str], kind: str, args: argparse.Namespace) -> int
     try:
         module = import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise CliError(f"{kind}: not available in this build ({exc.name})") from None
+        raise CliError(t("{kind}: not available in this build ({name})",
+                         kind=kind, name=exc.name)) from None
     return int(getattr(module, func_name)(args) or 0)

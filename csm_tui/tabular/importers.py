@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
+from csm_tui.i18n import t
 from csm_tui.lifecycle import stage_for_dates
 from csm_tui.tabular.csvio import CsvSource, Dialect
 from csm_tui.tabular.mapping import Mapping, build_mapping
@@ -60,9 +61,10 @@ class ImportResult:
 
     def summary(self) -> str:
         skipped = ", ".join(f"{n} {why}" for why, n in self.skip_reasons.items())
-        return (f"{self.rows} rows: {self.inserted} inserted, {self.updated} updated, "
-                f"{self.skipped} skipped" + (f" ({skipped})" if skipped else "")
-                + f", {len(self.errors)} rejected")
+        return (t("{rows} rows: {inserted} inserted, {updated} updated, {skipped} skipped",
+                  rows=self.rows, inserted=self.inserted, updated=self.updated,
+                  skipped=self.skipped) + (f" ({skipped})" if skipped else "")
+                + t(", {n} rejected", n=len(self.errors)))
 
 
 class Resolver:
