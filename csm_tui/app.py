@@ -73,7 +73,7 @@ class CsmApp(App[int]):
         self.today = today
         self.user = user or current_user()
         self._scope: Scope | None = None  # decided from the data on the first load
-        self._prefetched: dict[type, tuple[int, date, Any]] = {}
+        self._prefetched: dict[type, tuple[tuple[date, tuple[int, int]], Any]] = {}
         self._prefetch_started = False
 
     def prefetch(self) -> None:
@@ -86,12 +86,13 @@ class CsmApp(App[int]):
 
         def run() -> None:
             for screen_type in (PortfolioScreen, LifecycleScreen):
-                generation, today = self.store.generation, self.today()
                 try:
+                    today = self.today()
+                    version = self.store.data_version()
                     data = screen_type.load(self.store, today, owner=self.owner_filter())
                 except Exception:  # the screen's own load will report it
                     return
-                self._prefetched[screen_type] = (generation, today, data)
+                self._prefetched[screen_type] = ((today, version), data)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
 
@@ -116,12 +117,15 @@ class CsmApp(App[int]):
         self.notify(f"Showing {self._scope.label}", timeout=3)
         self.refresh_current()
 
-    def take_prefetched(self, screen_type: type) -> Any:
+    def take_prefetched(self, screen_type: type) -> tuple[Any, Any] | None:
+        """(data version, data) loaded ahead for a screen, if nothing changed since."""
         entry = self._prefetched.pop(screen_type, None)
         if entry is None:
             return None
-        generation, today, data = entry
-        return data if (generation, today) == (self.store.generation, self.today()) else None
+        (today, version), _data = entry
+        if today != self.today() or version[0] != self.store.generation:
+            return None
+        return entry
 
     def on_mount(self) -> None:
         from csm_tui.settings import current_settings

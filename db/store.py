@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.engine import make_engine, new_session, sqlite_path, to_url
 from db.migrate import ensure_schema
+from db.models import ChangeLog
 
 
 @dataclass
@@ -45,6 +47,14 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    def data_version(self) -> tuple[int, int]:
+        """What a screen compares to know whether to reload: this process's write count
+        and the newest change-log id. Every user action writes a change-log entry in its
+        own transaction, so a new id means another instance or the CLI changed data."""
+        with self.session() as session:
+            newest = session.execute(select(func.max(ChangeLog.id))).scalar()
+        return self.generation, int(newest or 0)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -48,10 +48,13 @@ class DataScreen(Screen):
         raise NotImplementedError
 
     _shown_at: tuple[int, float] | None = None
+    _seen: tuple[date, tuple[int, int]] | None = None  # (today, data version) on screen
 
     def on_screen_resume(self) -> None:
-        """Coming back to a screen reloads it, unless it was filled a moment ago and
-        nothing was written since (Textual may resume a screen twice when it opens)."""
+        """Coming back to a screen reloads it only if the data changed since it was
+        filled (here, in another instance or from the CLI) or the day turned: switching
+        between screens stays instant on a big portfolio. Textual may resume a screen
+        twice when it opens, hence the two-second guard."""
         import time
 
         if self._shown_at is not None:
@@ -59,15 +62,30 @@ class DataScreen(Screen):
             if generation == self.csm.store.generation and time.monotonic() - when < 2:
                 return
         self._shown_at = (self.csm.store.generation, time.monotonic())
-        self.reload()
+        if self._seen is None:
+            self.reload()
+            return
+        self.run_worker(self._reload_if_changed, thread=True, exclusive=True, group="load",
+                        exit_on_error=False)
+
+    def _reload_if_changed(self) -> None:
+        try:
+            now = (self.csm.today(), self.csm.store.data_version())
+        except Exception as exc:  # shown to the user, never a traceback
+            self.app.call_from_thread(self.csm.report_error, exc)
+            return
+        if now != self._seen:
+            self.app.call_from_thread(self.reload)
 
     def accepts_prefetch(self) -> bool:
         """Whether what the app loaded ahead (`CsmApp.prefetch`) fits this screen now."""
         return True
 
     def reload(self) -> None:
-        data = self.csm.take_prefetched(type(self)) if self.accepts_prefetch() else None
-        if data is not None:  # loaded in the background while the user was elsewhere
+        """Load and show the screen's data now (the refresh key, after a write)."""
+        entry = self.csm.take_prefetched(type(self)) if self.accepts_prefetch() else None
+        if entry is not None:  # loaded in the background while the user was elsewhere
+            self._seen, data = entry
             self.show(data)
             return
         self.run_worker(self._load, thread=True, exclusive=True, group="load",
@@ -88,8 +106,11 @@ class DataScreen(Screen):
 
     def _load(self) -> None:
         try:
-            data = self.fetch(self.csm.store, self.csm.today())
+            today = self.csm.today()
+            seen = (today, self.csm.store.data_version())  # before reading: never misses one
+            data = self.fetch(self.csm.store, today)
         except Exception as exc:  # shown to the user, never a traceback
             self.app.call_from_thread(self.csm.report_error, exc)
             return
+        self._seen = seen
         self.app.call_from_thread(self.show, data)

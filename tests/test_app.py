@@ -43,3 +43,55 @@ async def test_help_lists_bindings(demo_store: Store, today) -> None:  # type: i
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.title == "Today"
+
+
+def _past_guard(app: CsmApp) -> None:
+    """Forget when each screen was last resumed (the two-second double-resume guard)."""
+    for stack in app._screen_stacks.values():
+        for screen in stack:
+            screen._shown_at = None
+
+
+async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    """Switching back shows what another instance wrote, and costs no reload when
+    nothing changed."""
+    from datetime import UTC, datetime
+
+    from csm_tui.followup import log_followup
+    from db.store import Store as StoreType
+    from screens.portfolio import PortfolioScreen
+
+    other = StoreType(url=demo_store.url, engine=demo_store.engine)  # a second instance
+    app = CsmApp(demo_store, today=lambda: today)
+    loads: list[int] = []
+    original = PortfolioScreen.fetch
+
+    def counting(self, store, day):  # type: ignore[no-untyped-def]
+        loads.append(1)
+        return original(self, store, day)
+
+    PortfolioScreen.fetch = counting  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await _settle(pilot)
+            await pilot.press("2")
+            await _settle(pilot)
+            first = len(loads)
+            for key in ("1", "2", "1", "2"):  # nothing changed: no reload of Portfolio
+                _past_guard(app)
+                await pilot.press(key)
+                await _settle(pilot)
+            assert len(loads) == first
+            table = app.screen.query_one("#portfolio", VirtualTable)
+            row = next(r for r in table.rows if not r.group)
+            account_id = int(row.key)
+            log_followup(other, account_id, summary="from the other instance",
+                         now=datetime.now(UTC), today=today)
+            await pilot.press("1")
+            await _settle(pilot)
+            _past_guard(app)
+            await pilot.press("2")
+            await _settle(pilot)
+            assert len(loads) == first + 1
+    finally:
+        PortfolioScreen.fetch = original  # type: ignore[method-assign]
