@@ -35,7 +35,7 @@ class EditConflict(RuntimeError):
     """Someone else saved this account since the form was opened."""
 
     def __init__(self, theirs: dict[str, str], version: int = 0) -> None:
-        super().__init__("this account was changed by someone else since you opened it")
+        super().__init__(t("this account was changed by someone else since you opened it"))
         self.theirs = theirs
         self.version = version  # theirs: saving again with it puts yours over theirs
 

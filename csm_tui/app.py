@@ -107,14 +107,14 @@ class CsmApp(App[int]):
     @property
     def scope_label(self) -> str:
         """For the screens' subtitles: "mine: alice" or "team"."""
-        return self._scope.label if self._scope else "team"
+        return self._scope.label if self._scope else t("team")
 
     def action_toggle_scope(self) -> None:
         """`m`: my portfolio ↔ the team's, on Today, Portfolio, Lifecycle, Touchpoints."""
         self._scope = (self._scope or Scope(self.user, False)).toggled()
         self._prefetched.clear()
         self.store.generation += 1  # what every screen shows changed: reload on return
-        self.notify(f"Showing {self._scope.label}", timeout=3)
+        self.notify(t("Showing {scope}", scope=self._scope.label), timeout=3)
         self.refresh_current()
 
     def take_prefetched(self, screen_type: type) -> tuple[Any, Any] | None:
@@ -245,10 +245,10 @@ class CsmApp(App[int]):
                 self.call_from_thread(self.report_error, exc)
                 return
             if result.done:
-                self.call_from_thread(self.notify, result.message, title="Undo")
+                self.call_from_thread(self.notify, result.message, title=t("Undo"))
                 self.call_from_thread(self.refresh_current)
             else:
-                self.call_from_thread(self.notify, result.message, title="Undo",
+                self.call_from_thread(self.notify, result.message, title=t("Undo"),
                                       severity="warning", timeout=8)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="undo")

@@ -24,22 +24,68 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from csm_tui.changelog import current_user, record
+from csm_tui.i18n import N_, label, t
 from db.models import Account, ChangeLog, StageChange, Task, TierChange, Touchpoint, utcnow
 from db.store import Store
 
 HISTORY = 10
 NOT_UNDOABLE = {
-    "tier.retier": "retier can't be undone; use csm tier to override",
-    "tasks.generate": "SOP task generation can't be undone",
-    "events.plan": "event planning can't be undone",
-    "events.import": "a calendar import can't be undone",
-    "event.add": "adding an event can't be undone",
-    "undo": "an undo can't be undone",
+    "tier.retier": N_("retier can't be undone; use csm tier to override"),
+    "tasks.generate": N_("SOP task generation can't be undone"),
+    "events.plan": N_("event planning can't be undone"),
+    "events.import": N_("a calendar import can't be undone"),
+    "event.add": N_("adding an event can't be undone"),
+    "undo": N_("an undo can't be undone"),
 }
+STATES = {"deleted": N_("deleted"), "done": N_("done"), "planned": N_("planned")}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A stored value in a message (a stage, a field): its key in the log, its display
+    name for the user (`label(kind, value)`); a list is joined."""
+
+    kind: str
+    value: str | tuple[str, ...]
+
+    def render(self, shown: bool) -> str:
+        values = (self.value,) if isinstance(self.value, str) else self.value
+        if not shown:
+            return ", ".join(values)
+        return t(", ").join(label(self.kind, v) for v in values)
+
+
+class Msg:
+    """A message kept as msgid and values: English for the change log (an audit record,
+    like every other summary), the interface language for the user."""
+
+    def __init__(self, msgid: str, /, **kwargs: object) -> None:
+        self.msgid, self.kwargs = msgid, kwargs
+
+    def _values(self, shown: bool) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, value in self.kwargs.items():
+            if isinstance(value, Msg):
+                value = value.text() if shown else value.english()
+            elif isinstance(value, Shown):
+                value = value.render(shown)
+            out[key] = value
+        return out
+
+    def text(self) -> str:
+        return t(self.msgid, **self._values(True))
+
+    def english(self) -> str:
+        values = self._values(False)
+        return self.msgid.format(**values) if values else self.msgid
 
 
 class Refused(Exception):
     """The change can no longer be undone; the message says why."""
+
+    def __init__(self, msgid: str, /, **kwargs: object) -> None:
+        self.msg = Msg(msgid, **kwargs)
+        super().__init__(self.msg.english())
 
 
 @dataclass(frozen=True)
@@ -62,13 +108,13 @@ def _account(session: Session, entry: ChangeLog, payload: dict[str, Any]) -> Acc
     """The account the entry changed, still at the version the change left it."""
     account = session.get(Account, entry.entity_id) if entry.entity_id else None
     if account is None:
-        raise Refused("the account no longer exists")
+        raise Refused(N_("the account no longer exists"))
     if "version" not in payload:
-        raise Refused("it was recorded before undo existed")
+        raise Refused(N_("it was recorded before undo existed"))
     expected = _expected_version(session, entry, payload["version"])
     if account.version != expected:
-        raise Refused(f"{account.name} was changed since (version {expected}, "
-                      f"now {account.version})")
+        raise Refused(N_("{name} was changed since (version {expected}, now {version})"),
+                      name=account.name, expected=expected, version=account.version)
     return account
 
 
@@ -100,7 +146,7 @@ def _revert_tasks(session: Session, tasks: dict[str, list] | None) -> None:
         done = session.scalars(select(Task.title).where(
             Task.id.in_(created), Task.done_at.is_not(None))).first()  # type: ignore[attr-defined,union-attr]
         if done is not None:
-            raise Refused(f"its SOP step “{done}” was ticked since")
+            raise Refused(N_("its SOP step “{title}” was ticked since"), title=done)
         session.execute(delete(Task).where(Task.id.in_(created)))  # type: ignore[attr-defined]
     for tid, old, _new in tasks.get("moved", []):
         session.execute(update(Task).where(Task.id == tid, Task.done_at.is_(None))  # type: ignore[union-attr]
@@ -126,19 +172,20 @@ def _history(session: Session, model: type, ids: list[int]) -> None:
 def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account = session.get(Account, p.get("account_id"))
     if account is None:
-        raise Refused("the account no longer exists")
+        raise Refused(N_("the account no longer exists"))
     for tp_id in p.get("created", []):
         if session.get(Touchpoint, tp_id) is None:
-            raise Refused("the logged touchpoint was deleted since")
+            raise Refused(N_("the logged touchpoint was deleted since"))
     planned = session.get(Touchpoint, p["planned"]) if p.get("planned") else None
     if p.get("planned") and (planned is None or planned.status != "planned"):
         state = "deleted" if planned is None else planned.status
-        raise Refused(f"the next follow-up it planned was {state} since")
+        raise Refused(N_("the next follow-up it planned was {state} since"),
+                      state=Msg(STATES.get(state, state)))
     closed = p.get("closed")
     if closed:
         tp = session.get(Touchpoint, closed["id"])
         if tp is None or tp.status != "done":
-            raise Refused("the touchpoint it closed was changed since")
+            raise Refused(N_("the touchpoint it closed was changed since"))
         for key in ("status", "summary", "channel", "contact_id", "outcome", "next_step"):
             setattr(tp, key, closed[key])
         tp.done_at = None
@@ -147,49 +194,53 @@ def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     if planned is not None:
         session.delete(planned)
     on = p.get("on") or f"{entry.at:%Y-%m-%d}"
-    return f"logged follow-up with {account.name} on {on}"
+    return Msg(N_("logged follow-up with {name} on {on}"), name=account.name, on=on)
 
 
 def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     tp = session.get(Touchpoint, entry.entity_id)
     if tp is None:
-        raise Refused("the touchpoint was deleted since")
+        raise Refused(N_("the touchpoint was deleted since"))
     if "summary" not in p:
-        raise Refused("it was recorded before undo existed")
+        raise Refused(N_("it was recorded before undo existed"))
     if tp.status != "done":
-        raise Refused(f"the touchpoint is {tp.status} now")
+        raise Refused(N_("the touchpoint is {state} now"),
+                      state=Msg(STATES.get(tp.status, tp.status)))
     tp.status, tp.done_at, tp.summary = p["status"], None, p["summary"]
     account = session.get(Account, tp.account_id)
-    return f"marked done: {account.name if account else tp.account_id} ({tp.due_date})"
+    return Msg(N_("marked done: {name} ({due})"),
+               name=account.name if account else tp.account_id, due=tp.due_date)
 
 
 def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     tp = session.get(Touchpoint, entry.entity_id)
     if tp is None:
-        raise Refused("the touchpoint was deleted since")
+        raise Refused(N_("the touchpoint was deleted since"))
     if "new_due_date" not in p:
-        raise Refused("it was recorded before undo existed")
+        raise Refused(N_("it was recorded before undo existed"))
     if tp.status != "planned" or str(tp.due_date) != p["new_due_date"]:
-        raise Refused("the touchpoint was changed since")
+        raise Refused(N_("the touchpoint was changed since"))
     tp.due_date = _date(p["due_date"])
     account = session.get(Account, tp.account_id)
-    verb = "snoozed" if entry.action.endswith("snooze") else "rescheduled"
-    return (f"{verb} {account.name if account else tp.account_id} to {p['new_due_date']} "
-            f"(due {tp.due_date} again)")
+    msgid = (N_("snoozed {name} to {new} (due {due} again)") if entry.action.endswith("snooze")
+             else N_("rescheduled {name} to {new} (due {due} again)"))
+    return Msg(msgid, name=account.name if account else tp.account_id, new=p["new_due_date"],
+               due=tp.due_date)
 
 
 def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     task = session.get(Task, entry.entity_id)
     if task is None:
-        raise Refused("the task was deleted since")
+        raise Refused(N_("the task was deleted since"))
     if task.done_at is None:
-        raise Refused("the task is open again already")
+        raise Refused(N_("the task is open again already"))
     tp = session.get(Touchpoint, p.get("touchpoint")) if p.get("touchpoint") else None
     task.done_at = None
     if tp is not None:
         session.delete(tp)
     account = session.get(Account, task.account_id)
-    return f"completed “{task.title}” ({account.name if account else task.account_id})"
+    return Msg(N_("completed “{title}” ({name})"), title=task.title,
+               name=account.name if account else task.account_id)
 
 
 def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
@@ -200,7 +251,8 @@ def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
     _history(session, StageChange, p.get("stage_changes", []))
     _touched(account)
-    return f"moved {account.name} from {p['stage']} to {new}"
+    return Msg(N_("moved {name} from {old} to {new}"), name=account.name,
+               old=Shown("stage", p["stage"]), new=Shown("stage", new))
 
 
 def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
@@ -214,7 +266,8 @@ def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account.contract_end = _date(p["contract_end"])
     _history(session, StageChange, p.get("stage_changes", []))
     _touched(account)
-    return f"renewal of {account.name} (term {term} back to term {p['term']})"
+    return Msg(N_("renewal of {name} (term {term} back to term {old})"), name=account.name,
+               term=term, old=p["term"])
 
 
 def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
@@ -226,8 +279,10 @@ def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
         p["tier"], p["tier_locked"], p["tier_reason"])
     _history(session, TierChange, p.get("tier_changes", []))
     _touched(account)
-    what = "tier override" if entry.action == "tier.override" else "tier unlock"
-    return f"{what} of {account.name} ({p['tier']} → {new}; {p['tier']} again)"
+    msgid = (N_("tier override of {name} ({old} → {new}; {old} again)")
+             if entry.action == "tier.override"
+             else N_("tier unlock of {name} ({old} → {new}; {old} again)"))
+    return Msg(msgid, name=account.name, old=p["tier"], new=new)
 
 
 def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
@@ -239,10 +294,11 @@ def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     for key, value in p["before"].items():
         setattr(account, key, _date(value) if key in DATE_FIELDS else value)
     _touched(account)
-    return f"edit of {account.name} ({', '.join(p['before'])})"
+    return Msg(N_("edit of {name} ({fields})"), name=account.name,
+               fields=Shown("field", tuple(p["before"])))
 
 
-UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], str]] = {
+UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], Msg]] = {
     "followup.log": _followup,
     "touchpoint.done": _touchpoint_done,
     "touchpoint.reschedule": _reschedule,
@@ -269,30 +325,31 @@ def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
     with store.transaction() as session:
         entry = _last_entry(session, actor)
         if entry is None:
-            return UndoResult(False, "Nothing to undo")
+            return UndoResult(False, t("Nothing to undo"))
         undoer = UNDOERS.get(entry.action)
         if undoer is None:
-            why = NOT_UNDOABLE.get(entry.action) or (
-                "imports can't be undone" if entry.action.startswith("import.")
-                else f"{entry.action} can't be undone")
-            return UndoResult(False, f"Can't undo “{entry.summary}”: {why}", entry.id,
-                              entry.action)
+            why = (Msg(NOT_UNDOABLE[entry.action]) if entry.action in NOT_UNDOABLE
+                   else Msg(N_("imports can't be undone")) if entry.action.startswith("import.")
+                   else Msg(N_("{action} can't be undone"), action=entry.action))
+            return UndoResult(False, t("Can't undo “{summary}”: {why}", summary=entry.summary,
+                                       why=why.text()), entry.id, entry.action)
         try:
             what = undoer(session, entry, json.loads(entry.payload or "{}"))
             session.flush()
         except Refused as exc:
             session.rollback()
-            return UndoResult(False, f"Can't undo “{entry.summary}”: {exc}; nothing changed",
+            return UndoResult(False, t("Can't undo “{summary}”: {why}; nothing changed",
+                                       summary=entry.summary, why=exc.msg.text()),
                               entry.id, entry.action)
         entry.undone = True
-        message = f"Undone: {what}"
+        done = Msg(N_("Undone: {what}"), what=what)
         payload: dict[str, Any] = {"undid": entry.id}
         if entry.entity == "account" and entry.entity_id is not None:
             account = session.get(Account, entry.entity_id)
             payload["version"] = account.version if account else None
         record(session, action="undo", entity=entry.entity, entity_id=entry.entity_id,
-               summary=message, payload=payload)
-        return UndoResult(True, message, entry.id, entry.action)
+               summary=done.english(), payload=payload)  # the log stays English
+        return UndoResult(True, done.text(), entry.id, entry.action)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,9 @@ class CardColumn(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self))
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # The cards' width without the vertical scrollbar, when there is one: the card
+        # text is cut with "…" before the scrollbar, not under it.
+        width = self.scrollable_content_region.width
         line_no = int(self.scroll_offset.y) + y
         index, offset = divmod(line_no, CARD_LINES)
         if index >= len(self.cards) or offset == CARD_LINES - 1:

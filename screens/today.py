@@ -49,13 +49,15 @@ class TodayScreen(DataScreen):
         with Horizontal(id="today-lower"):
             with Vertical():
                 yield Label(t("Renewals in the next 90 days"), classes="section")
-                yield VirtualTable([Column(t("Account"), 20), Column(t("Tier"), 4),
+                # Each table gets a third of the width (53 cells at 160 columns, 2 of them
+                # for the scrollbar): the columns fit in 51, every heading shows.
+                yield VirtualTable([Column(t("Account"), 18), Column(t("Tier"), 4),
                                     Column(t("ARR"), 8, "right"), Column(t("Ends"), 8),
                                     Column(t("Health"), 6, "right")], id="today-renewals")
             with Vertical():
                 yield Label(t("At risk (health under 50)"), classes="section")
                 yield VirtualTable([Column(t("Account"), 18), Column(t("Tier"), 4),
-                                    Column(t("Health"), 6, "right"), Column(t("Flags"), 20)],
+                                    Column(t("Health"), 6, "right"), Column(t("Flags"), 18)],
                                    id="today-risk")
             with Vertical():
                 yield Label(t("Events in the next 14 days"), classes="section")

@@ -202,7 +202,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return line
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar's cells
         scroll_y = int(self.scroll_offset.y)
         widths = self._widths(width)
         if y == 0:

@@ -181,6 +181,77 @@ def test_cli_help_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert "界面语言" in capsys.readouterr().out
 
 
+def test_cli_undo_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from csm_tui.cli import main
+
+    db = str(tmp_path / "empty.db")
+    assert main(["--lang", "zh_CN", "undo", "--db", db]) == 2
+    assert "没有可撤销的操作" in capsys.readouterr().err
+    assert main(["--lang", "zh_CN", "undo", "--list", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == "变更记录为空"
+
+
+def test_undo_messages_in_chinese_and_the_log_in_english(store: object) -> None:
+    from datetime import UTC, date, datetime
+
+    from sqlmodel import select
+
+    from csm_tui.lifecycle import move_stage
+    from csm_tui.undo import undo_last
+    from db.models import Account, ChangeLog
+
+    today = date(2026, 11, 24)
+    with store.transaction() as s:  # type: ignore[attr-defined]
+        account = Account(name="清华大学", tier="A", stage="onboarding",
+                          stage_entered=date(2026, 10, 1), contract_start=date(2026, 9, 20),
+                          contract_end=date(2027, 9, 19), arr_minor=50_000_00)
+        s.add(account)
+        s.flush()
+        aid = account.id
+    move_stage(store, aid, "adoption", today=today)  # type: ignore[arg-type]
+    set_language("zh_CN")
+    result = undo_last(store)  # type: ignore[arg-type]
+    assert result.done
+    assert result.message == "已撤销：将 清华大学 从启动期移到适应期"
+    assert undo_last(store).message == "没有可撤销的操作"  # type: ignore[arg-type]
+    with store.session() as s:  # type: ignore[attr-defined]
+        summaries = [e.summary for e in s.exec(select(ChangeLog)) if e.action == "undo"]
+    assert summaries == ["Undone: moved 清华大学 from onboarding to adoption"]
+    from csm_tui.followup import log_followup
+
+    log_followup(store, aid, summary="Call", now=datetime(2026, 11, 24, 9, tzinfo=UTC),  # type: ignore[arg-type]
+                 today=today)
+    assert undo_last(store).message == "已撤销：2026-11-24 对 清华大学 记录的跟进"  # type: ignore[arg-type]
+
+
+async def test_u_notifies_in_chinese(demo_store: object) -> None:
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from csm_tui.app import CsmApp
+    from csm_tui.followup import log_followup
+    from db.models import Account
+    from tests.conftest import TODAY
+
+    with demo_store.session() as s:  # type: ignore[attr-defined]
+        account = s.exec(select(Account).where(Account.name == "清华大学")).one()
+    log_followup(demo_store, account.id, summary="Budget confirmed",  # type: ignore[arg-type]
+                 now=datetime(2026, 11, 24, 9, tzinfo=UTC), today=TODAY)
+    app = CsmApp(demo_store, today=lambda: TODAY, lang="zh_CN")  # type: ignore[arg-type]
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert ("撤销", "已撤销：2026-11-24 对 清华大学 记录的跟进") in notes
+        await pilot.press("m")
+        await pilot.pause()
+        assert any(n.message.startswith("显示") for n in app._notifications)
+
+
 # ---- bindings and help ------------------------------------------------------------
 
 def _classes_with_bindings() -> list[type]:

@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import store_from
+from csm_tui.i18n import t
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
-    u = sub.add_parser("undo", help="undo your last change (follow-up, stage, tier, edit…)")
+    u = sub.add_parser("undo", help=t("undo your last change (follow-up, stage, tier, edit…)"))
     add_db(u)
     u.add_argument("--list", action="store_true",
-                   help="show the last 10 change-log entries instead; undoes nothing")
+                   help=t("show the last 10 change-log entries instead; undoes nothing"))
     u.set_defaults(handler=undo)
 
 
@@ -25,9 +26,9 @@ def undo(args: argparse.Namespace) -> int:
         with store.session() as session:
             lines = recent_changes(session)
         if not lines:
-            print("the change log is empty")
+            print(t("the change log is empty"))
         for line in lines:
-            mark = " (undone)" if line.undone else ""
+            mark = t(" (undone)") if line.undone else ""
             print(f"#{line.id} {line.at:%Y-%m-%d %H:%M} {line.actor}: {line.summary}{mark}")
         return 0
     result = undo_last(store)
