@@ -17,6 +17,7 @@ from csm_tui.money import format_money
 from csm_tui.today import TodayAgenda, TodayItem, today_agenda
 from db.store import Store
 from screens.base import DataScreen
+from screens.charts import TodayCharts, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
@@ -32,6 +33,7 @@ class TodayScreen(DataScreen):
         Binding("x,space", "tick", "Tick SOP step", id="today.tick"),
         Binding("o", "open", "Open account", id="today.open", show=False),
         Binding("r", "reload", "Refresh", id="today.refresh"),
+        Binding("v", "toggle_charts", "Charts", id="today.charts"),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +46,7 @@ class TodayScreen(DataScreen):
         yield VirtualTable([Column("Pri", 4, "right"), Column("Account", 22), Column("Tier", 4),
                             Column("What", 34), Column("Kind", 7), Column("Due", 8),
                             Column("Why", 40)], id="today-due")
+        yield TodayCharts(id="today-charts")
         with Horizontal(id="today-lower"):
             with Vertical():
                 yield Label("Renewals in the next 90 days", classes="section")
@@ -62,6 +65,7 @@ class TodayScreen(DataScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(TodayCharts).display = charts_fit(self.app.size.height)
         self.query_one("#today-due", VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
@@ -117,6 +121,7 @@ class TodayScreen(DataScreen):
             for n, occ in enumerate(agenda.events)])
         if agenda.health:
             self.csm.prefetch()
+        self.query_one(TodayCharts).update(agenda.health, today)
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
@@ -172,3 +177,7 @@ class TodayScreen(DataScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_toggle_charts(self) -> None:
+        charts = self.query_one(TodayCharts)
+        charts.display = not charts.display
