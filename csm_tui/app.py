@@ -45,6 +45,8 @@ class CsmApp(App[int]):
         "calendar": CalendarScreen,
     }
     DEFAULT_MODE = "today"
+    # Screens get the class -narrow under 100 columns (styles pick a tighter layout).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="go.today", show=False),
         Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio", show=False),
@@ -53,6 +55,7 @@ class CsmApp(App[int]):
         Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar", show=False),
         Binding("I", "import_file", "Import", id="app.import", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "change_theme", "Change theme", id="app.theme", show=False),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
@@ -62,6 +65,24 @@ class CsmApp(App[int]):
         self.today = today
         self._prefetched: dict[type, tuple[int, date, Any]] = {}
         self._prefetch_started = False
+        self._restore_theme()
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (ui.toml in the config folder), if still known."""
+        from csm_tui.ui_prefs import saved_theme
+
+        name = saved_theme()
+        if name and name in self.available_themes:
+            self.theme = name
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme picked with ctrl+t or the palette's "Change theme"."""
+        from csm_tui.ui_prefs import remember_theme
+
+        try:
+            remember_theme(name)
+        except OSError as exc:
+            self.notify(f"theme not saved: {exc}", severity="warning")
 
     def prefetch(self) -> None:
         """After the first screen has its data, load the Portfolio in the background so

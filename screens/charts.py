@@ -92,20 +92,21 @@ class RenewalMonths(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        title = Content.styled("Renewals by month (ARR, count)", "bold $accent")
+        title = Content.styled("Renewals by month (bar: ARR; count)", "bold $accent")
         if not self.bars:
             return Content("\n").join([title, Content.styled("loading…", "$text-muted")])
         col = min(max(self.size.width // len(self.bars), 3), 8)
-        height = max(self.size.height - 4, 1)
+        height = max(self.size.height - (4 if col > 6 else 3), 1)
         top = max(b.arr_minor for b in self.bars) or 1
         columns = [vbar(b.arr_minor / top, height) for b in self.bars]
         lines = [title]
         for y in range(height):
             lines.append(Content.assemble(*(((c[y] * (col - 1)).ljust(col), "$primary")
                                             for c in columns)))
-        money = [format_money(b.arr_minor, self.currency, compact=True) if b.count else "·"
-                 for b in self.bars]
-        lines.append(Content("".join(m[:col - 1].ljust(col) for m in money)))
+        if col > 6:  # room for the ARR under each bar; else the bar height says it
+            money = [format_money(b.arr_minor, self.currency, compact=True) if b.count
+                     else "·" for b in self.bars]
+            lines.append(Content("".join(m[:col - 1].ljust(col) for m in money)))
         lines.append(Content.styled("".join(f"{b.count}"[:col - 1].ljust(col)
                                             for b in self.bars), "$text-muted"))
         labels = [b.label if col > 6 else b.label[:3] if col > 3 else b.label[:1]
@@ -118,7 +119,7 @@ class RenewalMonths(Widget):
 class HealthBands(Widget):
     """Accounts per health band, one line per band, red to green."""
 
-    DEFAULT_CSS = "HealthBands { width: 46; height: 100%; padding: 0 1; }"
+    DEFAULT_CSS = "HealthBands { width: 36%; max-width: 46; height: 100%; padding: 0 1; }"
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
@@ -129,7 +130,7 @@ class HealthBands(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        title = Content.styled("Health distribution (accounts)", "bold $accent")
+        title = Content.styled("Accounts by health", "bold $accent")
         if not self.bands:
             return Content("\n").join([title, Content.styled("computing health…",
                                                              "$text-muted")])
