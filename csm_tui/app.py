@@ -45,8 +45,9 @@ class CsmApp(App[int]):
         "calendar": CalendarScreen,
     }
     DEFAULT_MODE = "today"
-    # Screens get the class -narrow under 100 columns (styles pick a tighter layout).
+    # Screens get -narrow under 100 columns and -short under 30 rows (tighter layouts).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="go.today", show=False),
         Binding("2", "switch_mode('portfolio')", "Portfolio", id="go.portfolio", show=False),
