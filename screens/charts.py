@@ -1,6 +1,6 @@
 """Small charts drawn with block characters: ARR and accounts per tier (Portfolio),
 renewals per month and the health distribution (Today). Colours come from the theme
-($success, $warning, …) and every bar carries its number, so nothing relies on colour.
+($text-success, $text-warning, …) and every bar carries its number, so nothing relies on colour.
 
 `v` shows or hides a screen's charts; they start hidden on terminals under
 CHARTS_MIN_HEIGHT rows so the lists keep their room.
@@ -28,7 +28,7 @@ from csm_tui.money import format_money
 from screens.format import TIER_STYLES
 
 CHARTS_MIN_HEIGHT = 30
-BAND_STYLES = ("$error", "$error", "$warning", "$success", "$success")
+BAND_STYLES = ("$text-error", "$text-error", "$text-warning", "$text-success", "$text-success")
 
 
 def charts_fit(height: int) -> bool:
@@ -38,7 +38,7 @@ def charts_fit(height: int) -> bool:
 
 def _tier_colour(tier: str) -> str:
     colour = Style.parse(TIER_STYLES.get(tier, "")).bgcolor
-    return colour.name if colour is not None else "$primary"
+    return colour.name if colour is not None else "$text-primary"
 
 
 def _badge(tier: str) -> tuple[str, str]:
@@ -92,7 +92,7 @@ class RenewalMonths(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        title = Content.styled("Renewals by month (bar: ARR; count)", "bold $accent")
+        title = Content.styled("Renewals by month (bar: ARR; count)", "bold $text-accent")
         if not self.bars:
             return Content("\n").join([title, Content.styled("loading…", "$text-muted")])
         col = min(max(self.size.width // len(self.bars), 3), 8)
@@ -101,7 +101,7 @@ class RenewalMonths(Widget):
         columns = [vbar(b.arr_minor / top, height) for b in self.bars]
         lines = [title]
         for y in range(height):
-            lines.append(Content.assemble(*(((c[y] * (col - 1)).ljust(col), "$primary")
+            lines.append(Content.assemble(*(((c[y] * (col - 1)).ljust(col), "$text-primary")
                                             for c in columns)))
         if col > 6:  # room for the ARR under each bar; else the bar height says it
             money = [format_money(b.arr_minor, self.currency, compact=True) if b.count
@@ -130,7 +130,7 @@ class HealthBands(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        title = Content.styled("Accounts by health", "bold $accent")
+        title = Content.styled("Accounts by health", "bold $text-accent")
         if not self.bands:
             return Content("\n").join([title, Content.styled("computing health…",
                                                              "$text-muted")])

@@ -56,7 +56,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--header { text-style: bold; background: $panel; }
     VirtualTable > .vtable--cursor { background: $accent 40%; text-style: bold; }
     VirtualTable:focus > .vtable--cursor { background: $accent; color: $text; }
-    VirtualTable > .vtable--group { text-style: bold; color: $accent; }
+    VirtualTable > .vtable--group { text-style: bold; color: $text-accent; }
     VirtualTable > .vtable--odd { background: $surface-lighten-1 30%; }
     """
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--group", "vtable--odd"}
