@@ -30,7 +30,7 @@ def visible(app: CsmApp) -> str:
     # a to-do with its due date; renewals (ARR, health), at-risk and events panes
     ("1", ["腾讯科技", "50d ago", "¥690k", "Health", "Lamna", "Fiscal year"]),
     ("2", ["招商银行", "¥1,250,000", "renewal", "in 185d"]),  # whole ARR, never cut
-    ("3", ["handover", "churned", "比亚"]),  # first and last stage columns, a card
+    ("3", ["handover", "比亚迪汽车", "¥445k"]),  # a stage column with a readable card
     ("4", ["深圳大学", "58d ago"]),
     ("5", ["November 2026", "Renewal: Zava"]),
 ])
@@ -70,3 +70,20 @@ async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> 
         await _settle(pilot)
         box = app.screen.query_one("#help-box")
         assert box.region.bottom <= SIZE[1] and box.region.right <= SIZE[0]
+
+
+async def test_narrow_kanban_scrolls_to_the_focused_column(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("3")
+        await _settle(pilot)
+        assert "churned" not in visible(app)  # six readable columns do not fit in 80
+        for _ in range(5):
+            await pilot.press("right")
+        await _settle(pilot)
+        assert "churned" in visible(app)
+        for _ in range(5):
+            await pilot.press("left")
+        await _settle(pilot)
+        assert "handover" in visible(app)
