@@ -31,9 +31,23 @@ class FieldError(ValueError):
 class EditConflict(RuntimeError):
     """Someone else saved this account since the form was opened."""
 
-    def __init__(self, theirs: dict[str, Any]) -> None:
+    def __init__(self, theirs: dict[str, str], version: int = 0) -> None:
         super().__init__("this account was changed by someone else since you opened it")
         self.theirs = theirs
+        self.version = version  # theirs: saving again with it puts yours over theirs
+
+
+def conflict_lines(initial: dict[str, str], theirs: dict[str, str],
+                   yours: dict[str, str]) -> list[str]:
+    """Each field that either side changed since the form opened, with both values:
+    `region: theirs 上海 · yours 北京`."""
+    out = []
+    for key in theirs:
+        mine = yours.get(key, initial.get(key, ""))
+        was = initial.get(key, "")
+        if (theirs[key] != was or mine != was) and theirs[key] != mine:
+            out.append(f"{key}: theirs {theirs[key] or '(empty)'} · yours {mine or '(empty)'}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,7 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
         if account is None:
             raise LookupError(f"account {account_id} not found")
         if account.version != expected_version:
-            raise EditConflict(form_values(account))
+            raise EditConflict(form_values(account), account.version)
         changed = {}
         for key, new in parsed.items():
             old = getattr(account, key)
@@ -124,11 +138,13 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
             return EditResult({}, account.version)
         account.version += 1
         account.updated_at = utcnow()
+        from csm_tui.tasks import sync_account_tasks
+
+        dates_moved = {"contract_start", "contract_end"} & set(changed)
+        tasks = sync_account_tasks(session, today if dates_moved else None, account_id)
         record(session, action="account.edit", entity="account", entity_id=account_id,
                summary=f"Edited {account.name}: {', '.join(changed)}",
-               payload={"before": {k: v[0] for k, v in changed.items()}})
-        if today is not None and {"contract_start", "contract_end"} & set(changed):
-            from csm_tui.tasks import sync_tasks
-
-            sync_tasks(session, today, account_ids=[account_id])  # open tasks follow the dates
+               payload={"before": {k: v[0] for k, v in changed.items()},
+                        "after": {k: v[1] for k, v in changed.items()},
+                        "version": account.version, "tasks": tasks})
         return EditResult(changed, account.version)

@@ -10,7 +10,9 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
+from csm_tui.changelog import current_user
 from csm_tui.followup import LogResult
+from csm_tui.scope import Scope, default_scope
 from db.store import Store
 from screens.base import DataScreen
 from screens.calendar import CalendarScreen
@@ -55,15 +57,20 @@ class CsmApp(App[int]):
         Binding("4", "switch_mode('touchpoints')", "Touchpoints", id="go.touchpoints", show=False),
         Binding("5", "switch_mode('calendar')", "Calendar", id="go.calendar", show=False),
         Binding("I", "import_file", "Import", id="app.import", show=False),
+        Binding("u", "undo", "Undo last change", id="app.undo", show=False),
+        Binding("m", "toggle_scope", "Mine/team", id="app.scope"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+t", "change_theme", "Change theme", id="app.theme", show=False),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
 
-    def __init__(self, store: Store, *, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, store: Store, *, today: Callable[[], date] = date.today,
+                 user: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.today = today
+        self.user = user or current_user()
+        self._scope: Scope | None = None  # decided from the data on the first load
         self._prefetched: dict[type, tuple[int, date, Any]] = {}
         self._prefetch_started = False
         self._restore_theme()
@@ -86,21 +93,44 @@ class CsmApp(App[int]):
             self.notify(f"theme not saved: {exc}", severity="warning")
 
     def prefetch(self) -> None:
-        """After the first screen has its data, load the Portfolio in the background so
-        that pressing 2 shows it at once; dropped if anything is written meanwhile."""
+        """After the first screen has its data, load the Portfolio and the kanban board
+        in the background so that pressing 2 or 3 shows them at once; dropped if
+        anything is written meanwhile."""
         if self._prefetch_started:
             return
         self._prefetch_started = True
 
         def run() -> None:
-            generation, today = self.store.generation, self.today()
-            try:
-                data = PortfolioScreen.load(self.store, today)
-            except Exception:  # the screen's own load will report it
-                return
-            self._prefetched[PortfolioScreen] = (generation, today, data)
+            for screen_type in (PortfolioScreen, LifecycleScreen):
+                generation, today = self.store.generation, self.today()
+                try:
+                    data = screen_type.load(self.store, today, owner=self.owner_filter())
+                except Exception:  # the screen's own load will report it
+                    return
+                self._prefetched[screen_type] = (generation, today, data)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
+
+    def owner_filter(self) -> str | None:
+        """The owner the screens' loads filter on (None: the team's accounts). Runs in
+        workers; the first call decides mine or team from the data."""
+        if self._scope is None:
+            with self.store.session() as session:
+                self._scope = default_scope(session, self.user)
+        return self._scope.owner
+
+    @property
+    def scope_label(self) -> str:
+        """For the screens' subtitles: "mine: alice" or "team"."""
+        return self._scope.label if self._scope else "team"
+
+    def action_toggle_scope(self) -> None:
+        """`m`: my portfolio ↔ the team's, on Today, Portfolio, Lifecycle, Touchpoints."""
+        self._scope = (self._scope or Scope(self.user, False)).toggled()
+        self._prefetched.clear()
+        self.store.generation += 1  # what every screen shows changed: reload on return
+        self.notify(f"Showing {self._scope.label}", timeout=3)
+        self.refresh_current()
 
     def take_prefetched(self, screen_type: type) -> Any:
         entry = self._prefetched.pop(screen_type, None)
@@ -210,6 +240,25 @@ class CsmApp(App[int]):
 
     def action_retier(self) -> None:
         self.run_retier()
+
+    def action_undo(self) -> None:
+        """`u`: undo the user's last change (read from the change log), then reload."""
+        from csm_tui.undo import undo_last
+
+        def run() -> None:
+            try:
+                result = undo_last(self.store)
+            except Exception as exc:
+                self.call_from_thread(self.report_error, exc)
+                return
+            if result.done:
+                self.call_from_thread(self.notify, result.message, title="Undo")
+                self.call_from_thread(self.refresh_current)
+            else:
+                self.call_from_thread(self.notify, result.message, title="Undo",
+                                      severity="warning", timeout=8)
+
+        self.run_worker(run, thread=True, exit_on_error=False, group="undo")
 
     def action_log_selected(self) -> None:
         """The palette's "log a follow-up": the current screen's own `l`."""

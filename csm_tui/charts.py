@@ -8,7 +8,7 @@ block-character bars they are drawn with. No UI here, so it is tested without on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -16,12 +16,16 @@ from typing import Protocol
 from sqlmodel import Session
 
 from db.models import TIERS
-from db.queries import renewals_per_month
+from db.queries import account_basics, renewals_per_month
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # horizontal: 0/8 … 8/8 of a cell
 LEVELS = " ▁▂▃▄▅▆▇█"  # vertical: 0/8 … 8/8 of a cell
 MONTHS = 12
 HEALTH_BANDS = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
+
+
+class _Scored(Protocol):
+    score: int
 
 
 class _TierRow(Protocol):
@@ -91,11 +95,13 @@ def month_bars(counts: Mapping[tuple[int, int], tuple[int, int]], today: date,
     return [MonthBar(y, m, *counts.get((y, m), (0, 0))) for y, m in month_starts(today, months)]
 
 
-def renewals_by_month(session: Session, today: date, months: int = MONTHS) -> list[MonthBar]:
+def renewals_by_month(session: Session, today: date, months: int = MONTHS, *,
+                      owner: str | None = None) -> list[MonthBar]:
     """Renewals still ahead (active accounts' contract ends from today on) per month,
-    this month and the next `months - 1`, from one grouped query."""
+    this month and the next `months - 1`, from one grouped query; `owner`: only the
+    accounts that user owns (None: the team's)."""
     end = date(*month_starts(today, months + 1)[-1], 1)
-    rows = renewals_per_month(session, start=today, end=end)
+    rows = renewals_per_month(session, start=today, end=end, owner=owner)
     return month_bars({(int(r.year), int(r.month)): (int(r.count), int(r.arr or 0))
                        for r in rows}, today, months)
 
@@ -106,6 +112,18 @@ def health_bands(scores: Iterable[int]) -> list[Band]:
     for s in scores:
         counts[min(max(int(s), 0) // 20, len(HEALTH_BANDS) - 1)] += 1
     return [Band(lo, hi, n) for (lo, hi), n in zip(HEALTH_BANDS, counts, strict=True)]
+
+
+def scope_ids(session: Session, owner: str | None) -> set[int] | None:
+    """The ids of one owner's active accounts, for charts over data computed for the
+    whole team (health); None for the team itself."""
+    return None if owner is None else {r.id for r in account_basics(session, owner=owner)}
+
+
+def health_bands_of(health: Mapping[int, _Scored], ids: Container[int] | None = None
+                    ) -> list[Band]:
+    """Health bands of the accounts in `ids` (None: every account in `health`)."""
+    return health_bands(h.score for aid, h in health.items() if ids is None or aid in ids)
 
 
 def hbar(fraction: float, width: int) -> str:

@@ -59,8 +59,11 @@ def run_tui(args: argparse.Namespace) -> int:
     from db.store import open_store
 
     today = resolve_today(args)
+    user = None
     if args.demo:
-        from csm_tui.demo import prepare_demo
+        from csm_tui.demo import DEMO_USER, prepare_demo
+
+        user = os.environ.get("CSM_USER") or DEMO_USER  # the demo is alex.chen's portfolio
 
         folder = tempfile.mkdtemp(prefix="csm-demo-")
         store = open_store(os.path.join(folder, "demo.db"))
@@ -73,7 +76,7 @@ def run_tui(args: argparse.Namespace) -> int:
     from csm_tui.app import CsmApp
 
     app = CsmApp(store, today=lambda: today if args.today or os.environ.get("CSM_TODAY")
-                 else date.today())
+                 else date.today(), user=user)
     app.run()
     store.close()
     return app.return_code or 0

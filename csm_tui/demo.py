@@ -25,6 +25,7 @@ from db.bulk import bulk_insert, next_id, sync_sequence
 from db.models import Account, Contact, Event, Task, Touchpoint
 from db.store import Store
 
+DEMO_USER = "alex.chen"  # owns most demo accounts: `csm --demo` opens on "mine", `m` for team
 CADENCE_DAYS = {"S": 14, "A": 30, "B": 45, "C": 90}
 
 CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

@@ -74,7 +74,8 @@ def log_followup(store: Store, account_id: int, *, summary: str, channel: str = 
                 raise ValueError(f"touchpoint {touchpoint_id} belongs to another account")
             closed = {"id": tp.id, "status": tp.status, "summary": tp.summary,
                       "channel": tp.channel, "contact_id": tp.contact_id,
-                      "outcome": tp.outcome, "next_step": tp.next_step}
+                      "outcome": tp.outcome, "next_step": tp.next_step,
+                      "done_at": None}
             tp.status, tp.done_at = "done", now
             tp.summary, tp.channel, tp.outcome = summary.strip(), channel, outcome
             tp.contact_id = contact_id if contact_id is not None else tp.contact_id
@@ -96,7 +97,8 @@ def log_followup(store: Store, account_id: int, *, summary: str, channel: str = 
                summary=f"Logged {CHANNEL_LABELS.get(channel, channel)} with {account.name}: "
                        f"{summary.strip()[:60]}",
                payload={"account_id": account_id, "created": [] if closed else [done.id],
-                        "closed": closed, "planned": planned.id if planned else None})
+                        "closed": closed, "planned": planned.id if planned else None,
+                        "on": now.date().isoformat()})
         return LogResult(done.id or 0, planned.id if planned else None, next_date)
 
 
@@ -104,10 +106,12 @@ def mark_done(store: Store, touchpoint_id: int, *, now: datetime) -> None:
     with store.transaction() as session:
         tp = _planned(session, touchpoint_id)
         account = _account(session, tp.account_id)
+        before = {"status": tp.status, "summary": tp.summary}
         tp.status, tp.done_at = "done", now
         tp.summary = tp.summary or tp.next_step or "Done"
         record(session, action="touchpoint.done", entity="touchpoint", entity_id=tp.id,
-               summary=f"Marked done: {account.name}", payload={"status": "planned"})
+               summary=f"Marked done: {account.name}",
+               payload={**before, "account_id": tp.account_id, "done_at": str(now)})
 
 
 def reschedule(store: Store, touchpoint_id: int, new_date: date, *, today: date,
@@ -123,7 +127,8 @@ def reschedule(store: Store, touchpoint_id: int, new_date: date, *, today: date,
         verb = "Snoozed" if action.endswith("snooze") else "Rescheduled"
         record(session, action=action, entity="touchpoint", entity_id=tp.id,
                summary=f"{verb} {account.name} to {new_date}",
-               payload={"due_date": old.isoformat() if old else None})
+               payload={"due_date": old.isoformat() if old else None,
+                        "new_due_date": new_date.isoformat(), "account_id": tp.account_id})
     return new_date
 
 

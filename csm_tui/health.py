@@ -110,15 +110,17 @@ _CACHE: dict[tuple[int, str, int, date], tuple[float, dict[int, Health]]] = {}
 CACHE_SECONDS = 30.0
 
 
-def cached_health(store: Store, today: date) -> dict[int, Health]:
+def cached_health(store: Store, today: date, *,
+                  last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
     """Whole-portfolio health, reused across screens until this process writes, the day
-    changes, or 30 seconds pass (writes from another instance show after that)."""
+    changes, or 30 seconds pass (writes from another instance show after that).
+    `last_touch` saves a query when the caller has just read it."""
     key = (id(store), store.url, store.generation, today)
     hit = _CACHE.get(key)
     if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
         return hit[1]
     with store.session() as session:
-        result = health_for_accounts(session, today)
+        result = health_for_accounts(session, today, last_touch=last_touch)
     _CACHE.clear()
     _CACHE[key] = (time.monotonic(), result)
     return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from csm_tui.changelog import record
@@ -73,7 +73,7 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
                today: date) -> str:
     """Move an account to `new_stage` if the rules allow it; then its new stage's SOP
     tasks are generated. Returns the old stage."""
-    from csm_tui.tasks import sync_tasks
+    from csm_tui.tasks import sync_account_tasks
 
     if new_stage not in STAGES:
         raise MoveError(f"stage: {new_stage!r} is not one of {', '.join(STAGES)}")
@@ -92,12 +92,15 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
             raise MoveError(f"{account.name}: {old} → {new_stage} is not allowed "
                             f"(from {old}: {', '.join(ALLOWED.get(old, ())) or 'nothing'})")
         old_entered = account.stage_entered
-        _apply(session, account, new_stage, reason.strip() or "moved on the board", today)
+        change = _apply(session, account, new_stage, reason.strip() or "moved on the board",
+                        today)
+        tasks = sync_account_tasks(session, today, account_id)
         record(session, action="stage.move", entity="account", entity_id=account_id,
                summary=f"{account.name}: {old} → {new_stage}" + (f" ({reason})" if reason
                                                                  else ""),
-               payload={"stage": old, "stage_entered": str(old_entered or "")})
-        sync_tasks(session, today, account_ids=[account_id])
+               payload={"stage": old, "stage_entered": str(old_entered or ""),
+                        "new_stage": new_stage, "version": account.version,
+                        "stage_changes": [change.id], "tasks": tasks})
     return old
 
 
@@ -111,7 +114,7 @@ def renew(store: Store, account_id: int, *, new_start: date, new_end: date, toda
           arr_minor: int | None = None) -> int:
     """Record the renewal, start the new term and return the account to handover.
     Returns the new term number."""
-    from csm_tui.tasks import sync_tasks
+    from csm_tui.tasks import sync_account_tasks
 
     if new_end <= new_start:
         raise MoveError("contract_end: the new end must be after the new start")
@@ -125,18 +128,24 @@ def renew(store: Store, account_id: int, *, new_start: date, new_end: date, toda
                    "contract_start": str(account.contract_start or ""),
                    "contract_end": str(account.contract_end or ""),
                    "arr_minor": account.arr_minor}
+        payload["stage_entered"] = str(account.stage_entered or "")
+        changes = []
         if account.stage == "renewal":
-            _apply(session, account, "renewed", f"renewed until {new_end}", today)
+            changes.append(_apply(session, account, "renewed", f"renewed until {new_end}",
+                                  today))
         account.term += 1
         account.contract_start, account.contract_end = new_start, new_end
         if arr_minor is not None:
             account.arr_minor = arr_minor
-        _apply(session, account, "handover", f"term {account.term} starts {new_start}", today)
+        changes.append(_apply(session, account, "handover",
+                              f"term {account.term} starts {new_start}", today))
+        payload["tasks"] = sync_account_tasks(session, today, account_id)
+        payload["version"] = account.version
+        payload["stage_changes"] = [c.id for c in changes]
         record(session, action="stage.renew", entity="account", entity_id=account_id,
                summary=f"{account.name}: renewed, term {account.term} "
                        f"({new_start} → {new_end})", payload=payload)
         term = account.term
-        sync_tasks(session, today, account_ids=[account_id])
     return term
 
 
@@ -217,11 +226,14 @@ def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
 
 
 def load_board(session: Session, today: date, *, tier: str | None = None,
-               per_column: int = CARDS_PER_COLUMN) -> list[StageColumn]:
-    """Per stage: the count and ARR of every account, and the first cards by ARR with
-    their next open SOP task. A few queries whatever the portfolio's size."""
+               per_column: int = CARDS_PER_COLUMN, owner: str | None = None
+               ) -> list[StageColumn]:
+    """Per stage: the count and ARR of every account (or `owner`'s), and the first cards
+    by ARR with their next open SOP task. A few queries whatever the portfolio's size."""
     columns = {s: StageColumn(s) for s in STAGES}
     base = Account.archived == False  # noqa: E712
+    if owner is not None:
+        base = and_(base, Account.owner == owner)
     tier_cond = (Account.tier == tier) if tier else True
     for stage, count, arr in session.execute(
             select(Account.stage, func.count(), func.coalesce(func.sum(Account.arr_minor), 0))

@@ -56,13 +56,15 @@ SORT_KEYS = {
 
 
 def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
-                   health: dict[int, Health] | None = None) -> list[PortfolioRow]:
-    """All active accounts, largest ARR first; health and RFM unless told not to."""
+                   health: dict[int, Health] | None = None,
+                   owner: str | None = None) -> list[PortfolioRow]:
+    """All active accounts (or one owner's), largest ARR first; health and RFM unless
+    told not to."""
     if health is None:
         health = health_for_accounts(session, today) if with_lenses else {}
     rfm = rfm_for_accounts(session, today) if with_lenses else {}
     rows = []
-    for r in account_overview(session):
+    for r in account_overview(session, owner=owner):
         h = health.get(r.id)
         seg = rfm[r.id].segment if r.id in rfm else ""
         rows.append(PortfolioRow(

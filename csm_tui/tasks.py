@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from csm_tui.changelog import record
@@ -20,6 +20,7 @@ from csm_tui.dates import add_months
 from csm_tui.playbooks import Step, current_playbooks, steps_for
 from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
+from db.bulk import insert_rows
 from db.models import Account, Task, Touchpoint, utcnow
 from db.store import Store
 
@@ -86,13 +87,18 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
     for tid, aid, term, stage, key, due, done in session.execute(task_stmt):
         existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
     report = GenerationReport()
+    dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
     for aid, name, stage, term, tier, entered, end in session.execute(acc_stmt):
         have = existing.get((aid, term, stage), {})
         wanted = steps_for(books, stage, tier)
         wanted_keys = {s.key for s in wanted}
         for step in wanted:
-            due = due_for(step, stage_entered=entered, contract_end=end, today=today,
-                          calendar=calendar)
+            memo = (id(step), entered, end)
+            if memo in dues:
+                due = dues[memo]
+            else:
+                due = dues[memo] = due_for(step, stage_entered=entered, contract_end=end,
+                                           today=today, calendar=calendar)
             if step.key not in have:
                 report.created.append(PlannedTask(aid, name, stage, term, step.key,
                                                   step.title, due))
@@ -116,15 +122,15 @@ def generate_tasks(store: Store, today: date, *, account_ids: list[int] | None =
         return sync_tasks(session, today, account_ids=account_ids)
 
 
-def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None
-               ) -> GenerationReport:
+def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None,
+               log: bool = True) -> GenerationReport:
     """generate_tasks inside the caller's transaction (a stage move, a tier change, an
     edit of the contract dates), so the change and its tasks commit together."""
     session.flush()
     if account_ids is None or len(account_ids) <= CHUNK:
         report = plan(session, today, account_ids=account_ids)
         if report.changed:
-            _write(session, report)
+            _write(session, report, log=log)
         return report
     total = GenerationReport()  # a big import: chunk by chunk, so memory stays flat
     for start in range(0, len(account_ids), CHUNK):
@@ -135,7 +141,7 @@ def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None =
     return total
 
 
-def _write(session: Session, report: GenerationReport) -> None:
+def _write(session: Session, report: GenerationReport, *, log: bool = True) -> None:
     """Insert the new tasks, move the shifted ones, drop the obsolete ones."""
     books = {(s.stage, s.key): s for steps in current_playbooks().values() for s in steps}
     now = utcnow()
@@ -149,16 +155,46 @@ def _write(session: Session, report: GenerationReport) -> None:
                      "due_date": p.due_date, "done_at": None, "created_at": now})
     table = Task.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
     for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start:start + 5000])
+        insert_rows(session, table, rows[start:start + 5000])
     if report.moved:
         session.execute(update(Task), [{"id": tid, "due_date": new}
                                        for tid, _old, new in report.moved])
     if report.dropped:
         session.execute(delete(Task).where(Task.id.in_(report.dropped)))  # type: ignore[attr-defined]
+    if not log:
+        return
     record(session, action="tasks.generate", entity="task", entity_id=None,
            summary=f"SOP tasks: {len(report.created)} created, {len(report.moved)} moved, "
                    f"{len(report.dropped)} dropped",
            payload={"moved": [[t, str(o), str(n)] for t, o, n in report.moved[:1000]]})
+
+
+TASK_COLUMNS = ("id", "account_id", "stage", "term", "step_key", "title", "description",
+                "channel", "anchor", "offset_days", "due_date", "done_at", "created_at")
+
+
+def sync_account_tasks(session: Session, today: date | None, account_id: int
+                       ) -> dict[str, list]:
+    """sync_tasks for one account inside a user action, returning what it did in a form
+    the action's change-log entry keeps, so that undo can put the tasks back exactly:
+    ids created, [id, old due, new due] moved, and whole rows dropped."""
+    if today is None:
+        return {"created": [], "moved": [], "dropped": []}
+    session.flush()
+    report = plan(session, today, account_ids=[account_id])
+    if not report.changed:
+        return {"created": [], "moved": [], "dropped": []}
+    ids = select(Task.id).where(Task.account_id == account_id)
+    before = set(session.scalars(ids))
+    rows = list(session.scalars(select(Task).where(Task.id.in_(report.dropped))))  # type: ignore[attr-defined]
+    dropped = [{c: getattr(t, c) for c in TASK_COLUMNS} for t in rows]
+    for t in rows:
+        session.expunge(t)  # deleted below by a bulk statement
+    _write(session, report, log=False)
+    return {"created": sorted(set(session.scalars(ids)) - before),
+            "moved": [[t, str(o) if o else None, str(n) if n else None]
+                      for t, o, n in report.moved],
+            "dropped": dropped}
 
 
 def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
@@ -178,5 +214,5 @@ def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
         session.flush()
         record(session, action="task.complete", entity="task", entity_id=task_id,
                summary=f"Done: {task.title} ({account.name if account else task.account_id})",
-               payload={"touchpoint": tp.id})
+               payload={"touchpoint": tp.id, "done_at": str(now)})
         return task

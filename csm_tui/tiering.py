@@ -82,6 +82,16 @@ def _sync_tasks(session: Session, today: date | None, account_ids: list[int]) ->
         sync_tasks(session, today, account_ids=account_ids)
 
 
+def _account_tasks(session: Session, today: date | None, account_id: int, changed: bool
+                   ) -> dict[str, list]:
+    """One account's tier changed: its tasks follow, and what moved is returned for the
+    change log (so undo can put the tasks back)."""
+    from csm_tui.tasks import sync_account_tasks
+
+    session.flush()  # ids for the history rows
+    return sync_account_tasks(session, today if changed else None, account_id)
+
+
 def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None = None,
            today: date | None = None) -> RetierReport:
     """Score everyone, move unlocked tiers, keep locked ones; one transaction."""
@@ -135,12 +145,15 @@ def set_tier(store: Store, account_id: int, tier: str, *, reason: str,
         account.tier, account.tier_locked, account.tier_reason = tier, True, reason.strip()
         account.version += 1
         account.updated_at = utcnow()
-        session.add(TierChange(account_id=account_id, old_tier=old, new_tier=tier,
-                               score=account.score, manual=True, reason=reason.strip()))
+        change = TierChange(account_id=account_id, old_tier=old, new_tier=tier,
+                            score=account.score, manual=True, reason=reason.strip())
+        session.add(change)
+        tasks = _account_tasks(session, today, account_id, old != tier)
         record(session, action="tier.override", entity="account", entity_id=account_id,
                summary=f"{account.name}: tier {old} → {tier} (locked): {reason.strip()}",
-               payload={"tier": old, "tier_locked": was_locked, "tier_reason": old_reason})
-        _sync_tasks(session, today, [account_id] if old != tier else [])
+               payload={"tier": old, "tier_locked": was_locked, "tier_reason": old_reason,
+                        "new_tier": tier, "version": account.version,
+                        "tier_changes": [change.id], "tasks": tasks})
         return TierMove(account_id, account.name, old, tier, account.score, reason.strip())
 
 
@@ -162,11 +175,14 @@ def unlock(store: Store, account_id: int, *, config: ScoringConfig | None = None
         account.tier, account.tier_locked, account.tier_reason = new, False, ""
         account.version += 1
         account.updated_at = utcnow()
-        session.add(TierChange(account_id=account_id, old_tier=old, new_tier=new,
-                               score=account.score, manual=True, reason=reason))
+        change = TierChange(account_id=account_id, old_tier=old, new_tier=new,
+                            score=account.score, manual=True, reason=reason)
+        session.add(change)
+        tasks = _account_tasks(session, today, account_id, old != new)
+        payload.update(new_tier=new, version=account.version, tier_changes=[change.id],
+                       tasks=tasks)
         record(session, action="tier.unlock", entity="account", entity_id=account_id,
                summary=f"{account.name}: tier unlocked ({old} → {new})", payload=payload)
-        _sync_tasks(session, today, [account_id] if old != new else [])
         return TierMove(account_id, account.name, old, new, account.score, reason)
 
 

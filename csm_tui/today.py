@@ -3,15 +3,17 @@ accounts and the fortnight's events. Priority is explained on each row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from csm_tui.cadence import next_touch_due
 from csm_tui.events import Occurrence, events_in_range
 from csm_tui.health import Health, health_for_accounts
-from csm_tui.touchpoints import due_touchpoints
+from csm_tui.touchpoints import DueTouchpoint, due_touchpoints
 from db import activity_queries as aq
 from db.queries import account_basics, open_tasks_due, renewals_between
 
@@ -83,12 +85,50 @@ def priority(tier: str, days_overdue: int, days_to_renewal: int | None,
     return score, " · ".join(why)
 
 
+@dataclass
+class TodayInputs:
+    """What the agenda is made from, read in one go; `assemble` turns it into the
+    agenda for a given health map, so adding risk later costs no second read."""
+
+    today: date
+    last_touch: dict[int, datetime]
+    basics: dict[int, Row]
+    due_touchpoints: list[DueTouchpoint]
+    planned_any: dict[int, date]
+    open_tasks: Sequence[Row]
+    renewals: Sequence[Row]
+    events: list[Occurrence]
+
+
+def gather(session: Session, today: date, *, owner: str | None = None) -> TodayInputs:
+    """Every read the agenda needs: a handful of queries whatever the portfolio size.
+    `owner`: only the accounts that user owns (None: the team's)."""
+    return TodayInputs(
+        today=today,
+        last_touch=aq.last_done_touch(session),
+        basics={r.id: r for r in account_basics(session, owner=owner)},
+        due_touchpoints=due_touchpoints(session, today, horizon_days=0, owner=owner),
+        planned_any=aq.earliest_planned(session),
+        open_tasks=open_tasks_due(session, due_before=today, owner=owner),
+        renewals=renewals_between(session, start=today - timedelta(days=30),
+                                  end=today + timedelta(days=RENEWAL_WINDOW), owner=owner),
+        events=events_in_range(session, today, today + timedelta(days=14)))
+
+
 def today_agenda(session: Session, today: date, *,
-                 health: dict[int, Health] | None = None) -> TodayAgenda:
-    last = aq.last_done_touch(session)
+                 health: dict[int, Health] | None = None,
+                 owner: str | None = None) -> TodayAgenda:
+    """The whole agenda; without `health` it is computed here. `owner`: only the
+    accounts that user owns (None: the team's)."""
+    inputs = gather(session, today, owner=owner)
     if health is None:
-        health = health_for_accounts(session, today, last_touch=last)
-    basics = {r.id: r for r in account_basics(session)}
+        health = health_for_accounts(session, today, last_touch=inputs.last_touch)
+    return assemble(inputs, health)
+
+
+def assemble(inputs: TodayInputs, health: dict[int, Health]) -> TodayAgenda:
+    """Pure: prioritise the gathered items with what is known of each account's health."""
+    today, basics = inputs.today, inputs.basics
     items: list[TodayItem] = []
 
     def renewal_days(account_id: int) -> int | None:
@@ -96,7 +136,7 @@ def today_agenda(session: Session, today: date, *,
         return (end - today).days if end else None
 
     planned_accounts = set()
-    for tp in due_touchpoints(session, today, horizon_days=0):
+    for tp in inputs.due_touchpoints:
         planned_accounts.add(tp.account_id)
         score, why = priority(tp.tier, tp.days_overdue(today), renewal_days(tp.account_id),
                               health.get(tp.account_id))
@@ -105,7 +145,7 @@ def today_agenda(session: Session, today: date, *,
                                tp.due_date, score, why, touchpoint_id=tp.id,
                                channel=tp.channel, contact=tp.contact))
     # Accounts whose cadence says "touch now" but have nothing planned at all.
-    planned_any = aq.earliest_planned(session)
+    planned_any, last = inputs.planned_any, inputs.last_touch
     for aid, row in basics.items():
         if aid in planned_accounts or aid in planned_any or row.stage == "churned":
             continue
@@ -115,7 +155,7 @@ def today_agenda(session: Session, today: date, *,
                                   health.get(aid))
             items.append(TodayItem("cadence", aid, row.name, row.tier, "cadence touch due",
                                    due, score, why))
-    for task in open_tasks_due(session, due_before=today):
+    for task in inputs.open_tasks:
         score, why = priority(task.tier, (today - task.due_date).days,
                               renewal_days(task.account_id), health.get(task.account_id))
         items.append(TodayItem("task", task.account_id, task.name, task.tier, task.title,
@@ -123,10 +163,8 @@ def today_agenda(session: Session, today: date, *,
     items.sort(key=lambda i: (-i.priority, i.due, i.account))
     renewals = [Renewal(r.id, r.name, r.tier, r.arr_minor, r.currency, r.contract_end,
                         r.stage, health[r.id].score if r.id in health else None)
-                for r in renewals_between(session, start=today - timedelta(days=30),
-                                          end=today + timedelta(days=RENEWAL_WINDOW))]
+                for r in inputs.renewals]
     at_risk = sorted(((aid, basics[aid].name, basics[aid].tier, h) for aid, h in health.items()
                       if aid in basics and h.score < 50 and basics[aid].stage != "churned"),
                      key=lambda t: t[3].score)
-    events = events_in_range(session, today, today + timedelta(days=14))
-    return TodayAgenda(items, renewals, at_risk, events, health)
+    return TodayAgenda(items, renewals, at_risk, inputs.events, health)

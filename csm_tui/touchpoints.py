@@ -41,9 +41,12 @@ def group_of(due: date, today: date) -> str:
 
 
 def due_touchpoints(session: Session, today: date, *,
-                    horizon_days: int = HORIZON_DAYS) -> list[DueTouchpoint]:
-    """Planned touchpoints due up to `horizon_days` ahead, overdue first."""
-    rows = planned_touchpoints(session, due_before=today + timedelta(days=horizon_days))
+                    horizon_days: int = HORIZON_DAYS,
+                    owner: str | None = None) -> list[DueTouchpoint]:
+    """Planned touchpoints due up to `horizon_days` ahead, overdue first (of the accounts
+    `owner` owns, if given)."""
+    rows = planned_touchpoints(session, due_before=today + timedelta(days=horizon_days),
+                               owner=owner)
     return [DueTouchpoint(r.id, r.account_id, r.name, r.tier, r.channel, r.due_date,
                           r.next_step, r.contact or "", r.contact_role or "", r.contract_end)
             for r in rows]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import islice
+from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlmodel import Session
 
 BATCH = 5000
@@ -20,6 +21,36 @@ def bulk_insert(session: Session, model: type, rows: Iterable[dict], *,
         session.execute(insert(model), chunk)
         total += len(chunk)
     return total
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all carry the same keys, inside the caller's transaction.
+
+    On SQLite the values go through each column's bind processor (looked up once per
+    column) straight to the driver's executemany: SQLAlchemy's own executemany spends
+    most of a big import re-deriving the same per-row parameter handling. Other
+    databases take the ordinary Core path."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    columns = [table.c[k] for k in keys]
+    procs = [c.type._cached_bind_processor(dialect) for c in columns]
+    names = ", ".join(f'"{k}"' for k in keys)
+    marks = ", ".join("?" for _ in keys)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    values = []
+    for key, proc in zip(keys, procs, strict=True):
+        column = [row[key] for row in rows]
+        if proc is not None:  # dates and timestamps repeat a lot in a batch: memoise
+            memo: dict[Any, Any] = {None: None}
+            column = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in column]
+        values.append(column)
+    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
 def next_id(session: Session, model: type) -> int:

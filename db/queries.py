@@ -15,6 +15,18 @@ from sqlmodel import Session
 from db.models import Account, Contact, Event, StageChange, Task, TierChange, Touchpoint
 
 
+def owned_by(stmt, owner: str | None):  # type: ignore[no-untyped-def]
+    """Restrict a statement over Account to one owner's accounts (None: everyone's)."""
+    return stmt if owner is None else stmt.where(Account.owner == owner)
+
+
+def owns_accounts(session: Session, owner: str) -> bool:
+    """Does `owner` own at least one active account?"""
+    stmt = select(Account.id).where(Account.owner == owner,
+                                    Account.archived == False).limit(1)  # noqa: E712
+    return session.execute(stmt).first() is not None
+
+
 def get_account(session: Session, account_id: int) -> Account | None:
     return session.get(Account, account_id)
 
@@ -24,7 +36,8 @@ def accounts_named(session: Session, name: str) -> Sequence[Account]:
     return session.exec(select(Account).where(Account.name == name)).scalars().all()  # type: ignore[call-overload]
 
 
-def account_overview(session: Session, *, include_archived: bool = False) -> Sequence[Row]:
+def account_overview(session: Session, *, include_archived: bool = False,
+                     owner: str | None = None) -> Sequence[Row]:
     """One row per account with its last touch and next planned touch, in one query."""
     last_touch = (
         select(Touchpoint.account_id, func.max(Touchpoint.done_at).label("last_touch"))
@@ -51,10 +64,11 @@ def account_overview(session: Session, *, include_archived: bool = False) -> Seq
     )
     if not include_archived:
         stmt = stmt.where(Account.archived == False)  # noqa: E712
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
-def planned_touchpoints(session: Session, *, due_before: date) -> Sequence[Row]:
+def planned_touchpoints(session: Session, *, due_before: date,
+                        owner: str | None = None) -> Sequence[Row]:
     """Planned touchpoints due on or before a date, with account and contact."""
     stmt = (
         select(
@@ -69,7 +83,7 @@ def planned_touchpoints(session: Session, *, due_before: date) -> Sequence[Row]:
         .where(Account.archived == False)  # noqa: E712
         .order_by(Touchpoint.due_date, Account.name)
     )
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
 def events_between(session: Session, *, start: date, end: date) -> Sequence[Event]:
@@ -92,7 +106,8 @@ def account_names(session: Session, *, include_archived: bool = False) -> Sequen
     return session.execute(stmt).all()
 
 
-def open_tasks_due(session: Session, *, due_before: date) -> Sequence[Row]:
+def open_tasks_due(session: Session, *, due_before: date,
+                   owner: str | None = None) -> Sequence[Row]:
     """Open SOP tasks due on or before a date, with account name and tier."""
     stmt = (
         select(Task.id, Task.account_id, Account.name, Account.tier, Task.title,
@@ -102,10 +117,11 @@ def open_tasks_due(session: Session, *, due_before: date) -> Sequence[Row]:
         .where(Account.archived == False)  # noqa: E712
         .order_by(Task.due_date)
     )
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
-def renewals_between(session: Session, *, start: date, end: date) -> Sequence[Row]:
+def renewals_between(session: Session, *, start: date, end: date,
+                     owner: str | None = None) -> Sequence[Row]:
     """Active accounts whose contract ends in [start, end], soonest first."""
     stmt = (
         select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
@@ -114,14 +130,14 @@ def renewals_between(session: Session, *, start: date, end: date) -> Sequence[Ro
         .where(Account.contract_end >= start, Account.contract_end <= end)  # type: ignore[operator]
         .order_by(Account.contract_end)
     )
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
-def account_basics(session: Session) -> Sequence[Row]:
-    """id, name, tier, ARR and contract end of every active account."""
+def account_basics(session: Session, *, owner: str | None = None) -> Sequence[Row]:
+    """id, name, tier, ARR and contract end of every active account (or one owner's)."""
     stmt = select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
                   Account.contract_end, Account.stage).where(Account.archived == False)  # noqa: E712
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
 def account_contacts(session: Session, account_id: int) -> Sequence[Contact]:
@@ -207,9 +223,11 @@ def account_dates(session: Session) -> Sequence[Row]:
     return session.execute(stmt).all()
 
 
-def renewals_per_month(session: Session, *, start: date, end: date) -> Sequence[Row]:
-    """(year, month, count, arr) of active accounts' contract ends in [start, end),
-    grouped by calendar month in the database (SQLite and PostgreSQL alike)."""
+def renewals_per_month(session: Session, *, start: date, end: date,
+                       owner: str | None = None) -> Sequence[Row]:
+    """(year, month, count, arr) of active accounts' contract ends in [start, end)
+    (or one owner's), grouped by calendar month in the database (SQLite and
+    PostgreSQL alike)."""
     year = func.extract("year", Account.contract_end)
     month = func.extract("month", Account.contract_end)
     stmt = (
@@ -219,4 +237,4 @@ def renewals_per_month(session: Session, *, start: date, end: date) -> Sequence[
         .where(Account.contract_end >= start, Account.contract_end < end)  # type: ignore[operator]
         .group_by(year, month)
     )
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()

@@ -10,7 +10,13 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from csm_tui.account_edit import EditConflict, FieldError, form_values, update_account
+from csm_tui.account_edit import (
+    EditConflict,
+    FieldError,
+    conflict_lines,
+    form_values,
+    update_account,
+)
 from db.models import Account
 from screens.dialogs import Confirm
 
@@ -69,10 +75,7 @@ class AccountForm(ModalScreen[bool]):
             self.app.call_from_thread(self._field_error, exc)
             return
         except EditConflict as exc:
-            theirs = ", ".join(f"{k}={v!r}" for k, v in exc.theirs.items()
-                               if v != self.initial.get(k))
-            self.app.call_from_thread(self._show_error, f"{exc} — their values: {theirs}. "
-                                      "Your text is kept; esc to reload theirs.")
+            self.app.call_from_thread(self._conflict, exc, values)
             return
         except Exception as exc:
             from csm_tui.errors import describe_error
@@ -81,12 +84,21 @@ class AccountForm(ModalScreen[bool]):
             return
         self.app.call_from_thread(self.dismiss, bool(result.changed))
 
+    def _conflict(self, exc: EditConflict, yours: dict[str, str]) -> None:
+        """Both values of every field in dispute; ctrl+s again saves yours over theirs."""
+        lines = conflict_lines(self.initial, exc.theirs, yours) or ["no field differs"]
+        self.version, self.initial = exc.version, exc.theirs
+        self._show_error(f"{exc}:\n" + "\n".join(lines) +
+                         "\nctrl+s saves yours over theirs · esc cancels")
+
     def _field_error(self, exc: FieldError) -> None:
         self._show_error(str(exc))
         self.query_one(f"#f-{exc.field}", Input).focus()
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#form-error", Label).update(f"[red]{message}[/red]")
+        from rich.markup import escape
+
+        self.query_one("#form-error", Label).update(f"[red]{escape(message)}[/red]")
 
     def action_cancel(self) -> None:
         if self.values() == {k: self.initial.get(k, "") for k, _ in FIELDS}:

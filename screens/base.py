@@ -7,9 +7,11 @@ write made in another instance or by the CLI shows up without a restart.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from textual._context import active_app
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -19,6 +21,15 @@ if TYPE_CHECKING:
 
 class DataScreen(Screen):
     """A screen whose content comes from the store."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every style sheet is loaded when the app starts, and a new screen's widgets
+        # are styled as they mount. Textual would still re-parse and re-apply the whole
+        # app's CSS twice on a mode's first visit because a new screen's CSS counter
+        # starts at -1; marking the screen current skips that (~100 ms per screen).
+        with suppress(LookupError):  # LookupError: built outside a running app
+            self._css_update_count = active_app.get()._css_update_count
 
     @property
     def csm(self) -> CsmApp:
@@ -46,8 +57,12 @@ class DataScreen(Screen):
         self._shown_at = (self.csm.store.generation, time.monotonic())
         self.reload()
 
+    def accepts_prefetch(self) -> bool:
+        """Whether what the app loaded ahead (`CsmApp.prefetch`) fits this screen now."""
+        return True
+
     def reload(self) -> None:
-        data = self.csm.take_prefetched(type(self))
+        data = self.csm.take_prefetched(type(self)) if self.accepts_prefetch() else None
         if data is not None:  # loaded in the background while the user was elsewhere
             self.show(data)
             return

@@ -20,8 +20,9 @@ from csm_tui.charts import (
     MonthBar,
     TierShare,
     hbar,
-    health_bands,
+    health_bands_of,
     renewals_by_month,
+    scope_ids,
     vbar,
 )
 from csm_tui.money import format_money
@@ -155,8 +156,9 @@ class TodayCharts(Horizontal):
 
     def __init__(self, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
-        self._months_for: tuple[int, date] | None = None
+        self._months_for: tuple | None = None
         self._health: dict | None = None
+        self._ids: set[int] | None = None  # the accounts in scope (None: the team's)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield RenewalMonths()
@@ -174,23 +176,31 @@ class TodayCharts(Horizontal):
             self._fill()
 
     def _fill(self) -> None:
-        if self._health:
-            self.query_one(HealthBands).set_bands(
-                health_bands(h.score for h in self._health.values()))
+        self._fill_bands()
         store = self.app.store  # type: ignore[attr-defined]
-        key = (store.generation, self._today)
-        if key == self._months_for:
-            return
-        self._months_for = key
         today = self._today
 
         def run() -> None:
+            owner = self.app.owner_filter()  # type: ignore[attr-defined]
+            key = (store.generation, today, owner)
+            if key == self._months_for:
+                return
             try:
                 with store.session() as session:
-                    bars = renewals_by_month(session, today)
+                    bars = renewals_by_month(session, today, owner=owner)
+                    ids = scope_ids(session, owner)
             except Exception as exc:
                 self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
                 return
-            self.app.call_from_thread(self.query_one(RenewalMonths).set_bars, bars)
+            self.app.call_from_thread(self._months_loaded, key, bars, ids)
 
         self.run_worker(run, thread=True, exclusive=True, group="charts", exit_on_error=False)
+
+    def _months_loaded(self, key: tuple, bars: list, ids: set[int] | None) -> None:
+        self._months_for, self._ids = key, ids
+        self.query_one(RenewalMonths).set_bars(bars)
+        self._fill_bands()
+
+    def _fill_bands(self) -> None:
+        if self._health:
+            self.query_one(HealthBands).set_bands(health_bands_of(self._health, self._ids))

@@ -61,10 +61,18 @@ class LifecycleScreen(DataScreen):
                     yield CardColumn(stage, id=f"col-{stage}")
         yield KeyBar()
 
-    def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
+    @staticmethod
+    def load(store: Store, today: date, tier: str | None = None, owner: str | None = None
+             ) -> tuple[list[StageColumn], date]:
         with store.session() as session:
-            return load_board(session, today, tier=self.tier,
-                              per_column=CARDS_SHOWN), today
+            return load_board(session, today, tier=tier, per_column=CARDS_SHOWN,
+                              owner=owner), today
+
+    def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
+        return self.load(store, today, self.tier, self.csm.owner_filter())
+
+    def accepts_prefetch(self) -> bool:
+        return self.tier is None  # the app prefetches the unfiltered board
 
     def show(self, data: tuple[list[StageColumn], date]) -> None:
         self.columns, today = data
@@ -84,7 +92,8 @@ class LifecycleScreen(DataScreen):
         elif not isinstance(self.focused, CardColumn):
             self.action_column(1, start=-1)
         tier = f"tier {self.tier}" if self.tier else "all tiers"
-        self.sub_title = f"{sum(c.count for c in self.columns)} accounts · {tier}"
+        self.sub_title = (f"{self.csm.scope_label} · "
+                          f"{sum(c.count for c in self.columns)} accounts · {tier}")
 
     # ---- navigation -------------------------------------------------------
     def _column(self, stage: str) -> CardColumn:

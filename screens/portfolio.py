@@ -73,13 +73,14 @@ class PortfolioScreen(DataScreen):
         self.query_one(VirtualTable).focus()
 
     @staticmethod
-    def load(store: Store, today: date) -> tuple[list[PortfolioRow], date]:
+    def load(store: Store, today: date, owner: str | None = None
+             ) -> tuple[list[PortfolioRow], date]:
         health = cached_health(store, today)
         with store.session() as session:
-            return load_portfolio(session, today, health=health), today
+            return load_portfolio(session, today, health=health, owner=owner), today
 
     def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
-        return self.load(store, today)
+        return self.load(store, today, self.csm.owner_filter())
 
     def show(self, data: tuple[list[PortfolioRow], date]) -> None:
         self.rows, self.today = data
@@ -127,7 +128,8 @@ class PortfolioScreen(DataScreen):
         self.query_one(VirtualTable).set_rows(lines)
         arrow = "↑" if self.reverse else "↓"
         filt = f" · filter “{query}”" if query.strip() else ""
-        self.sub_title = (f"{len(shown)} of {len(self.rows)} accounts · sorted by "
+        self.sub_title = (f"{self.csm.scope_label} · {len(shown)} of {len(self.rows)} "
+                          f"accounts · sorted by "
                           f"{self.sort_key} {arrow}{filt}")
 
     @on(Input.Changed, "#portfolio-filter")

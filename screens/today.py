@@ -14,7 +14,7 @@ from textual.widgets import Header, Label
 from csm_tui.followup import mark_done
 from csm_tui.health import cached_health, peek_health
 from csm_tui.money import format_money
-from csm_tui.today import TodayAgenda, TodayItem, today_agenda
+from csm_tui.today import TodayAgenda, TodayInputs, TodayItem, assemble, gather
 from db.store import Store
 from screens.base import DataScreen
 from screens.charts import TodayCharts, charts_fit
@@ -70,25 +70,24 @@ class TodayScreen(DataScreen):
 
     def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
         """With health already known, the full agenda; else a quick first pass without
-        risk, and `_with_health` follows in the background (the cursor stays put)."""
+        risk, and `_with_health` adds it in the background from the same reads (the
+        cursor stays put)."""
         health = peek_health(store, today)
         with store.session() as session:
-            agenda = today_agenda(session, today, health=health if health is not None else {})
+            inputs = gather(session, today, owner=self.csm.owner_filter())
         if health is None:
-            self.app.call_from_thread(self._with_health)
-        return agenda, today
+            self.app.call_from_thread(self._with_health, inputs)
+        return assemble(inputs, health or {}), today
 
-    def _with_health(self) -> None:
+    def _with_health(self, inputs: TodayInputs) -> None:
         def run() -> None:
-            store, today = self.csm.store, self.csm.today()
             try:
-                health = cached_health(store, today)
-                with store.session() as session:
-                    agenda = today_agenda(session, today, health=health)
+                health = cached_health(self.csm.store, inputs.today,
+                                       last_touch=inputs.last_touch)
             except Exception as exc:
                 self.app.call_from_thread(self.csm.report_error, exc)
                 return
-            self.app.call_from_thread(self.show, (agenda, today))
+            self.app.call_from_thread(self.show, (assemble(inputs, health), inputs.today))
 
         self.run_worker(run, thread=True, exclusive=True, group="health", exit_on_error=False)
 
@@ -123,7 +122,8 @@ class TodayScreen(DataScreen):
             self.csm.prefetch()
         self.query_one(TodayCharts).update(agenda.health, today)
         arr = sum(r.arr_minor for r in agenda.renewals)
-        self.sub_title = (f"{len(agenda.items)} to do · {len(agenda.renewals)} renewals "
+        self.sub_title = (f"{self.csm.scope_label} · {len(agenda.items)} to do · "
+                          f"{len(agenda.renewals)} renewals "
                           f"({format_money(arr, 'CNY', compact=True)}) · "
                           f"{len(agenda.at_risk)} at risk · {len(agenda.events)} events")
 

@@ -56,7 +56,7 @@ class TouchpointsScreen(DataScreen):
 
     def fetch(self, store: Store, today: date) -> tuple[list[DueTouchpoint], date]:
         with store.session() as session:
-            return due_touchpoints(session, today), today
+            return due_touchpoints(session, today, owner=self.csm.owner_filter()), today
 
     def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
         self.items, self.today = data
@@ -88,7 +88,7 @@ class TouchpointsScreen(DataScreen):
                     contact, Text(f"{late}d", style="red") if late > 0 else "",
                     item.next_step)))
         self.query_one(VirtualTable).set_rows(rows)
-        self.sub_title = f"{len(items)} planned within 90 days"
+        self.sub_title = f"{self.csm.scope_label} · {len(items)} planned within 90 days"
 
     @on(Input.Changed, "#tp-filter")
     def _filter_changed(self) -> None:

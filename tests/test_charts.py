@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from csm_tui.charts import (
     Band,
@@ -123,3 +124,33 @@ def test_renewals_by_month_empty(store) -> None:
         bars = renewals_by_month(session, date(2026, 1, 15))
     assert [(b.label, b.count, b.arr_minor) for b in bars][0] == ("Jan 26", 0, 0)
     assert all(b.count == 0 for b in bars)
+
+
+def test_health_bands_of_one_owner(store) -> None:
+    from csm_tui.charts import health_bands_of, scope_ids
+    from csm_tui.health import Health
+
+    with store.session() as session:
+        session.add_all([_account("mine", None, 1, owner="alice"),
+                         _account("theirs", None, 1, owner="bob")])
+        session.commit()
+    with store.session() as session:
+        ids = scope_ids(session, "alice")
+        assert scope_ids(session, None) is None
+        rows = {r.name: r.id for r in session.execute(select(Account.name, Account.id)).all()}
+    assert ids == {rows["mine"]}
+    health = {rows["mine"]: Health(85), rows["theirs"]: Health(10)}
+    assert [b.count for b in health_bands_of(health, ids)] == [0, 0, 0, 0, 1]
+    assert [b.count for b in health_bands_of(health)] == [1, 0, 0, 0, 1]
+
+
+def test_renewals_by_month_for_one_owner(store) -> None:
+    with store.session() as session:
+        session.add_all([_account("mine", date(2026, 12, 1), 100, owner="alice"),
+                         _account("theirs", date(2026, 12, 2), 200, owner="bob")])
+        session.commit()
+    with store.session() as session:
+        mine = renewals_by_month(session, date(2026, 11, 24), owner="alice")
+        team = renewals_by_month(session, date(2026, 11, 24))
+    assert (mine[1].count, mine[1].arr_minor) == (1, 100)
+    assert (team[1].count, team[1].arr_minor) == (2, 300)

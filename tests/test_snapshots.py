@@ -13,7 +13,7 @@ from tests.conftest import TODAY
 def _app(tmp_path: Path) -> CsmApp:
     store = open_store(str(tmp_path / "snap.db"))
     prepare_demo(store, TODAY)
-    return CsmApp(store, today=lambda: TODAY)
+    return CsmApp(store, today=lambda: TODAY, user="snapshot")  # owns nothing: team view
 
 
 async def _wait(pilot) -> None:  # type: ignore[no-untyped-def]

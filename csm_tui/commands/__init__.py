@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "followups",
     "tiers",
     "tasks",
+    "undo",
 )
 
 

@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     t = sub.add_parser("today", help="what to do today, most important first")
     add_db(t)
     t.add_argument("--json", action="store_true", help="print JSON for scripts")
+    t.add_argument("--team", action="store_true",
+                   help="the team's accounts (default: yours, by owner = $CSM_USER or login; "
+                        "everyone's if you own none)")
     t.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     t.set_defaults(handler=today)
     lg = sub.add_parser("log", help="log a follow-up for an account")
@@ -38,27 +41,31 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
 
 
 def today(args: argparse.Namespace) -> int:
+    from csm_tui.changelog import current_user
     from csm_tui.cli import resolve_today
+    from csm_tui.scope import default_scope
     from csm_tui.today import today_agenda
 
     day = resolve_today(args)
     store = store_from(args)
     with store.session() as session:
-        agenda = today_agenda(session, day)
+        scope = default_scope(session, current_user(), team=args.team)
+        agenda = today_agenda(session, day, owner=scope.owner)
     rows = [{"priority": i.priority, "kind": i.kind, "account_id": i.account_id,
              "account": i.account, "tier": i.tier, "title": i.title,
              "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
              "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
              "channel": i.channel, "contact": i.contact} for i in agenda.items]
     if args.json:
-        json.dump({"date": day.isoformat(), "items": rows}, sys.stdout, ensure_ascii=False,
-                  indent=1)
+        json.dump({"date": day.isoformat(), "scope": scope.label, "items": rows}, sys.stdout,
+                  ensure_ascii=False, indent=1)
         print()
         return 0
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Today {day:%a %d %b %Y}: {len(rows)} to do", title_justify="left")
+    table = Table(title=f"Today {day:%a %d %b %Y} ({scope.label}): {len(rows)} to do",
+                  title_justify="left")
     for col in ("Pri", "Account", "Tier", "What", "Due", "Why"):
         table.add_column(col, overflow="fold")
     for r in rows:

@@ -1,0 +1,34 @@
+"""Whose accounts a view shows: "mine" (the current user's, by Account.owner) or the
+whole "team". Mine is the default, unless the user owns no account at all (a solo
+user, demo data, owners left blank): then the team view, so nobody sees an empty app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from db.queries import owns_accounts
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: str
+    mine: bool
+
+    @property
+    def owner(self) -> str | None:
+        """The owner filter the query functions take: None means everyone's."""
+        return self.user if self.mine else None
+
+    @property
+    def label(self) -> str:
+        return f"mine: {self.user}" if self.mine else "team"
+
+    def toggled(self) -> Scope:
+        return Scope(self.user, not self.mine)
+
+
+def default_scope(session: Session, user: str, *, team: bool = False) -> Scope:
+    """Mine if the user owns an active account (and team was not asked for)."""
+    return Scope(user, not team and owns_accounts(session, user))

@@ -1,0 +1,312 @@
+"""Undo: put back the user's last change from the change log.
+
+The change log is in the database, so undo works after a restart. Undo is a stack per
+user: it takes the current user's latest entry that is not undone yet. Each undoable
+action keeps in its payload what undo needs (the values before, the rows it created,
+the account's version after it). In one transaction undo checks that the rows are
+still as the action left them, puts the old values back, marks the entry undone and
+records an `undo` entry. If anything changed since (another edit: the account's
+version moved on; a row deleted or closed), it refuses and writes nothing.
+
+Not undoable (undo stops there and says so): bulk actions (retier, imports, task
+generation, event planning) and anything recorded before undo existed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from csm_tui.changelog import current_user, record
+from db.models import Account, ChangeLog, StageChange, Task, TierChange, Touchpoint, utcnow
+from db.store import Store
+
+HISTORY = 10
+NOT_UNDOABLE = {
+    "tier.retier": "retier can't be undone; use csm tier to override",
+    "tasks.generate": "SOP task generation can't be undone",
+    "events.plan": "event planning can't be undone",
+    "events.import": "a calendar import can't be undone",
+    "event.add": "adding an event can't be undone",
+    "undo": "an undo can't be undone",
+}
+
+
+class Refused(Exception):
+    """The change can no longer be undone; the message says why."""
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    done: bool
+    message: str  # "Undone: …", or why nothing was undone
+    entry_id: int | None = None
+    action: str = ""
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _datetime(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _account(session: Session, entry: ChangeLog, payload: dict[str, Any]) -> Account:
+    """The account the entry changed, still at the version the change left it."""
+    account = session.get(Account, entry.entity_id) if entry.entity_id else None
+    if account is None:
+        raise Refused("the account no longer exists")
+    if "version" not in payload:
+        raise Refused("it was recorded before undo existed")
+    expected = _expected_version(session, entry, payload["version"])
+    if account.version != expected:
+        raise Refused(f"{account.name} was changed since (version {expected}, "
+                      f"now {account.version})")
+    return account
+
+
+def _expected_version(session: Session, entry: ChangeLog, version: int) -> int:
+    """The version the account should have if nothing but undone changes and their
+    undos happened since `entry` (each undo bumps the version, so open forms notice)."""
+    later = list(session.scalars(
+        select(ChangeLog).where(ChangeLog.entity == "account",
+                                ChangeLog.entity_id == entry.entity_id,
+                                ChangeLog.id > entry.id)  # type: ignore[operator]
+        .order_by(ChangeLog.id)))  # type: ignore[arg-type]
+    if later and later[-1].action == "undo" and all(e.undone or e.action == "undo"
+                                                    for e in later):
+        return int(json.loads(later[-1].payload).get("version", -1))
+    return version
+
+
+def _touched(account: Account) -> None:
+    account.version += 1  # open forms see the change
+    account.updated_at = utcnow()
+
+
+def _revert_tasks(session: Session, tasks: dict[str, list] | None) -> None:
+    """Put an account's SOP tasks back as they were before the action's sync."""
+    if not tasks:
+        return
+    created = tasks.get("created", [])
+    if created:
+        done = session.scalars(select(Task.title).where(
+            Task.id.in_(created), Task.done_at.is_not(None))).first()  # type: ignore[attr-defined,union-attr]
+        if done is not None:
+            raise Refused(f"its SOP step “{done}” was ticked since")
+        session.execute(delete(Task).where(Task.id.in_(created)))  # type: ignore[attr-defined]
+    for tid, old, _new in tasks.get("moved", []):
+        session.execute(update(Task).where(Task.id == tid, Task.done_at.is_(None))  # type: ignore[union-attr]
+                        .values(due_date=_date(old)))
+    rows = tasks.get("dropped", [])
+    if rows:
+        for row in rows:
+            for key in ("due_date",):
+                row[key] = _date(row[key])
+            for key in ("done_at", "created_at"):
+                row[key] = _datetime(row[key])
+        session.execute(insert(Task.__table__), rows)  # type: ignore[attr-defined]
+    session.expire_all()
+
+
+def _history(session: Session, model: type, ids: list[int]) -> None:
+    if ids:
+        session.execute(delete(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+
+
+# ---- one function per action: check, revert, and say what was undone -------------
+
+def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    account = session.get(Account, p.get("account_id"))
+    if account is None:
+        raise Refused("the account no longer exists")
+    for tp_id in p.get("created", []):
+        if session.get(Touchpoint, tp_id) is None:
+            raise Refused("the logged touchpoint was deleted since")
+    planned = session.get(Touchpoint, p["planned"]) if p.get("planned") else None
+    if p.get("planned") and (planned is None or planned.status != "planned"):
+        state = "deleted" if planned is None else planned.status
+        raise Refused(f"the next follow-up it planned was {state} since")
+    closed = p.get("closed")
+    if closed:
+        tp = session.get(Touchpoint, closed["id"])
+        if tp is None or tp.status != "done":
+            raise Refused("the touchpoint it closed was changed since")
+        for key in ("status", "summary", "channel", "contact_id", "outcome", "next_step"):
+            setattr(tp, key, closed[key])
+        tp.done_at = None
+    for tp_id in p.get("created", []):
+        session.delete(session.get(Touchpoint, tp_id))
+    if planned is not None:
+        session.delete(planned)
+    on = p.get("on") or f"{entry.at:%Y-%m-%d}"
+    return f"logged follow-up with {account.name} on {on}"
+
+
+def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    tp = session.get(Touchpoint, entry.entity_id)
+    if tp is None:
+        raise Refused("the touchpoint was deleted since")
+    if "summary" not in p:
+        raise Refused("it was recorded before undo existed")
+    if tp.status != "done":
+        raise Refused(f"the touchpoint is {tp.status} now")
+    tp.status, tp.done_at, tp.summary = p["status"], None, p["summary"]
+    account = session.get(Account, tp.account_id)
+    return f"marked done: {account.name if account else tp.account_id} ({tp.due_date})"
+
+
+def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    tp = session.get(Touchpoint, entry.entity_id)
+    if tp is None:
+        raise Refused("the touchpoint was deleted since")
+    if "new_due_date" not in p:
+        raise Refused("it was recorded before undo existed")
+    if tp.status != "planned" or str(tp.due_date) != p["new_due_date"]:
+        raise Refused("the touchpoint was changed since")
+    tp.due_date = _date(p["due_date"])
+    account = session.get(Account, tp.account_id)
+    verb = "snoozed" if entry.action.endswith("snooze") else "rescheduled"
+    return (f"{verb} {account.name if account else tp.account_id} to {p['new_due_date']} "
+            f"(due {tp.due_date} again)")
+
+
+def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    task = session.get(Task, entry.entity_id)
+    if task is None:
+        raise Refused("the task was deleted since")
+    if task.done_at is None:
+        raise Refused("the task is open again already")
+    tp = session.get(Touchpoint, p.get("touchpoint")) if p.get("touchpoint") else None
+    task.done_at = None
+    if tp is not None:
+        session.delete(tp)
+    account = session.get(Account, task.account_id)
+    return f"completed “{task.title}” ({account.name if account else task.account_id})"
+
+
+def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    account = _account(session, entry, p)
+    new = account.stage
+    _revert_tasks(session, p.get("tasks"))
+    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
+    account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
+    _history(session, StageChange, p.get("stage_changes", []))
+    _touched(account)
+    return f"moved {account.name} from {p['stage']} to {new}"
+
+
+def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    account = _account(session, entry, p)
+    term = account.term
+    _revert_tasks(session, p.get("tasks"))
+    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
+    account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
+    account.term, account.arr_minor = p["term"], p["arr_minor"]
+    account.contract_start = _date(p["contract_start"])
+    account.contract_end = _date(p["contract_end"])
+    _history(session, StageChange, p.get("stage_changes", []))
+    _touched(account)
+    return f"renewal of {account.name} (term {term} back to term {p['term']})"
+
+
+def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    account = _account(session, entry, p)
+    new = account.tier
+    _revert_tasks(session, p.get("tasks"))
+    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
+    account.tier, account.tier_locked, account.tier_reason = (
+        p["tier"], p["tier_locked"], p["tier_reason"])
+    _history(session, TierChange, p.get("tier_changes", []))
+    _touched(account)
+    what = "tier override" if entry.action == "tier.override" else "tier unlock"
+    return f"{what} of {account.name} ({p['tier']} → {new}; {p['tier']} again)"
+
+
+def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    from csm_tui.account_edit import DATE_FIELDS
+
+    account = _account(session, entry, p)
+    _revert_tasks(session, p.get("tasks"))
+    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
+    for key, value in p["before"].items():
+        setattr(account, key, _date(value) if key in DATE_FIELDS else value)
+    _touched(account)
+    return f"edit of {account.name} ({', '.join(p['before'])})"
+
+
+UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], str]] = {
+    "followup.log": _followup,
+    "touchpoint.done": _touchpoint_done,
+    "touchpoint.reschedule": _reschedule,
+    "touchpoint.snooze": _reschedule,
+    "task.complete": _task_complete,
+    "stage.move": _stage_move,
+    "stage.renew": _renew,
+    "tier.override": _tier,
+    "tier.unlock": _tier,
+    "account.edit": _edit,
+}
+
+
+def _last_entry(session: Session, actor: str) -> ChangeLog | None:
+    return session.scalars(
+        select(ChangeLog).where(ChangeLog.actor == actor, ChangeLog.undone == False,  # noqa: E712
+                                ChangeLog.action != "undo")
+        .order_by(ChangeLog.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+
+
+def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
+    """Undo the user's latest change that is not undone yet, in one transaction."""
+    actor = actor if actor is not None else current_user()
+    with store.transaction() as session:
+        entry = _last_entry(session, actor)
+        if entry is None:
+            return UndoResult(False, "Nothing to undo")
+        undoer = UNDOERS.get(entry.action)
+        if undoer is None:
+            why = NOT_UNDOABLE.get(entry.action) or (
+                "imports can't be undone" if entry.action.startswith("import.")
+                else f"{entry.action} can't be undone")
+            return UndoResult(False, f"Can't undo “{entry.summary}”: {why}", entry.id,
+                              entry.action)
+        try:
+            what = undoer(session, entry, json.loads(entry.payload or "{}"))
+            session.flush()
+        except Refused as exc:
+            session.rollback()
+            return UndoResult(False, f"Can't undo “{entry.summary}”: {exc}; nothing changed",
+                              entry.id, entry.action)
+        entry.undone = True
+        message = f"Undone: {what}"
+        payload: dict[str, Any] = {"undid": entry.id}
+        if entry.entity == "account" and entry.entity_id is not None:
+            account = session.get(Account, entry.entity_id)
+            payload["version"] = account.version if account else None
+        record(session, action="undo", entity=entry.entity, entity_id=entry.entity_id,
+               summary=message, payload=payload)
+        return UndoResult(True, message, entry.id, entry.action)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+    undone: bool
+
+
+def recent_changes(session: Session, limit: int = HISTORY) -> list[HistoryLine]:
+    """The latest change-log entries, newest first (for `csm undo --list`)."""
+    rows = session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())  # type: ignore[union-attr]
+                           .limit(limit))
+    return [HistoryLine(r.id or 0, r.at, r.actor, r.action, r.summary, r.undone) for r in rows]
