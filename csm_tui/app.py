@@ -48,6 +48,9 @@ class CsmApp(App[int]):
         "calendar": CalendarScreen,
     }
     DEFAULT_MODE = "today"
+    # Screens get -narrow under 100 columns and -short under 30 rows (tighter layouts).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("1", "switch_mode('today')", N_("Today"), id="go.today", show=False),
         Binding("2", "switch_mode('portfolio')", N_("Portfolio"), id="go.portfolio", show=False),
@@ -59,6 +62,7 @@ class CsmApp(App[int]):
         Binding("u", "undo", N_("Undo last change"), id="app.undo", show=False),
         Binding("m", "toggle_scope", N_("Mine/team"), id="app.scope"),
         Binding("question_mark", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+t", "change_theme", N_("Change theme"), id="app.theme", show=False),
         Binding("q", "quit", N_("Quit"), id="app.quit", show=False),
     ]
 
@@ -75,6 +79,24 @@ class CsmApp(App[int]):
         self._scope: Scope | None = None  # decided from the data on the first load
         self._prefetched: dict[type, tuple[tuple[date, tuple[int, int]], Any]] = {}
         self._prefetch_started = False
+        self._restore_theme()
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (ui.toml in the config folder), if still known."""
+        from csm_tui.ui_prefs import saved_theme
+
+        name = saved_theme()
+        if name and name in self.available_themes:
+            self.theme = name
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme picked with ctrl+t or the palette's "Change theme"."""
+        from csm_tui.ui_prefs import remember_theme
+
+        try:
+            remember_theme(name)
+        except OSError as exc:
+            self.notify(t("theme not saved: {error}", error=exc), severity="warning")
 
     def prefetch(self) -> None:
         """After the first screen has its data, load the Portfolio and the kanban board

@@ -150,6 +150,13 @@ def month_title(day: date) -> str:
     return f"{day:%B %Y}"
 
 
+def short_month(day: date) -> str:
+    """'Dec 26' in English, '26年12月' in Chinese: a chart axis label."""
+    if _current == "zh_CN":
+        return f"{day.year % 100:02d}年{day.month}月"
+    return f"{day:%b %y}"
+
+
 def weekday_names() -> tuple[str, ...]:
     if _current == "zh_CN":
         return tuple(f"周{c}" for c in WEEKDAYS_ZH)

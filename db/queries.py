@@ -221,3 +221,20 @@ def account_dates(session: Session) -> Sequence[Row]:
     stmt = select(Account.id, Account.name, Account.contract_start, Account.contract_end,
                   Account.founded_on, Account.stage).where(Account.archived == False)  # noqa: E712
     return session.execute(stmt).all()
+
+
+def renewals_per_month(session: Session, *, start: date, end: date,
+                       owner: str | None = None) -> Sequence[Row]:
+    """(year, month, count, arr) of active accounts' contract ends in [start, end)
+    (or one owner's), grouped by calendar month in the database (SQLite and
+    PostgreSQL alike)."""
+    year = func.extract("year", Account.contract_end)
+    month = func.extract("month", Account.contract_end)
+    stmt = (
+        select(year.label("year"), month.label("month"), func.count().label("count"),
+               func.sum(Account.arr_minor).label("arr"))
+        .where(Account.archived == False, Account.stage != "churned")  # noqa: E712
+        .where(Account.contract_end >= start, Account.contract_end < end)  # type: ignore[operator]
+        .group_by(year, month)
+    )
+    return session.execute(owned_by(stmt, owner)).all()

@@ -123,6 +123,8 @@ class CardColumn(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh()
+        if self.parent is not None:  # a narrow board scrolls sideways to this column
+            self.parent.scroll_visible(animate=False)
         self.post_message(self.Highlighted(self))
 
     def on_blur(self) -> None:

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from csm_tui.i18n import t
 
-TIER_STYLES = {"S": "bold #ffffff on #b8860b", "A": "bold #ffffff on #2e7d32",
+TIER_STYLES = {"S": "bold #ffffff on #9a6f00", "A": "bold #ffffff on #2e7d32",
                "B": "bold #ffffff on #1565c0", "C": "bold #ffffff on #616161"}
 
 

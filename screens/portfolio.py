@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input
 
+from csm_tui.charts import tier_shares
 from csm_tui.health import cached_health
 from csm_tui.i18n import N_, label, t
 from csm_tui.money import format_money
@@ -26,6 +27,7 @@ from csm_tui.portfolio import (
 )
 from db.store import Store
 from screens.base import DataScreen
+from screens.charts import TierChart, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
@@ -46,6 +48,7 @@ class PortfolioScreen(DataScreen):
         Binding("l", "log", N_("Log follow-up"), id="portfolio.log"),
         Binding("t", "override", N_("Set tier"), id="portfolio.tier"),
         Binding("R", "retier", N_("Retier"), id="portfolio.retier"),
+        Binding("v", "toggle_charts", N_("Charts"), id="portfolio.charts"),
     ]
 
     def __init__(self) -> None:
@@ -62,10 +65,12 @@ class PortfolioScreen(DataScreen):
         yield Header()
         yield Input(placeholder=t("/ filter: name, industry, owner, tier, stage, RFM segment"),
                     id="portfolio-filter", compact=True)
+        yield TierChart(id="portfolio-chart")
         yield VirtualTable(COLUMNS, id="portfolio")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(TierChart).display = charts_fit(self.app.size.height)
         self.query_one(VirtualTable).focus()
 
     @staticmethod
@@ -82,6 +87,8 @@ class PortfolioScreen(DataScreen):
         self.rows, self.today = data
         self._lines = {r.id: self._line(r) for r in self.rows}
         self._groups = {g.tier: g for g in tier_groups(self.rows)}
+        self.query_one(TierChart).set_shares(tier_shares(self.rows),
+                                             self.rows[0].currency if self.rows else "")
         self._resort()
 
     def _resort(self) -> None:
@@ -170,3 +177,7 @@ class PortfolioScreen(DataScreen):
 
     def action_retier(self) -> None:
         self.csm.run_retier()
+
+    def action_toggle_charts(self) -> None:
+        chart = self.query_one(TierChart)
+        chart.display = not chart.display

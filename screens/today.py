@@ -18,6 +18,7 @@ from csm_tui.money import format_money
 from csm_tui.today import TodayAgenda, TodayInputs, TodayItem, assemble, gather
 from db.store import Store
 from screens.base import DataScreen
+from screens.charts import TodayCharts, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
@@ -33,6 +34,7 @@ class TodayScreen(DataScreen):
         Binding("x,space", "tick", "Tick SOP step", id="today.tick"),
         Binding("o", "open", "Open account", id="today.open", show=False),
         Binding("r", "reload", "Refresh", id="today.refresh"),
+        Binding("v", "toggle_charts", "Charts", id="today.charts"),
     ]
 
     def __init__(self) -> None:
@@ -46,6 +48,7 @@ class TodayScreen(DataScreen):
                             Column(t("Tier"), 4),
                             Column(t("What"), 34), Column(t("Kind"), 7), Column(t("Due"), 8),
                             Column(t("Why"), 40)], id="today-due")
+        yield TodayCharts(id="today-charts")
         with Horizontal(id="today-lower"):
             with Vertical():
                 yield Label(t("Renewals in the next 90 days"), classes="section")
@@ -66,6 +69,7 @@ class TodayScreen(DataScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(TodayCharts).display = charts_fit(self.app.size.height)
         self.query_one("#today-due", VirtualTable).focus()
 
     def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
@@ -120,6 +124,7 @@ class TodayScreen(DataScreen):
             for n, occ in enumerate(agenda.events)])
         if agenda.health:
             self.csm.prefetch()
+        self.query_one(TodayCharts).update(agenda.health, today)
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = t("{scope} · {todo} to do · {renewals} renewals ({arr}) · "
                            "{risk} at risk · {events} events", scope=self.csm.scope_label,
@@ -177,3 +182,7 @@ class TodayScreen(DataScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_toggle_charts(self) -> None:
+        charts = self.query_one(TodayCharts)
+        charts.display = not charts.display

@@ -27,6 +27,8 @@ from textual.strip import Strip
 from csm_tui.i18n import t
 
 Cell = str | Text
+SHRINK_FLOOR = 7  # a column narrowed for a small terminal keeps at least this many cells
+NAME_FLOOR = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--header { text-style: bold; background: $panel; }
     VirtualTable > .vtable--cursor { background: $accent 40%; text-style: bold; }
     VirtualTable:focus > .vtable--cursor { background: $accent; color: $text; }
-    VirtualTable > .vtable--group { text-style: bold; color: $accent; }
+    VirtualTable > .vtable--group { text-style: bold; color: $text-accent; }
     VirtualTable > .vtable--odd { background: $surface-lighten-1 30%; }
     """
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--group", "vtable--odd"}
@@ -98,6 +100,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows: list[VRow] = []
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._widths_for: tuple[int, list[int]] = (-1, [])
 
     # ---- data -------------------------------------------------------------
     def set_rows(self, rows: list[VRow], *, keep_key: str | None = None) -> None:
@@ -177,14 +180,45 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ---- drawing ----------------------------------------------------------
     def _content_width(self) -> int:
-        return sum(c.width + 1 for c in self.columns)
+        # Columns shrink to the widget's width (below), so there is nothing to scroll
+        # sideways: a horizontal scrollbar would only hide a row.
+        return 0
 
     def _widths(self, total: int) -> list[int]:
+        """Each column's width; on a narrow terminal the widest columns give up cells
+        first (down to their floor), so short ones like tier and dates stay whole."""
+        if self._widths_for[0] == total:
+            return self._widths_for[1]
         widths = [c.width for c in self.columns]
+        # Numbers (right-aligned) are never cut; the first wide column, usually the
+        # name, keeps NAME_FLOOR cells; the others SHRINK_FLOOR (a relative date).
+        floors = [w if c.justify == "right" else min(w, SHRINK_FLOOR)
+                  for c, w in zip(self.columns, widths, strict=True)]
+        name = next((i for i, c in enumerate(self.columns)
+                     if c.width >= NAME_FLOOR and c.justify != "right"), None)
+        if name is not None:
+            floors[name] = NAME_FLOOR
+        excess = self._shrink(widths, floors, sum(w + 1 for w in widths) + 1 - total)
+        if excess > 0 and name is not None and self.columns[-1].justify == "right":
+            floors[name] = SHRINK_FLOOR  # rather a shorter name than a cut number
+            self._shrink(widths, floors, excess)
         used = sum(w + 1 for w in widths[:-1])
         if widths:
             widths[-1] = max(widths[-1], total - used - 1)
+        self._widths_for = (total, widths)
         return widths
+
+    @staticmethod
+    def _shrink(widths: list[int], floors: list[int], excess: int) -> int:
+        """Take `excess` cells from the columns furthest above their floor; what could
+        not be taken is returned."""
+        while excess > 0 and widths:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+            if widths[widest] <= floors[widest]:
+                break
+            widths[widest] -= 1
+            excess -= 1
+        return excess
 
     def _compose_line(self, cells: Sequence[Cell], widths: list[int]) -> Text:
         line = Text(" ", end="", no_wrap=True)
@@ -204,9 +238,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # without the scrollbar's cells
         scroll_y = int(self.scroll_offset.y)
-        widths = self._widths(width)
+        inner = self.scrollable_content_region.width  # less the scrollbar
+        widths = self._widths(inner)
         if y == 0:
-            key: tuple = ("header", width)
+            key: tuple = ("header", width, inner)
             style = self.get_component_rich_style("vtable--header")
             cells: Sequence[Cell] = [t(c.label) for c in self.columns]
         else:
@@ -215,7 +250,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self.rich_style)
             row = self.rows[index]
             is_cursor = index == self.cursor
-            key = (index, is_cursor, width, self.has_focus)
+            key = (index, is_cursor, width, inner, self.has_focus)
             if is_cursor:
                 style = self.get_component_rich_style("vtable--cursor")
             elif row.group:

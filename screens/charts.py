@@ -1,0 +1,208 @@
+"""Small charts drawn with block characters: ARR and accounts per tier (Portfolio),
+renewals per month and the health distribution (Today). Colours come from the theme
+($text-success, $text-warning, …) and every bar carries its number, so nothing relies on colour.
+
+`v` shows or hides a screen's charts; they start hidden on terminals under
+CHARTS_MIN_HEIGHT rows so the lists keep their room.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.style import Style
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widget import Widget
+
+from csm_tui.charts import (
+    Band,
+    MonthBar,
+    TierShare,
+    hbar,
+    health_bands_of,
+    renewals_by_month,
+    scope_ids,
+    vbar,
+)
+from csm_tui.i18n import t
+from csm_tui.money import format_money
+from screens.format import TIER_STYLES
+
+CHARTS_MIN_HEIGHT = 30
+BAND_STYLES = ("$text-error", "$text-error", "$text-warning", "$text-success", "$text-success")
+
+
+def charts_fit(height: int) -> bool:
+    """Charts are shown by default only when the terminal has room for them."""
+    return height >= CHARTS_MIN_HEIGHT
+
+
+def _tier_colour(tier: str) -> str:
+    colour = Style.parse(TIER_STYLES.get(tier, "")).bgcolor
+    return colour.name if colour is not None else "$text-primary"
+
+
+def _badge(tier: str) -> tuple[str, str]:
+    return f" {tier} ", TIER_STYLES.get(tier, "reverse")
+
+
+class TierChart(Widget):
+    """One line per tier: badge, ARR bar, share of ARR and of accounts, ARR."""
+
+    DEFAULT_CSS = "TierChart { height: 4; padding: 0 1; }"
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.shares: list[TierShare] = []
+        self.currency = ""
+
+    def set_shares(self, shares: list[TierShare], currency: str) -> None:
+        self.shares, self.currency = shares, currency
+        self.refresh()
+
+    def render(self) -> Content:
+        if not self.shares:
+            return Content.styled(t("no accounts yet"), "$text-muted")
+        width = max(self.size.width - 2, 40)
+        bar_width = min(max((width - 4 - 10 - 26) // 2, 4), 40)
+        lines = []
+        for s in self.shares:
+            money = format_money(s.arr_minor, self.currency, compact=True)
+            lines.append(Content.assemble(
+                _badge(s.tier), " ",
+                (hbar(s.arr_share, bar_width).ljust(bar_width), _tier_colour(s.tier)),
+                " " + t("{share} ARR", share=f"{s.arr_share:>4.0%}") + "  ",
+                (hbar(s.account_share, bar_width).ljust(bar_width), "$text-muted"),
+                " " + t("{share} of accounts ({n}) · {arr}", share=f"{s.account_share:>4.0%}",
+                    n=s.accounts, arr=money)))
+        return Content("\n").join(lines)
+
+
+class RenewalMonths(Widget):
+    """Renewals per month for the next 12 months: bar height is ARR; under each bar
+    its ARR, its count and the month."""
+
+    DEFAULT_CSS = "RenewalMonths { width: 1fr; height: 100%; }"
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.bars: list[MonthBar] = []
+        self.currency = "CNY"
+
+    def set_bars(self, bars: list[MonthBar]) -> None:
+        self.bars = bars
+        self.refresh()
+
+    def render(self) -> Content:
+        title = Content.styled(t("Renewals by month (bar: ARR; count)"), "bold $text-accent")
+        if not self.bars:
+            return Content("\n").join([title, Content.styled(t("loading…"), "$text-muted")])
+        col = min(max(self.size.width // len(self.bars), 3), 8)
+        height = max(self.size.height - (4 if col > 6 else 3), 1)
+        top = max(b.arr_minor for b in self.bars) or 1
+        columns = [vbar(b.arr_minor / top, height) for b in self.bars]
+        lines = [title]
+        for y in range(height):
+            lines.append(Content.assemble(*(((c[y] * (col - 1)).ljust(col), "$text-primary")
+                                            for c in columns)))
+        if col > 6:  # room for the ARR under each bar; else the bar height says it
+            money = [format_money(b.arr_minor, self.currency, compact=True) if b.count
+                     else "·" for b in self.bars]
+            lines.append(Content("".join(m[:col - 1].ljust(col) for m in money)))
+        lines.append(Content.styled("".join(f"{b.count}"[:col - 1].ljust(col)
+                                            for b in self.bars), "$text-muted"))
+        labels = [b.label if col > 6 else b.label[:3] if col > 3 else b.label[:1]
+                  for b in self.bars]
+        lines.append(Content.styled("".join(label[:col - 1].ljust(col) for label in labels),
+                                    "bold"))
+        return Content("\n").join(lines)
+
+
+class HealthBands(Widget):
+    """Accounts per health band, one line per band, red to green."""
+
+    DEFAULT_CSS = "HealthBands { width: 36%; max-width: 46; height: 100%; padding: 0 1; }"
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.bands: list[Band] = []
+
+    def set_bands(self, bands: list[Band]) -> None:
+        self.bands = bands
+        self.refresh()
+
+    def render(self) -> Content:
+        title = Content.styled(t("Accounts by health"), "bold $text-accent")
+        if not self.bands:
+            return Content("\n").join([title, Content.styled(t("computing health…"),
+                                                             "$text-muted")])
+        total = sum(b.count for b in self.bands) or 1
+        top = max(b.count for b in self.bands) or 1
+        bar_width = max(self.size.width - 2 - 8 - 13, 4)
+        lines = [title]
+        for band, style in zip(reversed(self.bands), reversed(BAND_STYLES), strict=True):
+            lines.append(Content.assemble(
+                (f"{band.label:>7} ", "bold"),
+                (hbar(band.count / top, bar_width).ljust(bar_width), style),
+                f" {band.count:>5} {band.count / total:>4.0%}"))
+        return Content("\n").join(lines)
+
+
+class TodayCharts(Horizontal):
+    """Today's chart panel. The renewal months come from one grouped query in a worker
+    started after the list is drawn; the health bands from the health Today computes
+    in its background phase, so the first paint of the list never waits for a chart."""
+
+    DEFAULT_CSS = "TodayCharts { height: 9; padding: 0 1; }"
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self._months_for: tuple | None = None
+        self._health: dict | None = None
+        self._ids: set[int] | None = None  # the accounts in scope (None: the team's)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield RenewalMonths()
+        yield HealthBands()
+
+    def update(self, health: dict, today: date) -> None:
+        """Called by Today with each agenda it shows (health may still be empty)."""
+        self._health = health
+        self._today = today
+        if self.display:
+            self._fill()
+
+    def on_show(self) -> None:
+        if self._health is not None:
+            self._fill()
+
+    def _fill(self) -> None:
+        self._fill_bands()
+        store = self.app.store  # type: ignore[attr-defined]
+        today = self._today
+
+        def run() -> None:
+            owner = self.app.owner_filter()  # type: ignore[attr-defined]
+            key = (store.generation, today, owner)
+            if key == self._months_for:
+                return
+            try:
+                with store.session() as session:
+                    bars = renewals_by_month(session, today, owner=owner)
+                    ids = scope_ids(session, owner)
+            except Exception as exc:
+                self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+                return
+            self.app.call_from_thread(self._months_loaded, key, bars, ids)
+
+        self.run_worker(run, thread=True, exclusive=True, group="charts", exit_on_error=False)
+
+    def _months_loaded(self, key: tuple, bars: list, ids: set[int] | None) -> None:
+        self._months_for, self._ids = key, ids
+        self.query_one(RenewalMonths).set_bars(bars)
+        self._fill_bands()
+
+    def _fill_bands(self) -> None:
+        if self._health:
+            self.query_one(HealthBands).set_bands(health_bands_of(self._health, self._ids))

@@ -1,0 +1,89 @@
+"""Every screen at 80×24: its name in the header and its key content on screen (read
+from what is drawn, not from widget state), nothing important pushed off."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from csm_tui.app import CsmApp
+from db.store import Store
+
+SIZE = (80, 24)
+
+
+async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def visible(app: CsmApp) -> str:
+    """The text on the terminal, as a person would read it."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    # a to-do with its due date; renewals (ARR, health), at-risk and events panes
+    ("1", ["腾讯科技", "50d ago", "¥690k", "Health", "Lamna", "Fiscal year"]),
+    ("2", ["招商银行", "¥1,250,000", "renewal", "in 185d"]),  # whole ARR, never cut
+    ("3", ["handover", "比亚迪汽车", "¥445k"]),  # a stage column with a readable card
+    ("4", ["深圳大学", "58d ago"]),
+    ("5", ["November 2026", "Renewal: Zava"]),
+])
+async def test_each_screen_fits_80x24(demo_store: Store, today, key: str,  # type: ignore[no-untyped-def]
+                                      expected: list[str]) -> None:
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press(key)
+        await _settle(pilot)
+        text = visible(app)
+        assert app.screen.title in text
+        for word in expected:
+            assert word in text, word
+
+
+async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")  # the top to-do: 腾讯科技
+        await _settle(pilot)
+        text = visible(app)
+        assert "腾讯科技" in text and "¥980,000" in text
+        assert "胡晓东" in text  # the decision chain below the header block
+        timeline = app.screen.query_one("#timeline-box")  # and the timeline has rows
+        assert timeline.region.height >= 4 and timeline.region.bottom <= SIZE[1]
+        await pilot.press("l")
+        await _settle(pilot)
+        form = app.screen.query_one("#log-box")
+        assert form.region.bottom <= SIZE[1] and form.region.right <= SIZE[0]
+        text = visible(app)
+        assert "腾讯科技" in text and "ctrl+s" in text  # title and the hint under the form
+        await pilot.press("escape")
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+        box = app.screen.query_one("#help-box")
+        assert box.region.bottom <= SIZE[1] and box.region.right <= SIZE[0]
+
+
+async def test_narrow_kanban_scrolls_to_the_focused_column(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("3")
+        await _settle(pilot)
+        assert "churned" not in visible(app)  # six readable columns do not fit in 80
+        for _ in range(5):
+            await pilot.press("right")
+        await _settle(pilot)
+        assert "churned" in visible(app)
+        for _ in range(5):
+            await pilot.press("left")
+        await _settle(pilot)
+        assert "handover" in visible(app)
