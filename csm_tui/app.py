@@ -60,12 +60,13 @@ class CsmApp(App[int]):
         super().__init__()
         self.store = store
         self.today = today
-        self._prefetched: dict[type, tuple[int, date, Any]] = {}
+        self._prefetched: dict[type, tuple[object, date, Any]] = {}
         self._prefetch_started = False
 
     def prefetch(self) -> None:
         """After the first screen has its data, load the Portfolio in the background so
-        that pressing 2 shows it at once; dropped if anything is written meanwhile."""
+        that pressing 2 shows it at once; dropped if anything is written meanwhile (here
+        or by another instance on the same file)."""
         if self._prefetch_started:
             return
         self._prefetch_started = True

@@ -26,6 +26,38 @@ class StoreError(Exception):
     """A problem with the database the user can act on; the message says what and where."""
 
 
+def store_error_for(exc: BaseException, url: str, *, writing: bool = True
+                    ) -> StoreError | None:
+    """The clear error for a database failure the user can act on (busy, read-only,
+    disk full, corrupt), naming the database; None for anything else."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError | sqlite3.Error):
+        return None
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig).lower()
+    where = make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    if path is not None:
+        where = str(path)
+    for needle, why in (
+        ("locked", "the database is busy (locked by another program)"),
+        ("busy", "the database is busy (locked by another program)"),
+        ("readonly", "the database is read-only (file or folder not writable)"),
+        ("read-only", "the database is read-only (file or folder not writable)"),
+        ("disk is full", "the disk is full"),
+        ("database or disk is full", "the disk is full"),
+        ("disk i/o error", "a disk I/O error occurred"),
+        ("malformed", "the database file is damaged (malformed)"),
+        ("not a database", "the file is not a database"),
+        ("unable to open", "cannot open the database file"),
+    ):
+        if needle in text:
+            tail = "; nothing was saved, try again" if writing else ""
+            return StoreError(f"{where}: {why}{tail}")
+    return None
+
+
 def to_url(db: str) -> str:
     """Accept a SQLAlchemy URL or a plain file path and return a URL."""
     if "://" in db:

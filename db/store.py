@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.engine import make_engine, new_session, sqlite_path, to_url
+from db.engine import make_engine, new_session, sqlite_path, store_error_for, to_url
 from db.migrate import ensure_schema
 
 
@@ -21,7 +21,28 @@ class Store:
     url: str
     engine: Engine
     backup_made: Path | None = field(default=None)
-    generation: int = field(default=0)  # bumped by every committed transaction
+    commits: int = field(default=0)  # bumped by every transaction committed here
+
+    @property
+    def generation(self) -> tuple[int, tuple[int, ...] | None]:
+        """Changes whenever the data may have changed: a commit through this store, or,
+        for a SQLite file, a commit by another instance or program (seen in the size and
+        modification time of the file and its WAL). Compare for equality only."""
+        return self.commits, self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, ...] | None:
+        path = self.path
+        if path is None:
+            return None
+        stamp: list[int] = []
+        for p in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = p.stat()
+            except OSError:
+                stamp += [-1, -1]
+            else:
+                stamp += [st.st_mtime_ns, st.st_size]
+        return tuple(stamp)
 
     @property
     def path(self) -> Path | None:
@@ -41,9 +62,12 @@ class Store:
             try:
                 yield session
                 session.commit()
-                self.generation += 1
-            except BaseException:
+                self.commits += 1
+            except BaseException as exc:
                 session.rollback()
+                clear = store_error_for(exc, self.url)
+                if clear is not None:
+                    raise clear from exc
                 raise
 
     def close(self) -> None:

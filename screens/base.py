@@ -32,11 +32,12 @@ class DataScreen(Screen):
         """Runs on the UI thread with what `fetch` returned."""
         raise NotImplementedError
 
-    _shown_at: tuple[int, float] | None = None
+    _shown_at: tuple[object, float] | None = None
 
     def on_screen_resume(self) -> None:
         """Coming back to a screen reloads it, unless it was filled a moment ago and
-        nothing was written since (Textual may resume a screen twice when it opens)."""
+        nothing was written since, here or by another instance on the same file
+        (Textual may resume a screen twice when it opens)."""
         import time
 
         if self._shown_at is not None:
