@@ -107,7 +107,8 @@ class CsmApp(App[int]):
         """One place that turns a failed load or save into a message, never a traceback."""
         from csm_tui.errors import describe_error
 
-        self.notify(describe_error(exc), title="Error", severity="error", timeout=8)
+        self.notify(describe_error(exc, self.store.url), title="Error", severity="error",
+                    timeout=8)
 
     def refresh_current(self) -> None:
         """Reload what the current screen shows (after a write made from a modal)."""
