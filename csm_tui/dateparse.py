@@ -7,7 +7,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from csm_tui.dates import add_months
+from csm_tui.dates import FIRST_DATE, LAST_DATE, add_months, in_range
 
 WEEKDAYS = {name: i for i, names in enumerate((
     ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"),
@@ -55,7 +55,11 @@ def parse_when(text: str, today: date) -> date:
         ahead = (WEEKDAYS[words[-1]] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         pass
+    else:
+        if not in_range(day):
+            raise ValueError(f"{raw!r} is outside {FIRST_DATE.year}–{LAST_DATE.year}")
+        return day
     raise ValueError(f"{raw!r} is not a date (use {FORMS_HELP})")

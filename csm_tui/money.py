@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# The largest amount accepted, in major units: far above any contract, far below what
+# an integer column holds (2**63 minor units).
+MAX_AMOUNT = Decimal(10) ** 13
 
 
 def format_money(minor: int, currency: str = "", *, compact: bool = False) -> str:
@@ -27,12 +30,14 @@ def parse_money(text: str, *, field: str = "amount") -> int:
         cleaned = cleaned.removeprefix(symbol)
     try:
         value = Decimal(cleaned)
-    except InvalidOperation:
+    except (InvalidOperation, ArithmeticError):
         raise ValueError(f"{field}: {text!r} is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"{field}: {text!r} is not an amount")
     if value < 0:
         raise ValueError(f"{field}: {text!r} is negative")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"{field}: {text!r} is too large")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"{field}: {text!r} has more than two decimals")
     return int(value * 100)

@@ -4,13 +4,13 @@ are due. Shipped in fixtures/playbooks.toml; a user copy replaces stages it name
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from csm_tui.paths import config_dir, fixtures_dir
+from csm_tui.tomlfile import read_toml
 from db.models import CHANNELS, STAGES, TIERS
 
 _RELATIVE = re.compile(r"^\+(\d{1,3})([dwm])$")
@@ -64,6 +64,9 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
         out[stage] = []
         for n, raw in enumerate(steps, start=1):
             where = f"{path}: {stage} step {n}"
+            if not isinstance(raw, dict):
+                raise PlaybookError(f"{where}: must be a [[{stage}]] table with key, "
+                                    "title and due")
             key = raw.get("key")
             if not key or not isinstance(key, str):
                 raise PlaybookError(f"{where}: key is missing")
@@ -78,15 +81,19 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
             if not title or not isinstance(title, str):
                 raise PlaybookError(f"{where}: title is missing")
             tiers = raw.get("tiers", list(TIERS))
-            if not isinstance(tiers, list) or not tiers or any(t not in TIERS for t in tiers):
+            if not isinstance(tiers, list) or not tiers \
+                    or any(not isinstance(t, str) or t not in TIERS for t in tiers):
                 raise PlaybookError(f"{where}: tiers must be a list from S, A, B, C "
                                     f"(got {tiers!r})")
             channel = raw.get("channel", "call")
-            if channel not in CHANNELS:
+            if not isinstance(channel, str) or channel not in CHANNELS:
                 raise PlaybookError(f"{where}: channel {channel!r} is not one of "
                                     f"{', '.join(CHANNELS)}")
             try:
-                anchor, amount, unit = parse_due(raw.get("due", ""))
+                due = raw.get("due", "")
+                if not isinstance(due, str):
+                    raise ValueError(f"{due!r} is not +Nd, +Nw, +Nm or T-N")
+                anchor, amount, unit = parse_due(due)
             except ValueError as exc:
                 raise PlaybookError(f"{where}: due {exc}") from None
             out[stage].append(Step(stage, key, title, str(raw.get("description", "")),
@@ -95,11 +102,7 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlaybookError(f"{path}: not valid TOML ({exc})") from None
+    return read_toml(path, PlaybookError)
 
 
 def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:
