@@ -10,6 +10,7 @@ and hold every acknowledged follow-up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -92,6 +93,7 @@ def test_sigkill_never_loses_an_acknowledged_followup(tmp_path: Path) -> None:
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=env)
     acked: dict[int, str] = {}
+    writer = 0
     try:
         assert _read_line(zygote) == "zygote"
         assert zygote.stdin is not None
@@ -100,11 +102,13 @@ def test_sigkill_never_loses_an_acknowledged_followup(tmp_path: Path) -> None:
             zygote.stdin.flush()
             kind, pid_text = _read_line(zygote).split(" ", 1)
             assert kind == "ready", kind
+            writer = int(pid_text)
             time.sleep(rng.uniform(0.02, 0.3))
-            os.kill(int(pid_text), signal.SIGKILL)
+            os.kill(writer, signal.SIGKILL)
             while True:
                 line = _read_line(zygote)
                 if line.startswith("dead "):
+                    writer = 0  # reaped: its pid is no longer ours to signal
                     break
                 _, _pid, tp_id, summary = line.split(" ", 3)
                 acked[int(tp_id)] = summary
@@ -123,6 +127,9 @@ def test_sigkill_never_loses_an_acknowledged_followup(tmp_path: Path) -> None:
             assert logged == len(saved), f"round {round_no}: {logged} log entries, " \
                                          f"{len(saved)} touchpoints"
     finally:
+        if writer:  # a failed assertion must not leave a writer running
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(writer, signal.SIGKILL)
         if zygote.stdin:
             zygote.stdin.close()
         zygote.kill()
