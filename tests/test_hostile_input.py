@@ -13,7 +13,7 @@ import json
 import math
 import os
 import sqlite3
-import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -106,24 +106,21 @@ def test_amounts(text: str) -> None:
 
 # ---- files: a small database and a snapshot of it -----------------------------
 
-_STORE: Store | None = None
-
-
-def _store() -> Store:
-    """One database for all examples of this module (hypothesis runs a test body many
-    times; a fixture per example would be far too slow)."""
-    global _STORE
-    if _STORE is None:
-        folder = Path(tempfile.mkdtemp(prefix="csm-hostile-"))
-        _STORE = open_store(str(folder / "hostile.db"))
-        with _STORE.transaction() as session:
-            for name in ("清华大学", "Acme", "Blue Media"):
-                account = Account(name=name, tier="A", arr_minor=10_000_00)
-                session.add(account)
-                session.flush()
-                session.add(Contact(account_id=account.id, name=f"{name} 王芳",
-                                    role="decision_maker", level="executive"))
-    return _STORE
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path]]:
+    """One small database and one input folder for all examples of this module
+    (hypothesis runs a test body many times; a fresh database each time is too slow)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    store = open_store(str(folder / "hostile.db"))
+    with store.transaction() as session:
+        for name in ("清华大学", "Acme", "Blue Media"):
+            account = Account(name=name, tier="A", arr_minor=10_000_00)
+            session.add(account)
+            session.flush()
+            session.add(Contact(account_id=account.id, name=f"{name} 王芳",
+                                role="decision_maker", level="executive"))
+    yield store, folder
+    store.close()
 
 
 def _snapshot(store: Store) -> str:
@@ -142,8 +139,7 @@ def _snapshot(store: Store) -> str:
         con.close()
 
 
-def _file(data: bytes, suffix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="csm-hostile-in-"))
+def _file(folder: Path, data: bytes, suffix: str) -> Path:
     path = folder / f"input{suffix}"
     path.write_bytes(data)
     return path
@@ -183,10 +179,10 @@ def csv_files(draw: st.DrawFn) -> tuple[str, bytes]:
 @example(("deals", b"account,stage,value,close_date\nAcme,won,100,9999-12-01\n"))  # year 10000
 @example(("accounts", b"name,arr\nBig,1e999999999\n"))  # decimal overflow
 @example(("touchpoints", b"account,date,summary\nAcme,0001-01-01,x\n"))
-def test_csv_import(case: tuple[str, bytes]) -> None:
+def test_csv_import(work: tuple[Store, Path], case: tuple[str, bytes]) -> None:
     kind, data = case
-    store = _store()
-    path = _file(data, ".csv")
+    store, folder = work
+    path = _file(folder, data, ".csv")
     before = _snapshot(store)
     try:
         result = import_file(store, kind, path, today=TODAY)
@@ -260,9 +256,9 @@ def _calendar(*event_lines: str) -> bytes:
 @example(_calendar("DTSTART;VALUE=DATE:00010101", "DTEND;VALUE=DATE:00010101"))  # overflow
 @example(_calendar("DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=YEARLY", "RRULE:FREQ=DAILY"))
 @example(_calendar("DTSTART;VALUE=DATE:99991231", "RRULE:FREQ=YEARLY"))
-def test_ics_import(data: bytes) -> None:
-    store = _store()
-    path = _file(data, ".ics")
+def test_ics_import(work: tuple[Store, Path], data: bytes) -> None:
+    store, folder = work
+    path = _file(folder, data, ".ics")
     before = _snapshot(store)
     try:
         import_ics(store, path)
@@ -325,8 +321,8 @@ def _finite(*numbers: Any) -> None:
 @example(b"cadence = 5")  # was TypeError
 @example(b"risk = [1]\nlifecycle = 3")  # was AttributeError (risk), later in the app (lifecycle)
 @example(b"[health]\ntouch = nan")  # was accepted: NaN health scores
-def test_settings_file(data: bytes) -> None:
-    path = _file(data, ".toml")
+def test_settings_file(work: tuple[Store, Path], data: bytes) -> None:
+    path = _file(work[1], data, "-settings.toml")
     try:
         s = load_settings(path)
     except Exception as exc:  # noqa: BLE001
@@ -342,8 +338,8 @@ def test_settings_file(data: bytes) -> None:
 @given(CONFIG)
 @example(b"tiers = 3")  # was AttributeError
 @example(b"[weights]\nrevenue = inf")  # was accepted: infinite scores
-def test_scoring_file(data: bytes) -> None:
-    path = _file(data, ".toml")
+def test_scoring_file(work: tuple[Store, Path], data: bytes) -> None:
+    path = _file(work[1], data, "-scoring.toml")
     try:
         config = load_scoring(path)
     except Exception as exc:  # noqa: BLE001
@@ -358,8 +354,8 @@ def test_scoring_file(data: bytes) -> None:
 @example(b"handover = [1]")  # was AttributeError
 @example(b'handover = [{key = "k", title = "t", due = 3}]')
 @example("\ufeff".encode() + b"# a BOM from a Windows editor")
-def test_playbooks_file(data: bytes) -> None:
-    path = _file(data, ".toml")
+def test_playbooks_file(work: tuple[Store, Path], data: bytes) -> None:
+    path = _file(work[1], data, "-playbooks.toml")
     try:
         books = load_playbooks(path)
     except Exception as exc:  # noqa: BLE001
