@@ -179,3 +179,43 @@ async def test_write_from_other_instance_shows_after_switching_back(
         names = _names(app)
         assert "清华大学（新名）" in names and "清华大学" not in names
     other.close()
+
+
+async def test_log_form_keeps_the_text_when_the_database_is_locked(
+        demo_store: Store, today: date, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program holds the lock past the busy timeout: the form stays open with a
+    clear message and everything typed; once the lock is gone, the same save works."""
+    from textual.widgets import Input, Label
+
+    monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 200)  # keep the test short
+    demo_store.engine.dispose()  # new connections take the short timeout
+    assert demo_store.path is not None
+    before = _counts(demo_store)
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        await pilot.press("l")
+        await _settle(pilot)
+        form = app.screen
+        form.query_one("#log-summary", Input).value = "电话回访：续约意向明确"
+        holder = sqlite3.connect(demo_store.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("ctrl+s")
+            await _settle(pilot)
+            assert app.screen is form
+            error = str(form.query_one("#log-error", Label).render())
+            assert "busy" in error and "nothing was saved" in error
+            assert form.query_one("#log-summary", Input).value == "电话回访：续约意向明确"
+            assert _counts(demo_store) == before
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert app.screen is not form, str(form.query_one("#log-error", Label).render())
+    with demo_store.session() as session:
+        saved = session.exec(select(Touchpoint).where(
+            Touchpoint.summary == "电话回访：续约意向明确")).all()
+    assert len(saved) == 1
+    assert _counts(demo_store)[1] == before[1] + 1  # one action, one change-log entry
