@@ -29,7 +29,7 @@ from csm_tui.money import parse_money
 from csm_tui.playbooks import PlaybookError, load_playbooks
 from csm_tui.scoring import ScoringError, load_scoring
 from csm_tui.settings import SettingsError, load_settings
-from csm_tui.tabular.importers import import_file
+from csm_tui.tabular.importers import import_file, preview_rows
 from csm_tui.tabular.mapping import FIELDS
 from csm_tui.tabular.parsers import RowProblem, parse_amount, parse_date
 from db.models import Account, Contact
@@ -183,6 +183,10 @@ def test_csv_import(work: tuple[Store, Path], case: tuple[str, bytes]) -> None:
     kind, data = case
     store, folder = work
     path = _file(folder, data, ".csv")
+    try:  # what the import screen shows first
+        preview_rows(path, kind)
+    except Exception as exc:  # noqa: BLE001
+        _clear(exc)
     before = _snapshot(store)
     try:
         result = import_file(store, kind, path, today=TODAY)
