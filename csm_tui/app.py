@@ -77,7 +77,7 @@ class CsmApp(App[int]):
         self.today = today
         self.user = user or current_user()
         self._scope: Scope | None = None  # decided from the data on the first load
-        self._prefetched: dict[type, tuple[tuple[date, tuple[int, int]], Any]] = {}
+        self._prefetched: dict[type, tuple[tuple[date, Any], Any]] = {}
         self._prefetch_started = False
         self._restore_theme()
 
@@ -101,7 +101,7 @@ class CsmApp(App[int]):
     def prefetch(self) -> None:
         """After the first screen has its data, load the Portfolio and the kanban board
         in the background so that pressing 2 or 3 shows them at once; dropped if
-        anything is written meanwhile."""
+        anything is written meanwhile (here or by another instance on the same file)."""
         if self._prefetch_started:
             return
         self._prefetch_started = True
@@ -135,7 +135,7 @@ class CsmApp(App[int]):
         """`m`: my portfolio ↔ the team's, on Today, Portfolio, Lifecycle, Touchpoints."""
         self._scope = (self._scope or Scope(self.user, False)).toggled()
         self._prefetched.clear()
-        self.store.generation += 1  # what every screen shows changed: reload on return
+        self.store.commits += 1  # what every screen shows changed: reload on return
         self.notify(t("Showing {scope}", scope=self._scope.label), timeout=3)
         self.refresh_current()
 
@@ -169,7 +169,8 @@ class CsmApp(App[int]):
         """One place that turns a failed load or save into a message, never a traceback."""
         from csm_tui.errors import describe_error
 
-        self.notify(describe_error(exc), title=t("Error"), severity="error", timeout=8)
+        self.notify(describe_error(exc, self.store.url), title=t("Error"), severity="error",
+                    timeout=8)
 
     def refresh_current(self) -> None:
         """Reload what the current screen shows (after a write made from a modal)."""

@@ -152,10 +152,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            detail = getattr(exc, "orig", None) or exc
-            print(t("csm: error: database: {detail}", detail=detail), file=sys.stderr)
+            print(t("csm: error: {detail}", detail=_database_failure(exc, args)),
+                  file=sys.stderr)
             return 2
         raise
+
+
+def _database_failure(exc: Exception, args: argparse.Namespace) -> str:
+    """One line naming the database file and what is wrong with it."""
+    from csm_tui.paths import default_db
+    from db.engine import store_error_for, to_url
+
+    try:
+        url = to_url(getattr(args, "db", None) or default_db())
+        clear = store_error_for(exc, url, writing=False)
+    except Exception:  # naming the file must never hide the error itself
+        clear = None
+    if clear is not None:
+        return str(clear)
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return f"database: {detail}"
 
 
 if __name__ == "__main__":

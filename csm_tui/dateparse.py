@@ -7,7 +7,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from csm_tui.dates import add_months
+from csm_tui.dates import FIRST_DATE, LAST_DATE, add_months, in_range
 from csm_tui.i18n import t
 
 WEEKDAYS = {name: i for i, names in enumerate((
@@ -56,7 +56,12 @@ def parse_when(text: str, today: date) -> date:
         ahead = (WEEKDAYS[words[-1]] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         pass
+    else:
+        if not in_range(day):
+            raise ValueError(t("{raw!r} is outside {first}–{last}", raw=raw,
+                               first=FIRST_DATE.year, last=LAST_DATE.year))
+        return day
     raise ValueError(t("{raw!r} is not a date (use {forms})", raw=raw, forms=FORMS_HELP))

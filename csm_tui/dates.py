@@ -20,10 +20,23 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+# Dates a user or a file may give: wide enough for any contract or event, narrow
+# enough that date arithmetic on them (renewals, anniversaries, terms) never overflows.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def in_range(day: date) -> bool:
+    return FIRST_DATE <= day <= LAST_DATE
+
+
 def parse_iso_date(text: str, *, field: str = "date") -> date:
     """Parse YYYY-MM-DD or raise ValueError naming the field and the text."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(t("{field}: {text!r} is not a date (use YYYY-MM-DD)",
                            field=field, text=text)) from None
+    if not in_range(day):
+        raise ValueError(t("{field}: {text!r} is outside {first}–{last}", field=field,
+                           text=text, first=FIRST_DATE.year, last=LAST_DATE.year))
+    return day

@@ -108,14 +108,14 @@ def factor_labels(i: HealthInputs) -> tuple[str, ...]:
     return touch, login, tickets, nps, payment, sop
 
 
-_CACHE: dict[tuple[int, str, int, date], tuple[float, dict[int, Health]]] = {}
+_CACHE: dict[tuple[int, str, object, date], tuple[float, dict[int, Health]]] = {}
 CACHE_SECONDS = 30.0
 
 
 def cached_health(store: Store, today: date, *,
                   last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
-    """Whole-portfolio health, reused across screens until this process writes, the day
-    changes, or 30 seconds pass (writes from another instance show after that).
+    """Whole-portfolio health, reused across screens until the data changes (a write here
+    or, on a SQLite file, from another instance), the day changes, or 30 seconds pass.
     `last_touch` saves a query when the caller has just read it."""
     key = (id(store), store.url, store.generation, today)
     hit = _CACHE.get(key)

@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from csm_tui.changelog import record
+from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.i18n import t
 from db.models import Account, Event, Task, Touchpoint, utcnow
 from db.store import Store
@@ -80,7 +81,7 @@ def read_calendar(path: Path) -> Any:
         raise IcsError(t("{path}: truncated: END:VCALENDAR is missing", path=path))
     try:
         cals = icalendar.Calendar.from_ical(text, multiple=True)
-    except ValueError as exc:
+    except Exception as exc:  # the parser has more ways to fail than ValueError
         raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path, exc=exc)) from None
     if not cals:
         raise IcsError(t("{path}: no calendar inside", path=path))
@@ -111,59 +112,84 @@ def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport
                     ) -> list[dict]:
     rows = []
     for n, comp in enumerate(cal.walk("VEVENT"), start=1):
-        summary = str(comp.get("summary", "")).strip()
-        uid = str(comp.get("uid", "")).strip()
-        which = f"VEVENT #{n}" + (f" {uid}" if uid else "") + (f" “{summary}”" if summary
-                                                                else "")
-        errors = getattr(comp, "errors", [])
-        if errors:
-            report.rejected.append((which, "; ".join(f"{p}: {m}" for p, m in errors)))
-            continue
         try:
-            start = _when(comp, "dtstart")
-            end = _when(comp, "dtend")
-        except Exception as exc:  # a broken property the parser let through
-            report.rejected.append((which, str(exc)))
+            row = _component_row(comp, n, source, calendar_name, report)
+        except Exception as exc:  # a property the parser let through broken (year 0001-01-01
+            # minus a day, a value of the wrong type...): this event is refused, not the file
+            report.rejected.append((f"VEVENT #{n}", f"cannot read this event ({exc})"))
             continue
-        if start is None:
-            report.rejected.append((which, "no DTSTART"))
-            continue
-        on_date, at_time = start
-        end_date = None
-        if end is not None:
-            last = end[0] - timedelta(days=1) if end[1] is None else end[0]  # DTEND exclusive
-            if last < on_date:
-                report.rejected.append((which, f"DTEND {end[0]} is before DTSTART {on_date}"))
-                continue
-            end_date = last if last != on_date else None
-        yearly = False
-        rrule = comp.get("rrule")
-        if rrule is not None:
-            freq = (rrule.get("FREQ") or [""])[0]
-            if freq != "YEARLY":
-                report.rejected.append((which, f"repeats {freq or '?'}: only yearly "
-                                               "recurrence is supported"))
-                continue
-            yearly = True
-        if not uid:
-            uid = "nouid-" + hashlib.sha1(f"{summary}|{on_date}|{at_time}".encode()).hexdigest()
-        kind_prop = str(comp.get("x-csm-kind", "")).strip()
-        kind = kind_prop if kind_prop in ("event", "holiday", "workday", "anniversary") else \
-            classify(summary, calendar_name)
-        rows.append({
-            "title": summary or "(untitled)", "on_date": on_date, "end_date": end_date,
-            "at_time": at_time, "yearly": yearly, "kind": kind, "scope": "global",
-            "industry": None, "account_id": None, "target_tiers": "", "target_industries": "",
-            "lead_days": 0, "description": str(comp.get("description", "")),
-            "source": source, "source_uid": uid[:300], "created_at": utcnow(),
-        })
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def _text(comp: Any, name: str) -> str:
+    value = comp.get(name, "")
+    if isinstance(value, list):  # the property is given more than once: the first counts
+        value = value[0] if value else ""
+    return str(value).strip()
+
+
+def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: IcsReport
+                   ) -> dict | None:
+    """The event row for one VEVENT, or None after adding why not to the report."""
+    summary = _text(comp, "summary")
+    uid = _text(comp, "uid")
+    which = f"VEVENT #{n}" + (f" {uid}" if uid else "") + (f" “{summary}”" if summary else "")
+    errors = getattr(comp, "errors", [])
+    if errors:
+        report.rejected.append((which, "; ".join(f"{p}: {m}" for p, m in errors)))
+        return None
+    try:
+        start = _when(comp, "dtstart")
+        end = _when(comp, "dtend")
+    except Exception as exc:  # a broken property the parser let through
+        report.rejected.append((which, str(exc)))
+        return None
+    if start is None:
+        report.rejected.append((which, "no DTSTART"))
+        return None
+    on_date, at_time = start
+    if not in_range(on_date) or (end is not None and not in_range(end[0])):
+        report.rejected.append((which, f"dates outside {FIRST_DATE.year}–{LAST_DATE.year}"))
+        return None
+    end_date = None
+    if end is not None:
+        last = end[0] - timedelta(days=1) if end[1] is None else end[0]  # DTEND exclusive
+        if last < on_date:
+            report.rejected.append((which, f"DTEND {end[0]} is before DTSTART {on_date}"))
+            return None
+        end_date = last if last != on_date else None
+    yearly = False
+    rrule = comp.get("rrule")
+    if isinstance(rrule, list):
+        report.rejected.append((which, "more than one RRULE"))
+        return None
+    if rrule is not None:
+        freq = (rrule.get("FREQ") or [""])[0]
+        if freq != "YEARLY":
+            report.rejected.append((which, f"repeats {freq or '?'}: only yearly "
+                                           "recurrence is supported"))
+            return None
+        yearly = True
+    if not uid:
+        uid = "nouid-" + hashlib.sha1(f"{summary}|{on_date}|{at_time}".encode()).hexdigest()
+    kind_prop = _text(comp, "x-csm-kind")
+    kind = kind_prop if kind_prop in ("event", "holiday", "workday", "anniversary") else \
+        classify(summary, calendar_name)
+    return {
+        "title": summary or "(untitled)", "on_date": on_date, "end_date": end_date,
+        "at_time": at_time, "yearly": yearly, "kind": kind, "scope": "global",
+        "industry": None, "account_id": None, "target_tiers": "", "target_industries": "",
+        "lead_days": 0, "description": _text(comp, "description"),
+        "source": source, "source_uid": uid[:300], "created_at": utcnow(),
+    }
 
 
 def import_ics(store: Store, path: Path) -> IcsReport:
     """Import a file; valid events in one transaction, the rest reported."""
     cal = read_calendar(path)
-    name = str(cal.get("x-wr-calname", "")) or str(cal.get("prodid", "")) or path.stem
+    name = _text(cal, "x-wr-calname") or _text(cal, "prodid") or path.stem
     source = f"ics:{name}"[:100]
     report = IcsReport(source)
     rows = _component_rows(cal, source, name, report)

@@ -7,6 +7,9 @@ from decimal import Decimal, InvalidOperation
 from csm_tui.i18n import t
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# The largest amount accepted, in major units: far above any contract, far below what
+# an integer column holds (2**63 minor units).
+MAX_AMOUNT = Decimal(10) ** 13
 
 
 def format_money(minor: int, currency: str = "", *, compact: bool = False) -> str:
@@ -29,12 +32,14 @@ def parse_money(text: str, *, field: str = "amount") -> int:
         cleaned = cleaned.removeprefix(symbol)
     try:
         value = Decimal(cleaned)
-    except InvalidOperation:
+    except (InvalidOperation, ArithmeticError):
         raise ValueError(t("{field}: {text!r} is not an amount", field=field, text=text)) from None
     if not value.is_finite():
         raise ValueError(t("{field}: {text!r} is not an amount", field=field, text=text))
     if value < 0:
         raise ValueError(t("{field}: {text!r} is negative", field=field, text=text))
+    if value > MAX_AMOUNT:
+        raise ValueError(t("{field}: {text!r} is too large", field=field, text=text))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(t("{field}: {text!r} has more than two decimals",
                            field=field, text=text))

@@ -4,7 +4,6 @@ are due. Shipped in fixtures/playbooks.toml; a user copy replaces stages it name
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
+from csm_tui.tomlfile import read_toml
 from db.models import CHANNELS, STAGES, TIERS
 
 _RELATIVE = re.compile(r"^\+(\d{1,3})([dwm])$")
@@ -67,6 +67,9 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
         out[stage] = []
         for n, raw in enumerate(steps, start=1):
             where = f"{path}: {stage} step {n}"
+            if not isinstance(raw, dict):
+                raise PlaybookError(t("{where}: must be a [[{stage}]] table with key, "
+                                      "title and due", where=where, stage=stage))
             key = raw.get("key")
             if not key or not isinstance(key, str):
                 raise PlaybookError(t("{where}: key is missing", where=where))
@@ -82,16 +85,20 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
             if not title or not isinstance(title, str):
                 raise PlaybookError(t("{where}: title is missing", where=where))
             tiers = raw.get("tiers", list(TIERS))
-            if not isinstance(tiers, list) or not tiers or any(t not in TIERS for t in tiers):
+            if not isinstance(tiers, list) or not tiers \
+                    or any(not isinstance(x, str) or x not in TIERS for x in tiers):
                 raise PlaybookError(t("{where}: tiers must be a list from S, A, B, C (got "
                                       "{tiers!r})", where=where, tiers=tiers))
             channel = raw.get("channel", "call")
-            if channel not in CHANNELS:
+            if not isinstance(channel, str) or channel not in CHANNELS:
                 raise PlaybookError(t("{where}: channel {channel!r} is not one of {value}",
                                       where=where, channel=channel,
                                       value=", ".join(CHANNELS)))
             try:
-                anchor, amount, unit = parse_due(raw.get("due", ""))
+                due = raw.get("due", "")
+                if not isinstance(due, str):
+                    raise ValueError(t("{text!r} is not +Nd, +Nw, +Nm or T-N", text=due))
+                anchor, amount, unit = parse_due(due)
             except ValueError as exc:
                 raise PlaybookError(t("{where}: due {exc}", where=where, exc=exc)) from None
             out[stage].append(Step(stage, key, title, str(raw.get("description", "")),
@@ -100,11 +107,7 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlaybookError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
+    return read_toml(path, PlaybookError)
 
 
 def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:

@@ -8,7 +8,7 @@ account, - late payment). Every score carries its breakdown.
 
 from __future__ import annotations
 
-import tomllib
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 
 from csm_tui.i18n import N_, t
 from csm_tui.paths import config_dir, fixtures_dir
+from csm_tui.tomlfile import read_toml, table
 
 FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
 FACTOR_LABELS = {"revenue": N_("revenue (ARR)"), "payment": N_("on-time payment"),
@@ -71,14 +72,16 @@ class Score:
 # ---- configuration ---------------------------------------------------------
 
 def _num(path: Path, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or abs(value) > 1e9:
         raise ScoringError(t("{path}: {key} must be a number, not {value!r}",
                              path=path, key=key, value=value))
     return float(value)
 
 
 def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
-    weights_raw = data.get("weights", {})
+    where = str(path)
+    weights_raw = table(data, "weights", where, ScoringError)
     for key in weights_raw:
         if key not in FACTORS:
             raise ScoringError(t("{path}: weights.{key} is not a factor ({value})",
@@ -90,15 +93,15 @@ def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
                                  path=path, f=f, w=w))
     if sum(weights.values()) <= 0:
         raise ScoringError(t("{path}: [weights] add up to 0", path=path))
-    adj_raw = data.get("adjustments", {})
+    adj_raw = table(data, "adjustments", where, ScoringError)
     for key in adj_raw:
         if key not in ADJUSTMENT_KEYS:
             raise ScoringError(t("{path}: adjustments.{key} is not known ({value})",
                                  path=path, key=key, value=', '.join(ADJUSTMENT_KEYS)))
     adjustments = {k: _num(path, f"adjustments.{k}", adj_raw.get(k, 0)) for k in ADJUSTMENT_KEYS}
-    tiers = data.get("tiers", {})
+    tiers = table(data, "tiers", where, ScoringError)
     method = tiers.get("method", "share")
-    if method not in ("share", "threshold"):
+    if not isinstance(method, str) or method not in ("share", "threshold"):
         raise ScoringError(t("{path}: tiers.method must be 'share' or 'threshold', not "
                              "{method!r}", path=path, method=method))
     shares = {t: _num(path, f"tiers.{t}", tiers.get(t, 0)) for t in ("S", "A", "B")}
@@ -108,7 +111,7 @@ def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
                                  "{v:g}", path=path, tier=tier, v=v))
     if sum(shares.values()) > 1:
         raise ScoringError(t("{path}: tiers S + A + B shares exceed 1", path=path))
-    thr_raw = data.get("thresholds", {})
+    thr_raw = table(data, "thresholds", where, ScoringError)
     thresholds = {t: _num(path, f"thresholds.{t}", thr_raw.get(t, 0)) for t in ("S", "A", "B")}
     if not thresholds["S"] >= thresholds["A"] >= thresholds["B"]:
         raise ScoringError(t("{path}: thresholds out of order: need S ≥ A ≥ B, got "
@@ -119,11 +122,7 @@ def parse_config(data: dict[str, Any], path: Path) -> ScoringConfig:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScoringError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
+    return read_toml(path, ScoringError)
 
 
 def load_scoring(user_path: Path | None = None) -> ScoringConfig:

@@ -3,14 +3,15 @@ copy in the config folder; validated on load with messages naming file and key."
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
 from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
+from csm_tui.tomlfile import read_toml, table
 from db.models import TIERS
 
 HEALTH_FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
@@ -30,14 +31,7 @@ class Settings:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(t("{path}: not valid TOML ({exc})", path=path, exc=exc)) from None
-    except OSError as exc:
-        raise SettingsError(t("{path}: cannot read ({strerror})",
-                              path=path, strerror=exc.strerror)) from None
+    return read_toml(path, SettingsError)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -50,8 +44,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _number(path: Path, key: str, value: Any, *, minimum: float, integer: bool) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def _number(path: Path, key: str, value: Any, *, minimum: float, integer: bool,
+            maximum: float = 3650) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
         raise SettingsError(t("{path}: {key} must be a number, not {value!r}",
                               path=path, key=key, value=value))
     if integer and not isinstance(value, int):
@@ -60,27 +55,33 @@ def _number(path: Path, key: str, value: Any, *, minimum: float, integer: bool) 
     if value < minimum:
         raise SettingsError(t("{path}: {key} must be at least {minimum}, not {value!r}",
                               path=path, key=key, minimum=minimum, value=value))
+    if value > maximum:
+        raise SettingsError(t("{path}: {key} must be at most {maximum}, not {value!r}",
+                              path=path, key=key, maximum=f"{maximum:g}", value=value))
     return value
 
 
 def parse_settings(data: dict[str, Any], path: Path) -> Settings:
-    cadence_raw = data.get("cadence", {})
+    where = str(path)
+    cadence_raw = table(data, "cadence", where, SettingsError)
     for key in cadence_raw:
         if key not in TIERS:
             raise SettingsError(t("{path}: cadence.{key} is not a tier (use S, A, B, C)",
                                   path=path, key=key))
     cadence = {t: _number(path, f"cadence.{t}", cadence_raw.get(t), minimum=1, integer=True)
                for t in TIERS}
-    health_raw = data.get("health", {})
+    health_raw = table(data, "health", where, SettingsError)
     for key in health_raw:
         if key not in HEALTH_FACTORS:
             raise SettingsError(t("{path}: health.{key} is not a health factor ({value})",
                                   path=path, key=key, value=', '.join(HEALTH_FACTORS)))
     weights = {f: float(_number(path, f"health.{f}", health_raw.get(f, 0), minimum=0,
-                                integer=False)) for f in HEALTH_FACTORS}
+                                integer=False, maximum=1e6)) for f in HEALTH_FACTORS}
     if sum(weights.values()) <= 0:
         raise SettingsError(t("{path}: health weights add up to 0", path=path))
-    risk = data.get("risk", {})
+    risk = table(data, "risk", where, SettingsError)
+    for section in ("lifecycle", "tasks"):  # read elsewhere as tables
+        table(data, section, where, SettingsError)
     return Settings(
         cadence=cadence, health_weights=weights,
         no_login_days=_number(path, "risk.no_login_days", risk.get("no_login_days"),

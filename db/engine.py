@@ -26,6 +26,37 @@ class StoreError(Exception):
     """A problem with the database the user can act on; the message says what and where."""
 
 
+def store_error_for(exc: BaseException, url: str, *, writing: bool = True
+                    ) -> StoreError | None:
+    """The clear error for a database failure the user can act on (busy, read-only,
+    disk full, corrupt), naming the database; None for anything else."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError | sqlite3.Error):
+        return None
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig).lower()
+    where = make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    if path is not None:
+        where = str(path)
+    busy = "the database is busy (locked by another program)"
+    read_only = "the database is read-only (file or folder not writable)"
+    full = "the disk is full (or the database reached its size limit)"
+    damaged = "the database file is damaged; restore it from a backup"
+    for needle, why in (("locked", busy), ("busy", busy), ("readonly", read_only),
+                        ("read-only", read_only), ("is full", full),
+                        ("disk i/o error", "a disk I/O error occurred"),
+                        ("malformed", damaged), ("not a database", "the file is not a database"),
+                        ("unable to open", "cannot open the database file")):
+        if needle in text:
+            tail = ""
+            if writing:
+                tail = "; nothing was saved, try again" if why == busy else "; nothing was saved"
+            return StoreError(f"{where}: {why}{tail}")
+    return None
+
+
 def to_url(db: str) -> str:
     """Accept a SQLAlchemy URL or a plain file path and return a URL."""
     if "://" in db:
@@ -50,6 +81,13 @@ def _prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         if not os.access(path, os.R_OK):
             raise StoreError(f"{path}: cannot read the database file (permission denied)")
+        # Refused up front rather than after the user has typed something to save.
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{path}: the database file is read-only "
+                             "(no write permission); csm needs to write to it")
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(f"{path}: its folder is read-only; SQLite needs to write its "
+                             "journal beside the database")
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -109,6 +147,9 @@ def check_readable(engine: Engine) -> None:
             else:
                 conn.exec_driver_sql("SELECT 1").fetchone()
     except SADatabaseError as exc:
+        clear = store_error_for(exc, str(engine.url), writing=False)
+        if clear is not None:
+            raise clear from None
         detail = str(exc.orig) if exc.orig is not None else str(exc)
         raise StoreError(f"{where}: {detail}") from None
 

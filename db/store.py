@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db.engine import make_engine, new_session, sqlite_path, to_url
+from db.engine import make_engine, new_session, sqlite_path, store_error_for, to_url
 from db.migrate import ensure_schema
 from db.models import ChangeLog
 
@@ -23,7 +23,28 @@ class Store:
     url: str
     engine: Engine
     backup_made: Path | None = field(default=None)
-    generation: int = field(default=0)  # bumped by every committed transaction
+    commits: int = field(default=0)  # bumped by every transaction committed here
+
+    @property
+    def generation(self) -> tuple[int, tuple[int, ...] | None]:
+        """Changes whenever the data may have changed: a commit through this store, or,
+        for a SQLite file, a commit by another instance or program (seen in the size and
+        modification time of the file and its WAL). Compare for equality only."""
+        return self.commits, self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, ...] | None:
+        path = self.path
+        if path is None:
+            return None
+        stamp: list[int] = []
+        for p in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = p.stat()
+            except OSError:
+                stamp += [-1, -1]
+            else:
+                stamp += [st.st_mtime_ns, st.st_size]
+        return tuple(stamp)
 
     @property
     def path(self) -> Path | None:
@@ -43,15 +64,19 @@ class Store:
             try:
                 yield session
                 session.commit()
-                self.generation += 1
-            except BaseException:
+                self.commits += 1
+            except BaseException as exc:
                 session.rollback()
+                clear = store_error_for(exc, self.url)
+                if clear is not None:
+                    raise clear from exc
                 raise
 
-    def data_version(self) -> tuple[int, int]:
-        """What a screen compares to know whether to reload: this process's write count
-        and the newest change-log id. Every user action writes a change-log entry in its
-        own transaction, so a new id means another instance or the CLI changed data."""
+    def data_version(self) -> tuple[object, int]:
+        """What a screen compares to know whether to reload: `generation` and the newest
+        change-log id. Every user action writes a change-log entry in its own
+        transaction, so a new id also shows another instance's writes on PostgreSQL,
+        where there is no file to watch."""
         with self.session() as session:
             newest = session.execute(select(func.max(ChangeLog.id))).scalar()
         return self.generation, int(newest or 0)

@@ -47,8 +47,8 @@ class DataScreen(Screen):
         """Runs on the UI thread with what `fetch` returned."""
         raise NotImplementedError
 
-    _shown_at: tuple[int, float] | None = None
-    _seen: tuple[date, tuple[int, int]] | None = None  # (today, data version) on screen
+    _shown_at: tuple[object, float] | None = None
+    _seen: tuple[date, Any] | None = None  # (today, data version) on screen
 
     def on_screen_resume(self) -> None:
         """Coming back to a screen reloads it only if the data changed since it was

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
+from csm_tui.money import MAX_AMOUNT
 from csm_tui.tabular.mapping import IGNORE, Mapping
 from db.models import CHANNELS, CONTACT_LEVELS, CONTACT_ROLES, OUTCOMES, STAGES, TIERS
 
@@ -45,6 +47,13 @@ def norm_name(name: str) -> str:
 
 
 def parse_date(column: str, text: str) -> date:
+    day = _parse_date(column, text)
+    if not in_range(day):
+        raise RowProblem(column, text, f"outside {FIRST_DATE.year}–{LAST_DATE.year}")
+    return day
+
+
+def _parse_date(column: str, text: str) -> date:
     value = text.strip()
     if len(value) == 10 and value[4] == "-":
         try:
@@ -63,12 +72,14 @@ def parse_amount(column: str, text: str) -> int:
     cleaned = re.sub(r"[,\s_¥$€£]", "", text.strip()).removeprefix("CNY").removeprefix("USD")
     try:
         value = Decimal(cleaned)
-    except InvalidOperation:
+    except (InvalidOperation, ArithmeticError):
         raise RowProblem(column, text, "not an amount") from None
     if not value.is_finite():
         raise RowProblem(column, text, "not an amount")
     if value < 0:
         raise RowProblem(column, text, "negative amount")
+    if value > MAX_AMOUNT:
+        raise RowProblem(column, text, "amount too large")
     return int((value * 100).to_integral_value())
 
 
