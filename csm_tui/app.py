@@ -2,27 +2,71 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 
 from csm_tui.changelog import current_user
-from csm_tui.followup import LogResult
 from csm_tui.i18n import N_, short_day, t
 from csm_tui.scope import Scope, default_scope
-from db.store import Store
 from screens.base import DataScreen
-from screens.calendar import CalendarScreen
-from screens.help import HelpScreen
-from screens.lifecycle import LifecycleScreen
-from screens.palette import AccountProvider, ActionProvider
-from screens.portfolio import PortfolioScreen
-from screens.today import TodayScreen
-from screens.touchpoints import TouchpointsScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.screen import Screen
+
+    from csm_tui.followup import LogResult
+    from db.store import Store
+
+
+# The first paint needs Textual and the Today screen only; the other screens, the
+# palette and the database layer (SQLAlchemy) load afterwards, when first used.
+def _today() -> Screen:
+    from screens.today import TodayScreen
+
+    return TodayScreen()
+
+
+def _portfolio() -> Screen:
+    from screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
+def _lifecycle() -> Screen:
+    from screens.lifecycle import LifecycleScreen
+
+    return LifecycleScreen()
+
+
+def _touchpoints() -> Screen:
+    from screens.touchpoints import TouchpointsScreen
+
+    return TouchpointsScreen()
+
+
+def _calendar() -> Screen:
+    from screens.calendar import CalendarScreen
+
+    return CalendarScreen()
+
+
+def _account_provider() -> type[Provider]:
+    from screens.palette import AccountProvider
+
+    return AccountProvider
+
+
+def _action_provider() -> type[Provider]:
+    from screens.palette import ActionProvider
+
+    return ActionProvider
+
 
 # Every screen's styles, loaded once at start: a stylesheet added when a screen first
 # opens makes Textual restyle the whole app, which costs seconds on a large portfolio.
@@ -39,13 +83,13 @@ class CsmApp(App[int]):
 
     TITLE = "csm"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {AccountProvider, ActionProvider}
+    COMMANDS = App.COMMANDS | {_account_provider, _action_provider}
     MODES = {
-        "today": TodayScreen,
-        "portfolio": PortfolioScreen,
-        "lifecycle": LifecycleScreen,
-        "touchpoints": TouchpointsScreen,
-        "calendar": CalendarScreen,
+        "today": _today,
+        "portfolio": _portfolio,
+        "lifecycle": _lifecycle,
+        "touchpoints": _touchpoints,
+        "calendar": _calendar,
     }
     DEFAULT_MODE = "today"
     # Screens get -narrow under 100 columns and -short under 30 rows (tighter layouts).
@@ -66,20 +110,62 @@ class CsmApp(App[int]):
         Binding("q", "quit", N_("Quit"), id="app.quit", show=False),
     ]
 
-    def __init__(self, store: Store, *, today: Callable[[], date] = date.today,
-                 user: str | None = None, lang: str | None = None) -> None:
+    def __init__(self, store: Store | Callable[[], Store], *,
+                 today: Callable[[], date] = date.today, user: str | None = None,
+                 lang: str | None = None) -> None:
+        """`store` may be a function that opens it: the CLI passes one so that the
+        screen paints while the database layer loads and the file opens in a worker."""
         super().__init__()
         if lang is not None:
             from csm_tui.i18n import set_language
 
             set_language(lang)
-        self.store = store
+        self._store: Store | None = None
+        self._open_store: Callable[[], Store] | None = None
+        self._store_ready = threading.Event()
+        self.startup_error: BaseException | None = None
+        if callable(store):
+            self._open_store = store
+        else:
+            self._store = store
+            self._store_ready.set()
         self.today = today
         self.user = user or current_user()
         self._scope: Scope | None = None  # decided from the data on the first load
         self._prefetched: dict[type, tuple[tuple[date, Any], Any]] = {}
         self._prefetch_started = False
         self._restore_theme()
+
+    @property
+    def store(self) -> Store:
+        """The open store; workers started before it is open wait here for it."""
+        if self._store is None:
+            self._store_ready.wait()
+            if self._store is None:  # opening failed: the app is exiting
+                raise RuntimeError("the database could not be opened")
+        return self._store
+
+    @property
+    def store_if_open(self) -> Store | None:
+        """For the UI thread, which must never wait for the database."""
+        return self._store
+
+    def _open_in_background(self) -> None:
+        opener = self._open_store
+        assert opener is not None
+        try:
+            store = opener()
+        except BaseException as exc:  # the CLI prints it as for any other command
+            self.startup_error = exc
+            self._store_ready.set()
+            self.call_from_thread(self.exit, None, 2)
+            return
+        self._store = store
+        self._store_ready.set()
+        if store.backup_made:
+            self.call_from_thread(self.notify, t(
+                "upgraded the database schema; backup at {backup_made}",
+                backup_made=store.backup_made), timeout=10)
 
     def _restore_theme(self) -> None:
         """The theme chosen last time (ui.toml in the config folder), if still known."""
@@ -107,6 +193,9 @@ class CsmApp(App[int]):
         self._prefetch_started = True
 
         def run() -> None:
+            from screens.lifecycle import LifecycleScreen
+            from screens.portfolio import PortfolioScreen
+
             for screen_type in (PortfolioScreen, LifecycleScreen):
                 try:
                     today = self.today()
@@ -150,14 +239,18 @@ class CsmApp(App[int]):
         return entry
 
     def on_mount(self) -> None:
-        from csm_tui.settings import current_settings
-
-        if current_settings().extra.get("lifecycle", {}).get("auto_apply"):
-            self.run_worker(self._auto_apply, thread=True, exit_on_error=False)
+        if self._open_store is not None:
+            self.run_worker(self._open_in_background, thread=True, exit_on_error=False,
+                            group="open")
+        self.run_worker(self._auto_apply, thread=True, exit_on_error=False)
 
     def _auto_apply(self) -> None:
         """Setting lifecycle.auto_apply: date-driven stage moves happen by themselves."""
         from csm_tui.lifecycle import apply_suggestions
+        from csm_tui.settings import current_settings
+
+        if not current_settings().extra.get("lifecycle", {}).get("auto_apply"):
+            return
 
         moved = apply_suggestions(self.store, self.today())
         if moved:
@@ -319,6 +412,8 @@ class CsmApp(App[int]):
         self.push_screen(ImportScreen())
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         global_ids = {id(b) for b in self.BINDINGS}

@@ -6,11 +6,12 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # kept light: the app imports current_user before its first paint
+    from sqlmodel import Session
 
-from db.models import ChangeLog
+    from db.models import ChangeLog
 
 
 def current_user() -> str:
@@ -27,6 +28,8 @@ def current_user() -> str:
 def record(session: Session, *, action: str, entity: str, entity_id: int | None,
            summary: str, payload: dict[str, Any] | None = None) -> ChangeLog:
     """Add a change-log entry to the caller's transaction (no commit here)."""
+    from db.models import ChangeLog
+
     entry = ChangeLog(action=action, entity=entity, entity_id=entity_id, summary=summary,
                       actor=current_user(),
                       payload=json.dumps(payload or {}, default=str, ensure_ascii=False))

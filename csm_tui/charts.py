@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Protocol
 
 from csm_tui.i18n import short_month
-from db.models import TIERS
-from db.queries import account_basics, renewals_per_month
+from db.vocab import TIERS
+
+if TYPE_CHECKING:  # the Today screen imports this module before the database is open
+    from sqlmodel import Session
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # horizontal: 0/8 … 8/8 of a cell
 LEVELS = " ▁▂▃▄▅▆▇█"  # vertical: 0/8 … 8/8 of a cell
@@ -102,6 +102,8 @@ def renewals_by_month(session: Session, today: date, months: int = MONTHS, *,
     this month and the next `months - 1`, from one grouped query; `owner`: only the
     accounts that user owns (None: the team's)."""
     end = date(*month_starts(today, months + 1)[-1], 1)
+    from db.queries import renewals_per_month
+
     rows = renewals_per_month(session, start=today, end=end, owner=owner)
     return month_bars({(int(r.year), int(r.month)): (int(r.count), int(r.arr or 0))
                        for r in rows}, today, months)
@@ -118,6 +120,8 @@ def health_bands(scores: Iterable[int]) -> list[Band]:
 def scope_ids(session: Session, owner: str | None) -> set[int] | None:
     """The ids of one owner's active accounts, for charts over data computed for the
     whole team (health); None for the team itself."""
+    from db.queries import account_basics
+
     return None if owner is None else {r.id for r in account_basics(session, owner=owner)}
 
 

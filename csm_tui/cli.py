@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
@@ -102,12 +103,13 @@ def resolve_today(args: argparse.Namespace) -> date:
 
 def run_tui(args: argparse.Namespace) -> int:
     from csm_tui.paths import default_db
-    from db.store import open_store
 
     today = resolve_today(args)
     user = None
+    store: Any
     if args.demo:
         from csm_tui.demo import DEMO_USER, prepare_demo
+        from db.store import open_store
 
         user = os.environ.get("CSM_USER") or DEMO_USER  # the demo is alex.chen's portfolio
 
@@ -115,17 +117,21 @@ def run_tui(args: argparse.Namespace) -> int:
         store = open_store(os.path.join(folder, "demo.db"))
         prepare_demo(store, today)
     else:
-        store = open_store(args.db or default_db())
-    if store.backup_made:
-        print(t("csm: upgraded the database schema; backup at {backup_made}",
-                backup_made=store.backup_made),
-              file=sys.stderr)
+        where = args.db or default_db()
+
+        def store() -> Any:  # opened by the app in a worker, after the first paint
+            from db.store import open_store
+
+            return open_store(where)
     from csm_tui.app import CsmApp
 
     app = CsmApp(store, today=lambda: today if args.today or os.environ.get("CSM_TODAY")
                  else date.today(), user=user)
     app.run()
-    store.close()
+    if app.startup_error is not None:  # reported like any command's error
+        raise app.startup_error
+    if app.store_if_open is not None:
+        app.store_if_open.close()
     return app.return_code or 0
 
 

@@ -5,11 +5,12 @@ user, demo data, owners left blank): then the team view, so nobody sees an empty
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
-from db.queries import owns_accounts
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -32,4 +33,6 @@ class Scope:
 
 def default_scope(session: Session, user: str, *, team: bool = False) -> Scope:
     """Mine if the user owns an active account (and team was not asked for)."""
+    from db.queries import owns_accounts
+
     return Scope(user, not team and owns_accounts(session, user))

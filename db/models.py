@@ -16,16 +16,18 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-TIERS: tuple[str, ...] = ("S", "A", "B", "C")
-STAGES: tuple[str, ...] = ("handover", "onboarding", "adoption", "renewal", "renewed", "churned")
-CONTACT_ROLES: tuple[str, ...] = ("decision_maker", "user", "influencer", "champion")
-CONTACT_LEVELS: tuple[str, ...] = ("executive", "manager", "staff")
-CHANNELS: tuple[str, ...] = ("call", "email", "meeting", "visit", "training", "qbr", "chat")
-TOUCHPOINT_STATUSES: tuple[str, ...] = ("planned", "done", "skipped")
-OUTCOMES: tuple[str, ...] = ("positive", "neutral", "negative", "risk")
-EVENT_SCOPES: tuple[str, ...] = ("global", "industry", "account")
-EVENT_KINDS: tuple[str, ...] = ("event", "holiday", "workday", "anniversary")
-DEAL_STAGES: tuple[str, ...] = ("won", "lost", "open")
+from db.vocab import (  # noqa: F401  (re-exported: the models' vocabulary)
+    CHANNELS,
+    CONTACT_LEVELS,
+    CONTACT_ROLES,
+    DEAL_STAGES,
+    EVENT_KINDS,
+    EVENT_SCOPES,
+    OUTCOMES,
+    STAGES,
+    TIERS,
+    TOUCHPOINT_STATUSES,
+)
 
 
 def utcnow() -> datetime:

@@ -57,11 +57,13 @@ class DataScreen(Screen):
         twice when it opens, hence the two-second guard."""
         import time
 
+        store = self.csm.store_if_open  # None while the database is still opening
+        generation = store.generation if store is not None else None
         if self._shown_at is not None:
-            generation, when = self._shown_at
-            if generation == self.csm.store.generation and time.monotonic() - when < 2:
+            shown, when = self._shown_at
+            if shown == generation and time.monotonic() - when < 2:
                 return
-        self._shown_at = (self.csm.store.generation, time.monotonic())
+        self._shown_at = (generation, time.monotonic())
         if self._seen is None:
             self.reload()
             return

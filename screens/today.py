@@ -4,6 +4,7 @@ renewals in the next 90 days, at-risk accounts and the fortnight's events."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,17 +12,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
-from csm_tui.followup import mark_done
-from csm_tui.health import cached_health, peek_health
 from csm_tui.i18n import N_, short_day, t
 from csm_tui.money import format_money
-from csm_tui.today import TodayAgenda, TodayInputs, TodayItem, assemble, gather
-from db.store import Store
 from screens.base import DataScreen
 from screens.charts import TodayCharts, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
+
+if TYPE_CHECKING:  # the domain is imported when data is loaded, after the first paint
+    from csm_tui.today import TodayAgenda, TodayInputs, TodayItem
+    from db.store import Store
 
 KIND_LABELS = {"touchpoint": N_("touch"), "cadence": N_("cadence"), "task": N_("SOP")}
 
@@ -76,6 +77,9 @@ class TodayScreen(DataScreen):
         """With health already known, the full agenda; else a quick first pass without
         risk, and `_with_health` adds it in the background from the same reads (the
         cursor stays put)."""
+        from csm_tui.health import peek_health
+        from csm_tui.today import assemble, gather
+
         health = peek_health(store, today)
         with store.session() as session:
             inputs = gather(session, today, owner=self.csm.owner_filter())
@@ -85,6 +89,9 @@ class TodayScreen(DataScreen):
 
     def _with_health(self, inputs: TodayInputs) -> None:
         def run() -> None:
+            from csm_tui.health import cached_health
+            from csm_tui.today import assemble
+
             try:
                 health = cached_health(self.csm.store, inputs.today,
                                        last_touch=inputs.last_touch)
@@ -164,6 +171,8 @@ class TodayScreen(DataScreen):
         if item is None or item.touchpoint_id is None:
             self.notify(t("select a planned touchpoint to mark it done"), severity="warning")
             return
+        from csm_tui.followup import mark_done
+
         self.write_then_reload(mark_done, item.touchpoint_id, now=datetime.now(UTC))
 
     def action_tick(self) -> None:

@@ -95,3 +95,39 @@ async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> N
             assert len(loads) == first + 1
     finally:
         PortfolioScreen.fetch = original  # type: ignore[method-assign]
+
+
+async def test_store_opens_after_the_first_paint(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    """Given a function that opens the store (as the CLI does), the app paints Today
+    first and fills it once the store is open."""
+    import threading
+
+    gate = threading.Event()
+
+    def slow_open() -> Store:
+        gate.wait(10)
+        return demo_store
+
+    app = CsmApp(slow_open, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert app.screen.title == "Today" and app.store_if_open is None
+        assert app.screen.query_one("#today-due", VirtualTable).row_count == 0
+        gate.set()
+        for _ in range(3):
+            await _settle(pilot)
+        assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
+
+
+async def test_store_that_cannot_open_ends_the_app(today) -> None:  # type: ignore[no-untyped-def]
+    from db.engine import StoreError
+
+    def broken() -> Store:
+        raise StoreError("x.db: the file is not a database")
+
+    app = CsmApp(broken, today=lambda: today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2 and isinstance(app.startup_error, StoreError)

@@ -27,7 +27,7 @@ TOOLS = ROOT.parent / "shared" / "tools"
 TODAY = "2026-11-24"
 # What "ready" means for csm: the Today screen with its data loaded (the header
 # shows the counts only once the worker has delivered).
-CSM_READY = r"Today — \d+"
+CSM_READY = r"Today — .*\d+ to do"
 
 
 def seed(db: Path, accounts: int) -> None:
