@@ -11,6 +11,7 @@ from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual._context import active_app
 from textual.screen import Screen
 
@@ -35,6 +36,8 @@ class DataScreen(Screen):
         if self.TITLE:  # the header shows the screen's name in the interface language
             self.title = t(self.TITLE)
 
+    _styled_for: tuple[int, object] | None = None
+
     @property
     def csm(self) -> CsmApp:
         return self.app  # type: ignore[return-value]
@@ -50,11 +53,19 @@ class DataScreen(Screen):
     _shown_at: tuple[object, float] | None = None
     _seen: tuple[date, Any] | None = None  # (today, data version) on screen
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Coming back to a screen reloads it only if the data changed since it was
         filled (here, in another instance or from the CLI) or the day turned: switching
         between screens stays instant on a big portfolio. Textual may resume a screen
         twice when it opens, hence the two-second guard."""
+        # Textual (whose handler runs after this one) restyles every widget of a screen
+        # each time it becomes current, in case the app's CSS (a theme) changed; that is
+        # most of a switch's cost. Skip it when neither the CSS nor the size changed.
+        styled_for = (self.app._css_update_count, self.app.size)
+        if styled_for == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = styled_for
+
         import time
 
         store = self.csm.store_if_open  # None while the database is still opening

@@ -131,3 +131,21 @@ async def test_store_that_cannot_open_ends_the_app(today) -> None:  # type: igno
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 2 and isinstance(app.startup_error, StoreError)
+
+
+async def test_theme_change_restyles_screens_of_other_modes(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+    """Switches skip Textual's restyle when nothing changed, but not after a theme
+    change made while the screen was in the background."""
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+        dark = app.screen.styles.background
+        await pilot.press("1")
+        await _settle(pilot)
+        app.theme = "textual-light"
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+        assert app.screen.styles.background != dark

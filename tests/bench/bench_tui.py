@@ -28,6 +28,8 @@ TODAY = "2026-11-24"
 # What "ready" means for csm: the Today screen with its data loaded (the header
 # shows the counts only once the worker has delivered).
 CSM_READY = r"Today — .*\d+ to do"
+# What "first paint" means: the Today screen drawn (sections and key bar) before its data.
+CSM_PAINT = r"Do now — overdue"
 
 
 def seed(db: Path, accounts: int) -> None:
@@ -44,11 +46,23 @@ def suite(dbs: dict[int, Path]) -> dict:
              "ready": "Customer 0000", "keys": "Down", "reset_keys": "Up"}]
     for size, db in dbs.items():
         base = f"{sys.executable} -m csm_tui --db {db}"
+        k = f"{size // 1000}k"
         apps += [
-            {"label": f"csm-{size // 1000}k-start", "cmd": base, "ready": CSM_READY,
+            # first paint: Today laid out (its name, sections and keys), data still coming
+            {"label": f"csm-{k}-paint", "cmd": base, "ready": CSM_PAINT,
+             "keys": "Down", "reset_keys": "Up", "env": env, "key_reps": 3},
+            # ready: Today's list filled in
+            {"label": f"csm-{k}-start", "cmd": base, "ready": CSM_READY,
              "keys": "Down", "reset_keys": "Up", "env": env},
-            {"label": f"csm-{size // 1000}k-switch", "cmd": base, "ready": CSM_READY,
-             "keys": "2", "key_ready": "Portfolio —", "reset_keys": "1", "env": env},
+            {"label": f"csm-{k}-switch", "cmd": base, "ready": CSM_READY,
+             "pre_keys": "2", "keys": "1", "key_ready": "Today —", "reset_keys": "2",
+             "env": env},
+            {"label": f"csm-{k}-kanban", "cmd": base, "ready": CSM_READY,
+             "pre_keys": "3", "keys": "1", "key_ready": "Today —", "reset_keys": "3",
+             "env": env},
+            {"label": f"csm-{k}-filter", "cmd": base, "ready": CSM_READY,
+             "pre_keys": "2;slash", "keys": "t", "key_change": "text",
+             "reset_keys": "BSpace", "env": env},
         ]
     return {"defaults": {"size": "160x45", "cwd": str(ROOT)}, "apps": apps}
 
