@@ -54,11 +54,12 @@ def suite(dbs: dict[int, Path]) -> dict:
             # ready: Today's list filled in
             {"label": f"csm-{k}-start", "cmd": base, "ready": CSM_READY,
              "keys": "Down", "reset_keys": "Up", "env": env},
+            # switching to a screen already visited (the first visit is untimed)
             {"label": f"csm-{k}-switch", "cmd": base, "ready": CSM_READY,
-             "pre_keys": "2", "keys": "1", "key_ready": "Today —", "reset_keys": "2",
+             "pre_keys": "2;1", "keys": "2", "key_ready": "Portfolio —", "reset_keys": "1",
              "env": env},
             {"label": f"csm-{k}-kanban", "cmd": base, "ready": CSM_READY,
-             "pre_keys": "3", "keys": "1", "key_ready": "Today —", "reset_keys": "3",
+             "pre_keys": "3;1", "keys": "3", "key_ready": "Lifecycle —", "reset_keys": "1",
              "env": env},
             {"label": f"csm-{k}-filter", "cmd": base, "ready": CSM_READY,
              "pre_keys": "2;slash", "keys": "t", "key_change": "text",
