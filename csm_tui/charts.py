@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from csm_tui.i18n import short_month
+from csm_tui.i18n import month_abbr, short_month
 from db.models import TIERS
 from db.queries import account_basics, renewals_per_month
 
@@ -54,6 +54,11 @@ class MonthBar:
     def label(self) -> str:
         """'Dec 26' (or '26年12月'): what a person reads on an axis."""
         return short_month(date(self.year, self.month, 1))
+
+    @property
+    def short_label(self) -> str:
+        """'Dec' (or '12月'): the axis label when the year does not fit."""
+        return month_abbr(date(self.year, self.month, 1))
 
 
 @dataclass(frozen=True, slots=True)
