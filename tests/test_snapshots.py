@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from csm_tui.app import CsmApp
 from csm_tui.demo import prepare_demo
@@ -40,19 +41,45 @@ def _app(tmp_path: Path, lang: str) -> CsmApp:
     return CsmApp(store, today=lambda: TODAY, user="snapshot", lang=lang)
 
 
+def _filled(screen: object) -> bool:
+    """Whether the screen has shown its data (not just its empty frame)."""
+    from screens.base import DataScreen
+    from screens.calendar import CalendarScreen
+    from screens.charts import TodayCharts
+    from screens.log_form import LogFollowUpScreen
+    from screens.today import TodayScreen
+
+    if isinstance(screen, CalendarScreen):
+        return screen.loaded_range is not None
+    if isinstance(screen, LogFollowUpScreen):
+        return screen.context is not None
+    if isinstance(screen, TodayScreen):  # its second pass, with health, is on screen
+        return bool(screen._seen and screen.query_one(TodayCharts)._health)
+    if isinstance(screen, DataScreen):
+        return screen._seen is not None
+    return True
+
+
 async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait until no worker runs and none starts again: Today adds health and the charts
-    in later passes, each started when the previous one is shown."""
+    """Wait until the screen has its data and no worker runs or starts again: Today adds
+    health and then the charts in later passes, each started when the previous one is
+    shown (a Today load that starts the health pass finishes after starting it)."""
     quiet = 0
-    for _ in range(20):
+    for _ in range(400):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if any(not w.is_finished for w in pilot.app.workers):
+        busy = any(not w.is_finished for w in pilot.app.workers)
+        if busy or not _filled(pilot.app.screen):
             quiet = 0
+            await pilot.pause(0.02)
             continue
         quiet += 1
-        if quiet == 2:
+        if quiet == 3:
+            for field in pilot.app.screen.query(Input):  # a steady cursor, not a blinking one
+                field.cursor_blink = False
+            await pilot.pause()
             return
+    raise AssertionError(f"{pilot.app.screen!r} did not settle")
 
 
 def _keys(*keys: str) -> Callable[..., Awaitable[None]]:
