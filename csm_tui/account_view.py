@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from csm_tui.events import occurrences
 from csm_tui.health import Health, health_for_accounts
-from csm_tui.i18n import t
+from csm_tui.i18n import label, t
 from csm_tui.rfm import Rfm, rfm_for_accounts
 from csm_tui.scoring import Score
 from csm_tui.tiering import compute
@@ -60,26 +60,30 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
     for tp in q.account_touchpoints(session, account_id, limit=500):
         if tp.status == "done":
             day = _as_date(tp.done_at) or tp.due_date
-            who = f" with {tp.contact}" if tp.contact else ""
-            outcome = f" [{tp.outcome}]" if tp.outcome else ""
+            channel = label("channel", tp.channel)
+            what = (t("{channel} with {contact}", channel=channel, contact=tp.contact)
+                    if tp.contact else channel)
+            outcome = f" [{label('outcome', tp.outcome)}]" if tp.outcome else ""
             timeline.append(TimelineEntry(tp.done_at or tp.due_date, "touch",
-                                          f"{tp.channel}{who}: {tp.summary}{outcome}"))
+                                          f"{what}: {tp.summary}{outcome}"))
             age = (today.year - day.year) * 12 + today.month - day.month
             if 0 <= age < 12:
                 months[11 - age] += 1
         elif tp.status == "planned":
             timeline.append(TimelineEntry(tp.due_date, "planned",
-                                          f"planned {tp.channel}: {tp.next_step or '—'}"))
+                                          f"{label('channel', tp.channel)}: "
+                                          f"{tp.next_step or '—'}"))
     for c_id, day in _contact_last_touch(session, account_id).items():
         if c_id in names:
             last_by_contact[c_id] = day
     for tc in q.account_tier_changes(session, account_id):
-        how = "manual" if tc.manual else "retier"
-        timeline.append(TimelineEntry(tc.at, "tier", f"tier {tc.old_tier or '—'} → "
+        how = t("manual") if tc.manual else t("retier")
+        timeline.append(TimelineEntry(tc.at, "tier", f"{tc.old_tier or '—'} → "
                                                      f"{tc.new_tier} ({how}): {tc.reason}"))
     for sc in q.account_stage_changes(session, account_id):
-        timeline.append(TimelineEntry(sc.at, "stage", f"stage {sc.old_stage or '—'} → "
-                                                      f"{sc.new_stage}: {sc.reason}"))
+        old = label("stage", sc.old_stage) if sc.old_stage else "—"
+        timeline.append(TimelineEntry(sc.at, "stage", f"{old} → {label('stage', sc.new_stage)}: "
+                                                      f"{sc.reason}"))
     timeline.sort(key=lambda e: _as_date(e.when) or date.min, reverse=True)
     tasks = list(q.account_tasks(session, account_id, stage=account.stage, term=account.term))
     events: list[tuple[date, str]] = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
-from csm_tui.i18n import short_month
+from csm_tui.i18n import month_abbr, short_month
 from db.vocab import TIERS
 
 if TYPE_CHECKING:  # the Today screen imports this module before the database is open
@@ -54,6 +54,11 @@ class MonthBar:
     def label(self) -> str:
         """'Dec 26' (or '26年12月'): what a person reads on an axis."""
         return short_month(date(self.year, self.month, 1))
+
+    @property
+    def short_label(self) -> str:
+        """'Dec' (or '12月'): the axis label when the year does not fit."""
+        return month_abbr(date(self.year, self.month, 1))
 
 
 @dataclass(frozen=True, slots=True)

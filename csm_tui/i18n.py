@@ -102,9 +102,9 @@ LABELS: dict[str, dict[str, str]] = {
     "rfm": {s: N_(s) for s in (N_("Champions"), N_("Loyal"), N_("New"),
                                 N_("Potential loyalist"), N_("At risk"), N_("Need attention"),
                                 N_("Can't lose them"), N_("Hibernating"), N_("Lost"))},
-    "sort": {s: N_(s) for s in (N_("name"), N_("arr"), N_("stage"), N_("health"),
-                                 N_("renewal"), N_("last touch"), N_("next due"),
-                                 N_("score"))},
+    "sort": {"arr": N_("ARR"), **{s: N_(s) for s in (N_("name"), N_("stage"), N_("health"),
+                                                    N_("renewal"), N_("last touch"),
+                                                    N_("next due"), N_("score"))}},
     "factor": {"revenue": N_("revenue"), "payment": N_("payment"), "profit": N_("profit"),
                "growth": N_("growth"), "influence": N_("influence"),
                "referrals": N_("referrals"), "engagement": N_("engagement")},
@@ -155,6 +155,13 @@ def short_month(day: date) -> str:
     if _current == "zh_CN":
         return f"{day.year % 100:02d}年{day.month}月"
     return f"{day:%b %y}"
+
+
+def month_abbr(day: date) -> str:
+    """'Dec' in English, '12月' in Chinese: an axis label where the year does not fit."""
+    if _current == "zh_CN":
+        return f"{day.month}月"
+    return f"{day:%b}"
 
 
 def weekday_names() -> tuple[str, ...]:

@@ -111,7 +111,8 @@ class CalendarScreen(DataScreen):
             with Vertical(id="cal-left"):
                 yield Label("", id="cal-month")
                 yield MonthGrid(id="cal-grid")
-                yield Label(" ".join(f"{KIND_MARK[k]} {label('calendar', k)}" for k in KIND_ORDER),
+                yield Label("  ".join(f"{KIND_MARK[k]} {label('calendar', k)}"
+                                      for k in KIND_ORDER),
                             id="cal-legend")
                 yield VirtualTable([Column(N_("Date"), 11), Column(N_("Kind"), 11),
                                     Column(N_("Item"), 60)],
@@ -168,7 +169,7 @@ class CalendarScreen(DataScreen):
     def _draw(self) -> None:
         grid = self.grid
         self.query_one("#cal-month", Label).update(f"[b]{month_title(grid.selected)}[/b]")
-        grid.refresh()
+        grid.refresh(layout=True)  # marks can wrap a week onto more lines: re-measure
         day_items = [i for i in self.items if i.day == grid.selected]
         self.query_one("#cal-day", Label).update(
             f"[b]{long_day(grid.selected)}[/b] · "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from textual.containers import Horizontal
 from textual.content import Content
@@ -112,11 +113,20 @@ class RenewalMonths(Widget):
             lines.append(Content("".join(m[:col - 1].ljust(col) for m in money)))
         lines.append(Content.styled("".join(f"{b.count}"[:col - 1].ljust(col)
                                             for b in self.bars), "$text-muted"))
-        labels = [b.label if col > 6 else b.label[:3] if col > 3 else b.label[:1]
-                  for b in self.bars]
-        lines.append(Content.styled("".join(label[:col - 1].ljust(col) for label in labels),
-                                    "bold"))
+        labels = axis_labels(self.bars, col - 1)
+        lines.append(Content.styled("".join(set_cell_size(label, col - 1) + " "
+                                            for label in labels), "bold"))
         return Content("\n").join(lines)
+
+
+def axis_labels(bars: list[MonthBar], width: int) -> list[str]:
+    """Month labels of at most `width` cells (cells, not characters: '26年11月' takes 8):
+    'Nov 26' when every one fits, else the month alone ('Nov', '11月'), January keeping
+    its year when that fits so the turn of the year still shows."""
+    if all(cell_len(b.label) <= width for b in bars):
+        return [b.label for b in bars]
+    return [b.label if b.month == 1 and cell_len(b.label) <= width else b.short_label
+            for b in bars]
 
 
 class HealthBands(Widget):

@@ -4,6 +4,7 @@ noticeable part of a switch on a slow machine; this costs one render."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
@@ -23,7 +24,9 @@ class KeyBar(Widget):
         self.watch(self.screen, "focused", lambda _f: self.refresh(), init=False)
 
     def render(self) -> Text:
-        text = Text(" ")
+        """As many whole entries as the width holds (never a key cut from its label);
+        `? help` is kept, since it lists every key."""
+        entries: list[tuple[str, str]] = []
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
@@ -31,12 +34,31 @@ class KeyBar(Widget):
                     or binding.description in seen):
                 continue
             seen.add(binding.description)
-            text.append(NAMES.get(key, key), style="bold")
-            text.append(f" {t(binding.description)}  ")
-        text.append("?", style="bold")
-        text.append(f" {t('help')}  ")
-        text.append("^p", style="bold")
-        text.append(f" {t('palette')}  ")
-        text.append("1-5", style="bold")
-        text.append(f" {t('screens')}")
+            entries.append((NAMES.get(key, key), t(binding.description)))
+        help_entry = ("?", t("help"))
+        tail = [("^p", t("palette")), ("1-5", t("screens"))]
+        # one cell of margin before the first entry; the last one's two spaces are cut
+        room = self.size.width + 1 if self.size.width else 10_000
+
+        def size(entry: tuple[str, str]) -> int:
+            return cell_len(f"{entry[0]} {entry[1]}  ")
+
+        room -= size(help_entry)
+        shown: list[tuple[str, str]] = []
+        for entry in entries:
+            if size(entry) > room:
+                break
+            shown.append(entry)
+            room -= size(entry)
+        shown.append(help_entry)
+        for entry in tail:
+            if size(entry) > room:
+                break
+            shown.append(entry)
+            room -= size(entry)
+        text = Text(" ")
+        for key, description in shown:
+            text.append(key, style="bold")
+            text.append(f" {description}  ")
+        text.rstrip()
         return text
