@@ -32,6 +32,17 @@ CSM_READY = r"Today — .*\d+ to do"
 CSM_PAINT = r"Do now — overdue"
 
 
+LEGEND = """
+Rows: `floor` is a bare Textual app showing a 1,000-row DataTable (the floor no Textual
+app beats). `csm-Nk-paint`: first paint, Today laid out (sections, key bar) before its
+data; key = cursor move. `csm-Nk-start`: ready, Today's list filled; key = cursor move.
+`csm-Nk-switch` / `-kanban`: pressing `2` / `3` to go back to Portfolio / the kanban
+after a first visit (untimed). `csm-Nk-filter`: one keystroke in Portfolio's `/` filter.
+Issue 8 budgets at 10,000 accounts: first paint ≤ 1.5× the floor; cursor move ≤ 2× the
+floor's; screen switch or filter keystroke ≤ 50 ms median; peak RSS ≤ 150 MB.
+"""
+
+
 def seed(db: Path, accounts: int) -> None:
     if db.exists():
         return
@@ -100,7 +111,7 @@ def main() -> int:
                   f"Command: `python tests/bench/bench_tui.py --sizes {args.sizes} "
                   f"--runs {args.runs} --write`\n\n")
         doc.write_text("# Performance\n\nLatest figures first; ratios are to the floor "
-                       "measured in the same run.\n\n" + header + table + "\n")
+                       "measured in the same run.\n\n" + header + table + "\n" + LEGEND)
         print(f"written to {doc}")
     return 0
 
