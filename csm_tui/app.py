@@ -132,7 +132,7 @@ class CsmApp(App[int]):
         self.today = today
         self.user = user or current_user()
         self._scope: Scope | None = None  # decided from the data on the first load
-        self._prefetched: dict[type, tuple[tuple[date, Any], Any]] = {}
+        self._prefetched: dict[type, tuple[tuple[Any, ...], Any]] = {}
         self._prefetch_started = False
         self._restore_theme()
 
@@ -198,12 +198,11 @@ class CsmApp(App[int]):
 
             for screen_type in (PortfolioScreen, LifecycleScreen):
                 try:
-                    today = self.today()
-                    version = self.store.data_version()
-                    data = screen_type.load(self.store, today, owner=self.owner_filter())
+                    version = self.view_version()
+                    data = screen_type.load(self.store, version[0], owner=self.owner_filter())
                 except Exception:  # the screen's own load will report it
                     return
-                self._prefetched[screen_type] = ((today, version), data)
+                self._prefetched[screen_type] = (version, data)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
 
@@ -215,26 +214,38 @@ class CsmApp(App[int]):
                 self._scope = default_scope(session, self.user)
         return self._scope.owner
 
+    def view_version(self) -> tuple[Any, ...]:
+        """What every screen's content depends on: the day, mine or team, and the data
+        (`Store.data_version`). A screen whose version is unchanged needs no reload.
+        Runs in workers."""
+        self.owner_filter()  # decides mine or team on first use
+        return self.today(), self._scope, self.store.data_version()
+
     @property
     def scope_label(self) -> str:
         """For the screens' subtitles: "mine: alice" or "team"."""
         return self._scope.label if self._scope else t("team")
 
     def action_toggle_scope(self) -> None:
-        """`m`: my portfolio ↔ the team's, on Today, Portfolio, Lifecycle, Touchpoints."""
+        """`m`: my portfolio ↔ the team's, on Today, Portfolio, Lifecycle, Touchpoints;
+        the other screens see the new scope in their version when they are shown."""
         self._scope = (self._scope or Scope(self.user, False)).toggled()
-        self._prefetched.clear()
-        self.store.commits += 1  # what every screen shows changed: reload on return
         self.notify(t("Showing {scope}", scope=self._scope.label), timeout=3)
         self.refresh_current()
 
-    def take_prefetched(self, screen_type: type) -> tuple[Any, Any] | None:
-        """(data version, data) loaded ahead for a screen, if nothing changed since."""
+    def view_changed(self, version: tuple[Any, ...]) -> bool:
+        """On the UI thread, without waiting for the database: whether a version taken
+        earlier is out of date as far as can be told (day, scope, writes here or to the
+        SQLite file); `Store.data_version` in a worker tells the rest."""
+        today, scope, (generation, _newest) = version
+        store = self._store
+        return (store is None or today != self.today() or scope != self._scope
+                or generation != store.generation)
+
+    def take_prefetched(self, screen_type: type) -> tuple[tuple[Any, ...], Any] | None:
+        """(view version, data) loaded ahead for a screen, if nothing changed since."""
         entry = self._prefetched.pop(screen_type, None)
-        if entry is None:
-            return None
-        (today, version), _data = entry
-        if today != self.today() or version[0] != self.store.generation:
+        if entry is None or self.view_changed(entry[0]):
             return None
         return entry
 

@@ -7,6 +7,7 @@ write made in another instance or by the CLI shows up without a restart.
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -50,14 +51,14 @@ class DataScreen(Screen):
         """Runs on the UI thread with what `fetch` returned."""
         raise NotImplementedError
 
-    _shown_at: tuple[object, float] | None = None
-    _seen: tuple[date, Any] | None = None  # (today, data version) on screen
+    _seen: tuple[Any, ...] | None = None  # `CsmApp.view_version` of what is on screen
+    _resumed_at = 0.0
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Coming back to a screen reloads it only if the data changed since it was
-        filled (here, in another instance or from the CLI) or the day turned: switching
-        between screens stays instant on a big portfolio. Textual may resume a screen
-        twice when it opens, hence the two-second guard."""
+        """Coming back to a screen reloads it only if its view version changed since it
+        was filled (data written here, in another instance or from the CLI; mine/team;
+        the day): switching between screens stays instant on a big portfolio. Textual
+        may resume a screen twice when it opens, hence the two-second guard."""
         # Textual (whose handler runs after this one) restyles every widget of a screen
         # each time it becomes current, in case the app's CSS (a theme) changed; that is
         # most of a switch's cost. Skip it when neither the CSS nor the size changed.
@@ -66,24 +67,23 @@ class DataScreen(Screen):
             event.refresh_styles = False
         self._styled_for = styled_for
 
-        import time
-
-        store = self.csm.store_if_open  # None while the database is still opening
-        generation = store.generation if store is not None else None
-        if self._shown_at is not None:
-            shown, when = self._shown_at
-            if shown == generation and time.monotonic() - when < 2:
-                return
-        self._shown_at = (generation, time.monotonic())
+        now = time.monotonic()
         if self._seen is None:
+            if now - self._resumed_at < 2:  # its first load is on its way
+                return
+            self._resumed_at = now
             self.reload()
             return
-        self.run_worker(self._reload_if_changed, thread=True, exclusive=True, group="load",
-                        exit_on_error=False)
+        if self.csm.view_changed(self._seen):
+            self.reload()
+        elif now - self._resumed_at >= 2:  # only the database can tell: ask it
+            self._resumed_at = now
+            self.run_worker(self._reload_if_changed, thread=True, exclusive=True,
+                            group="load", exit_on_error=False)
 
     def _reload_if_changed(self) -> None:
         try:
-            now = (self.csm.today(), self.csm.store.data_version())
+            now = self.csm.view_version()
         except Exception as exc:  # shown to the user, never a traceback
             self.app.call_from_thread(self.csm.report_error, exc)
             return
@@ -119,9 +119,8 @@ class DataScreen(Screen):
 
     def _load(self) -> None:
         try:
-            today = self.csm.today()
-            seen = (today, self.csm.store.data_version())  # before reading: never misses one
-            data = self.fetch(self.csm.store, today)
+            seen = self.csm.view_version()  # before reading: never misses a change
+            data = self.fetch(self.csm.store, seen[0])
         except Exception as exc:  # shown to the user, never a traceback
             self.app.call_from_thread(self.csm.report_error, exc)
             return

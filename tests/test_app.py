@@ -49,7 +49,7 @@ def _past_guard(app: CsmApp) -> None:
     """Forget when each screen was last resumed (the two-second double-resume guard)."""
     for stack in app._screen_stacks.values():
         for screen in stack:
-            screen._shown_at = None
+            screen._resumed_at = 0.0
 
 
 async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
