@@ -197,12 +197,20 @@ def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     return Msg(N_("logged follow-up with {name} on {on}"), name=account.name, on=on)
 
 
-def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _touchpoint(session: Session, entry: ChangeLog, p: dict[str, Any], needs: str
+                ) -> Touchpoint:
+    """The touchpoint an entry changed, if it still exists and the entry's payload has
+    what undo needs (`needs`)."""
     tp = session.get(Touchpoint, entry.entity_id)
     if tp is None:
         raise Refused(N_("the touchpoint was deleted since"))
-    if "summary" not in p:
+    if needs not in p:
         raise Refused(N_("it was recorded before undo existed"))
+    return tp
+
+
+def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+    tp = _touchpoint(session, entry, p, "summary")
     if tp.status != "done":
         raise Refused(N_("the touchpoint is {state} now"),
                       state=Msg(STATES.get(tp.status, tp.status)))
@@ -213,11 +221,7 @@ def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> s
 
 
 def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
-    tp = session.get(Touchpoint, entry.entity_id)
-    if tp is None:
-        raise Refused(N_("the touchpoint was deleted since"))
-    if "new_due_date" not in p:
-        raise Refused(N_("it was recorded before undo existed"))
+    tp = _touchpoint(session, entry, p, "new_due_date")
     if tp.status != "planned" or str(tp.due_date) != p["new_due_date"]:
         raise Refused(N_("the touchpoint was changed since"))
     tp.due_date = _date(p["due_date"])
