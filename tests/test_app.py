@@ -5,26 +5,22 @@ from __future__ import annotations
 from csm_tui.app import CsmApp
 from db.store import Store
 from screens.vtable import VirtualTable
-
-
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.pilot import settle
 
 
 async def test_visit_every_screen(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen.title == "Today"
         assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
         for key, title in (("2", "Portfolio"), ("3", "Lifecycle"), ("4", "Touchpoints"),
                            ("5", "Calendar"), ("1", "Today")):
             await pilot.press(key)
-            await _settle(pilot)
+            await settle(pilot)
             assert app.screen.title == title
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot)
         table = app.screen.query_one("#portfolio", VirtualTable)
         assert table.row_count == 59
         assert [r.key for r in table.rows if r.group] == ["group:S", "group:A", "group:B",
@@ -34,7 +30,7 @@ async def test_visit_every_screen(demo_store: Store, today) -> None:  # type: ig
 async def test_help_lists_bindings(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
@@ -73,14 +69,14 @@ async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> N
     PortfolioScreen.fetch = counting  # type: ignore[method-assign]
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             await pilot.press("2")
-            await _settle(pilot)
+            await settle(pilot)
             first = len(loads)
             for key in ("1", "2", "1", "2"):  # nothing changed: no reload of Portfolio
                 _past_guard(app)
                 await pilot.press(key)
-                await _settle(pilot)
+                await settle(pilot)
             assert len(loads) == first
             table = app.screen.query_one("#portfolio", VirtualTable)
             row = next(r for r in table.rows if not r.group)
@@ -88,10 +84,10 @@ async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> N
             log_followup(other, account_id, summary="from the other instance",
                          now=datetime.now(UTC), today=today)
             await pilot.press("1")
-            await _settle(pilot)
+            await settle(pilot)
             _past_guard(app)
             await pilot.press("2")
-            await _settle(pilot)
+            await settle(pilot)
             assert len(loads) == first + 1
     finally:
         PortfolioScreen.fetch = original  # type: ignore[method-assign]
@@ -115,7 +111,7 @@ async def test_store_opens_after_the_first_paint(demo_store: Store, today) -> No
         assert app.screen.query_one("#today-due", VirtualTable).row_count == 0
         gate.set()
         for _ in range(3):
-            await _settle(pilot)
+            await settle(pilot)
         assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
 
 
@@ -138,14 +134,14 @@ async def test_theme_change_restyles_screens_of_other_modes(demo_store: Store, t
     change made while the screen was in the background."""
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot)
         dark = app.screen.styles.background
         await pilot.press("1")
-        await _settle(pilot)
+        await settle(pilot)
         app.theme = "textual-light"
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen.styles.background != dark

@@ -13,27 +13,23 @@ from db.store import Store
 from screens.dialogs import Confirm
 from screens.log_form import LogFollowUpScreen
 from screens.vtable import VirtualTable
-
-
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.pilot import settle
 
 
 async def test_log_from_today_end_to_end(demo_store: Store, today: date) -> None:
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         table = app.screen.query_one("#today-due", VirtualTable)
         key = next(k for k in app.screen.items if k.startswith("touchpoint:"))
         table.move_to_key(key)
         item = app.screen.items[key]
         await pilot.press("l")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LogFollowUpScreen)
         await pilot.press(*"Confirmed the renewal budget")
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen.title == "Today"
     with demo_store.session() as s:
         done = s.get(Touchpoint, item.touchpoint_id)
@@ -48,15 +44,15 @@ async def test_log_from_today_end_to_end(demo_store: Store, today: date) -> None
 async def test_failed_validation_keeps_typed_text(demo_store: Store, today: date) -> None:
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("l")
-        await _settle(pilot)
+        await settle(pilot)
         form = app.screen
         form.query_one("#log-summary", Input).value = "Sent the proposal"
         form.query_one("#log-next", Input).value = "someday soon"
         form.query_one("#log-next-step", Input).value = "Call the CFO"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen is form
         assert "next follow-up" in str(form.query_one("#log-error", Label).render())
         assert form.query_one("#log-summary", Input).value == "Sent the proposal"
@@ -76,9 +72,9 @@ async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date
 
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("4")
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, TouchpointsScreen)
         first = screen._selected()
@@ -87,7 +83,7 @@ async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date
         await pilot.pause()
         assert isinstance(app.screen, DatePrompt)
         await pilot.press("enter")  # the +1d default
-        await _settle(pilot)
+        await settle(pilot)
         with demo_store.session() as s:
             assert s.get(Touchpoint, first.id).due_date == max(first.due_date, today) + \
                 timedelta(days=1)
@@ -97,10 +93,10 @@ async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date
         prompt = app.screen
         prompt.query_one(Input).value = "2027-01-15"
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         screen.query_one("#touchpoints").move_to_key(f"tp:{first.id}")
         await pilot.press("d")
-        await _settle(pilot)
+        await settle(pilot)
     with demo_store.session() as s:
         tp = s.get(Touchpoint, first.id)
         assert (tp.status, tp.due_date) == ("done", date(2027, 1, 15))

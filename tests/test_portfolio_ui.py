@@ -14,18 +14,13 @@ from screens.account import AccountScreen
 from screens.account_form import AccountForm
 from screens.tier_dialogs import RetierResult, TierOverride
 from screens.vtable import VirtualTable
-
-
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.pilot import settle
 
 
 async def _portfolio(pilot) -> VirtualTable:  # type: ignore[no-untyped-def]
-    await _settle(pilot)
+    await settle(pilot, 3)
     await pilot.press("2")
-    await _settle(pilot)
+    await settle(pilot, 3)
     return pilot.app.screen.query_one("#portfolio", VirtualTable)
 
 
@@ -60,28 +55,28 @@ async def test_open_detail_edit_refused_then_accepted(demo_store: Store, today: 
         table = await _portfolio(pilot)
         first = table.current
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account_id == int(first.key)
         await pilot.press("e")
-        await _settle(pilot)
+        await settle(pilot, 3)
         form = app.screen
         assert isinstance(form, AccountForm)
         form.query_one("#f-arr", Input).value = "-5"
         form.query_one("#f-industry", Input).value = "高等教育"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert app.screen is form
         assert "arr: '-5' is negative" in str(form.query_one("#form-error", Label).render())
         assert form.query_one("#f-industry", Input).value == "高等教育"
         form.query_one("#f-contract_end", Input).value = "2020-01-01"
         form.query_one("#f-arr", Input).value = "123456.50"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert "contract_end" in str(form.query_one("#form-error", Label).render())
         form.query_one("#f-contract_end", Input).value = "2027-12-31"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert isinstance(app.screen, AccountScreen)
     with demo_store.session() as s:
         acc = s.get(Account, int(first.key))
@@ -97,16 +92,16 @@ async def test_override_then_retier(demo_store: Store, today: date) -> None:
         table = await _portfolio(pilot)
         table.move_to_key(str(coho.id))
         await pilot.press("t")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert isinstance(app.screen, TierOverride)
         app.screen.query_one("#tier-select").value = "S"
         await pilot.press(*"referred three customers", "enter")
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("R")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert isinstance(app.screen, RetierResult)
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot, 3)
     with demo_store.session() as s:
         acc = s.get(Account, coho.id)
         assert acc.tier == "S" and acc.tier_locked

@@ -10,14 +10,10 @@ import pytest
 
 from csm_tui.app import CsmApp
 from db.store import Store
+from tests.pilot import settle
 
 SIZE = (80, 24)
 
-
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def visible(app: CsmApp) -> str:
@@ -38,9 +34,9 @@ async def test_each_screen_fits_80x24(demo_store: Store, today, key: str,  # typ
                                       expected: list[str]) -> None:
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press(key)
-        await _settle(pilot)
+        await settle(pilot, 3)
         text = visible(app)
         assert app.screen.title in text
         for word in expected:
@@ -50,24 +46,24 @@ async def test_each_screen_fits_80x24(demo_store: Store, today, key: str,  # typ
 async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("enter")  # the top to-do: 腾讯科技
-        await _settle(pilot)
+        await settle(pilot, 3)
         text = visible(app)
         assert "腾讯科技" in text and "¥980,000" in text
         assert "胡晓东" in text  # the decision chain below the header block
         timeline = app.screen.query_one("#timeline-box")  # and the timeline has rows
         assert timeline.region.height >= 4 and timeline.region.bottom <= SIZE[1]
         await pilot.press("l")
-        await _settle(pilot)
+        await settle(pilot, 3)
         form = app.screen.query_one("#log-box")
         assert form.region.bottom <= SIZE[1] and form.region.right <= SIZE[0]
         text = visible(app)
         assert "腾讯科技" in text and "ctrl+s" in text  # title and the hint under the form
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("question_mark")
-        await _settle(pilot)
+        await settle(pilot, 3)
         box = app.screen.query_one("#help-box")
         assert box.region.bottom <= SIZE[1] and box.region.right <= SIZE[0]
 
@@ -75,15 +71,15 @@ async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> 
 async def test_narrow_kanban_scrolls_to_the_focused_column(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("3")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert "churned" not in visible(app)  # six readable columns do not fit in 80
         for _ in range(5):
             await pilot.press("right")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert "churned" in visible(app)
         for _ in range(5):
             await pilot.press("left")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert "handover" in visible(app)

@@ -6,27 +6,21 @@ from csm_tui.app import CsmApp
 from csm_tui.ui_prefs import load_ui_prefs, save_ui_prefs, ui_path
 from db.store import Store
 from screens.charts import HealthBands, RenewalMonths, TierChart, TodayCharts
-
-
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.pilot import settle
 
 
 async def test_theme_is_remembered_and_restored(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     assert not ui_path().exists()
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         assert not ui_path().exists()  # nothing written until the user picks a theme
         app.theme = "textual-light"
         await pilot.pause()
     assert load_ui_prefs() == {"theme": "textual-light"}
     again = CsmApp(demo_store, today=lambda: today)
     async with again.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         assert again.theme == "textual-light"
         assert not again.current_theme.dark
 
@@ -36,7 +30,7 @@ async def test_unknown_or_broken_theme_file_is_ignored(demo_store: Store, today)
     app = CsmApp(demo_store, today=lambda: today)
     default = app.theme
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         assert app.theme == default
     ui_path().write_bytes(b"\xff\xfe not toml [")
     assert load_ui_prefs() == {}
@@ -47,7 +41,7 @@ async def test_ctrl_t_opens_the_theme_picker(demo_store: Store, today) -> None: 
 
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -58,7 +52,7 @@ async def test_no_color_is_honoured(demo_store: Store, today, monkeypatch) -> No
     app = CsmApp(demo_store, today=lambda: today)
     assert app.no_color
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         # Charts carry their numbers, so they read without colour.
         months = app.screen.query_one(RenewalMonths)
         assert "Nov 26" in str(months.render())
@@ -67,7 +61,7 @@ async def test_no_color_is_honoured(demo_store: Store, today, monkeypatch) -> No
 async def test_charts_show_on_tall_terminals_and_toggle(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         charts = app.screen.query_one(TodayCharts)
         assert charts.display
         text = str(app.screen.query_one(RenewalMonths).render())
@@ -78,7 +72,7 @@ async def test_charts_show_on_tall_terminals_and_toggle(demo_store: Store, today
         await pilot.press("v")
         assert not charts.display
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot, 2)
         chart = app.screen.query_one(TierChart)
         assert chart.display
         lines = str(chart.render()).splitlines()
@@ -91,13 +85,13 @@ async def test_charts_show_on_tall_terminals_and_toggle(demo_store: Store, today
 async def test_charts_start_hidden_on_small_terminals(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 2)
         charts = app.screen.query_one(TodayCharts)
         assert not charts.display
         await pilot.press("v")
-        await _settle(pilot)
+        await settle(pilot, 2)
         assert charts.display
         assert "Nov 26"[:3] in str(app.screen.query_one(RenewalMonths).render())
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot, 2)
         assert not app.screen.query_one(TierChart).display

@@ -24,6 +24,7 @@ from db.engine import StoreError
 from db.models import Account, ChangeLog, Touchpoint
 from db.store import Store, open_store
 from screens.vtable import VirtualTable
+from tests.pilot import settle
 
 pytestmark = pytest.mark.sqlite_only  # file locks and a second process on one file
 
@@ -147,11 +148,6 @@ def test_cli_lock_gives_one_line_and_status_2(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
 
 def _names(app: CsmApp) -> set[str]:
     table = app.screen.query_one("#portfolio", VirtualTable)
@@ -165,17 +161,17 @@ async def test_write_from_other_instance_shows_after_switching_back(
     other = open_store(demo_store.url)
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert "清华大学" in _names(app)
         with other.transaction() as session:
             account = session.exec(select(Account).where(Account.name == "清华大学")).one()
             account.name = "清华大学（新名）"
         await pilot.press("1")
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("2")
-        await _settle(pilot)
+        await settle(pilot, 3)
         names = _names(app)
         assert "清华大学（新名）" in names and "清华大学" not in names
     other.close()
@@ -193,16 +189,16 @@ async def test_log_form_keeps_the_text_when_the_database_is_locked(
     before = _counts(demo_store)
     app = CsmApp(demo_store, today=lambda: today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _settle(pilot)
+        await settle(pilot, 3)
         await pilot.press("l")
-        await _settle(pilot)
+        await settle(pilot, 3)
         form = app.screen
         form.query_one("#log-summary", Input).value = "电话回访：续约意向明确"
         holder = sqlite3.connect(demo_store.path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
             await pilot.press("ctrl+s")
-            await _settle(pilot)
+            await settle(pilot, 3)
             assert app.screen is form
             error = str(form.query_one("#log-error", Label).render())
             assert "busy" in error and "nothing was saved" in error
@@ -212,7 +208,7 @@ async def test_log_form_keeps_the_text_when_the_database_is_locked(
             holder.execute("ROLLBACK")
             holder.close()
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await settle(pilot, 3)
         assert app.screen is not form, str(form.query_one("#log-error", Label).render())
     with demo_store.session() as session:
         saved = session.exec(select(Touchpoint).where(
