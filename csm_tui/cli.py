@@ -8,6 +8,7 @@ with exit status 2; no traceback ever reaches the terminal for those.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -103,6 +104,10 @@ def resolve_today(args: argparse.Namespace) -> date:
 
 def run_tui(args: argparse.Namespace) -> int:
     from csm_tui.paths import default_db
+
+    # Start-up allocates objects that live as long as the app; collecting garbage among
+    # them only costs time. CsmApp.settle_memory turns the collector back on.
+    gc.disable()
 
     today = resolve_today(args)
     user = None

@@ -27,12 +27,19 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
     ]
 
-    def __init__(self, account_id: int, touchpoint_id: int | None = None) -> None:
+    def __init__(self, account_id: int = 0, touchpoint_id: int | None = None) -> None:
         super().__init__()
+        self.prepare(account_id, touchpoint_id)
+
+    def prepare(self, account_id: int, touchpoint_id: int | None = None) -> None:
+        """Point the form at an account before it is shown. The app keeps one form and
+        shows it again (composing a fresh one costs more than the 100 ms budget)."""
         self.account_id = account_id
         self.touchpoint_id = touchpoint_id
         self.context: LogContext | None = None
         self._saving = False
+        self._prefilled: dict[str, str] = {}  # what the form filled in, not the user
+        self._fresh = True  # cleared once shown: a dialog closing on top keeps the text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
@@ -57,7 +64,15 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
             yield Label("[dim]" + t("enter save · tab next field · ←/→ choose · ctrl+s save · "
                                     "esc cancel") + "[/dim]")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        if not self._fresh:
+            return
+        self._fresh = False
+        for name in ("log-summary", "log-next", "log-next-step"):
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#log-title", Label).update(t("Log a follow-up"))
+        self.query_one("#log-error", Label).update("")
+        self.query_one("#log-outcome", Choice).index = 0
         self.query_one("#log-summary", Input).focus()
         self._load()
 
@@ -73,6 +88,8 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         self.app.call_from_thread(self._fill, ctx)
 
     def _fill(self, ctx: LogContext) -> None:
+        if (ctx.account_id, ctx.touchpoint_id) != (self.account_id, self.touchpoint_id):
+            return  # a late answer for the account this form showed before
         self.context = ctx
         self.query_one("#log-title", Label).update(
             f"{t('Log a follow-up')} · [b]{ctx.account}[/b] ({ctx.tier})")
@@ -84,10 +101,10 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
             contact.value = ctx.contact_id
         next_input = self.query_one("#log-next", Input)
         if not next_input.value:
-            next_input.value = ctx.next_default
+            next_input.value = self._prefilled["log-next"] = ctx.next_default
         step = self.query_one("#log-next-step", Input)
         if not step.value and ctx.next_step:
-            step.value = ctx.next_step
+            step.value = self._prefilled["log-next-step"] = ctx.next_step
 
     def _today(self) -> date:
         return self.app.today()  # type: ignore[attr-defined,no-any-return]
@@ -117,8 +134,12 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         self.query_one("#log-error", Label).update(f"[red]{message}[/red]")
 
     def _has_typed_text(self) -> bool:
-        return any(self.query_one(f"#{name}", Input).value.strip()
-                   for name in ("log-summary", "log-next-step"))
+        """Text the user typed, not what the form filled in (an untouched form closes)."""
+        for name in ("log-summary", "log-next", "log-next-step"):
+            value = self.query_one(f"#{name}", Input).value
+            if value.strip() and value != self._prefilled.get(name, ""):
+                return True
+        return False
 
     def action_save(self) -> None:
         if self._saving:

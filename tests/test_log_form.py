@@ -66,6 +66,55 @@ async def test_failed_validation_keeps_typed_text(demo_store: Store, today: date
         assert form.query_one("#log-summary", Input).value == "Sent the proposal"
 
 
+async def test_escape_closes_an_untouched_form_at_once(demo_store: Store, today: date) -> None:
+    """What the form filled in itself (next date, next step) is not "what you typed"."""
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, LogFollowUpScreen)
+        assert form.query_one("#log-next", Input).value  # prefilled from the cadence
+        form.query_one("#log-next-step", Input).value = form._prefilled.get(
+            "log-next-step", "")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.title == "Today"
+        await pilot.press("l")
+        await settle(pilot)
+        app.screen.query_one("#log-next", Input).value = "+3d"  # a changed date is typed text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+
+
+async def test_form_shown_again_starts_clean_for_the_new_account(demo_store: Store,
+                                                                 today: date) -> None:
+    """The app keeps one form: what was typed for one account never shows for the next."""
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, LogFollowUpScreen)
+        first_account = first.account_id
+        first.query_one("#log-summary", Input).value = "Draft for the first account"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        await pilot.press("down", "l")
+        await settle(pilot)
+        form = app.screen
+        assert form is first and form.account_id != first_account
+        assert form.query_one("#log-summary", Input).value == ""
+        assert form.context is not None and form.context.account_id == form.account_id
+        assert form.context.account in str(form.query_one("#log-title", Label).render())
+        assert app.focused is form.query_one("#log-summary", Input)
+
+
 async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date) -> None:
     from screens.dialogs import DatePrompt
     from screens.touchpoints import TouchpointsScreen

@@ -72,8 +72,12 @@ def suite(dbs: dict[int, Path]) -> dict:
             {"label": f"csm-{k}-kanban", "cmd": base, "ready": CSM_READY,
              "pre_keys": "3;1", "keys": "3", "key_ready": "Lifecycle —", "reset_keys": "1",
              "env": env},
+            # the follow-up form over Today (first open untimed: a person opens it many times)
+            {"label": f"csm-{k}-log", "cmd": base, "ready": CSM_READY,
+             "pre_keys": "l;Escape", "keys": "l", "key_ready": "Log a follow-up ·",
+             "reset_keys": "Escape", "env": env},
             {"label": f"csm-{k}-filter", "cmd": base, "ready": CSM_READY,
-             "pre_keys": "2;slash", "keys": "t", "key_change": "text",
+             "pre_keys": "2;/", "keys": "t", "key_change": "text",
              "reset_keys": "BSpace", "env": env},
         ]
     return {"defaults": {"size": "160x45", "cwd": str(ROOT)}, "apps": apps}
@@ -85,6 +89,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", metavar="DIR", help="keep seeded databases here for reuse")
     parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
+    parser.add_argument("--only", help="comma-separated rows to run, e.g. floor,csm-10k-log")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is needed (apt-get install tmux)", file=sys.stderr)
@@ -100,6 +105,8 @@ def main() -> int:
     report = folder / "report.json"
     cmd = [sys.executable, str(TOOLS / "tui_bench.py"), "--suite", str(suite_file),
            "--runs", str(args.runs), "--baseline", "floor", "--out", str(report)]
+    if args.only:
+        cmd += ["--only", args.only]
     subprocess.run(cmd, check=True)
     table = subprocess.run([sys.executable, str(TOOLS / "tui_bench.py"), "--report",
                             str(report), "--markdown", "--baseline", "floor"],
