@@ -20,6 +20,7 @@ from screens.base import DataScreen
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import Screen
+    from textual.widget import AwaitMount
 
     from csm_tui.followup import LogResult
     from db.store import Store
@@ -137,6 +138,8 @@ class CsmApp(App[int]):
         self._prefetched: dict[type, tuple[tuple[Any, ...], Any]] = {}
         self._prefetch_started = False
         self._log_form: LogFollowUpScreen | None = None
+        self._modes_shown = {self.DEFAULT_MODE}
+        self._instant_switch = False
         self._restore_theme()
 
     @property
@@ -212,6 +215,21 @@ class CsmApp(App[int]):
                 self.call_from_thread(self.settle_memory)
 
         self.run_worker(run, thread=True, exit_on_error=False, group="prefetch")
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual holds every repaint for 50 ms on a mode switch to hide a screen being
+        mounted; a screen already shown once is mounted and laid out, so going back to
+        it paints at once (the switch budget is 50 ms in all)."""
+        self._instant_switch = mode in self._modes_shown
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._instant_switch = False
+            self._modes_shown.add(mode)
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._instant_switch:
+            super().delay_update(delay)
 
     def settle_memory(self) -> None:
         """End of start-up for the `csm` command, which starts with the garbage collector

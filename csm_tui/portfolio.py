@@ -82,10 +82,9 @@ def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
 
 def filter_rows(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:
     """Every word must appear (name, industry, owner, tier, stage, RFM segment)."""
-    words = query.casefold().split()
-    if not words:
-        return rows
-    return [r for r in rows if all(w in r.search for w in words)]
+    for word in query.casefold().split():  # one plain pass per word: fastest in CPython
+        rows = [r for r in rows if word in r.search]
+    return rows
 
 
 def sort_rows(rows: list[PortfolioRow], key: str, *, reverse: bool = False

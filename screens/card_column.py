@@ -13,13 +13,13 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from csm_tui.i18n import N_, t
 from csm_tui.lifecycle import Card
 from csm_tui.money import format_money
 from screens.format import relative_days, tier_badge
+from screens.line_view import LineView
 
 CARD_LINES = 5  # four lines of card and a blank one
 
@@ -44,7 +44,7 @@ def card_text(card: Card, today: date, width: int) -> list[Text]:
     return lines
 
 
-class CardColumn(ScrollView, can_focus=True):
+class CardColumn(LineView, can_focus=True):
     DEFAULT_CSS = """
     CardColumn { height: 1fr; }
     CardColumn > .cards--cursor { background: $accent 25%; }
@@ -104,13 +104,13 @@ class CardColumn(ScrollView, can_focus=True):
         index, offset = divmod(line_no, CARD_LINES)
         if index >= len(self.cards) or offset == CARD_LINES - 1:
             return Strip.blank(width, self.rich_style)
-        key = (index, offset, index == self.cursor, width, self.has_focus)
-        cached = self._lines.get(key)
-        if cached is not None:
-            return cached
         style = self.rich_style
         if index == self.cursor:
             style = style + self.get_component_rich_style("cards--cursor")
+        key = (index, offset, width, style)  # the colours too: a theme or focus change
+        cached = self._lines.get(key)
+        if cached is not None:
+            return cached
         text = Text(" ") + card_text(self.cards[index], self.today, width)[offset]
         segments = [Segment(s.text, style + s.style if s.style else style)
                     for s in text.render(self.app.console)]
@@ -118,7 +118,11 @@ class CardColumn(ScrollView, can_focus=True):
         self._lines[key] = strip
         return strip
 
-    def on_resize(self) -> None:
+    def notify_style_update(self) -> None:
+        """Drawn lines keep their colours: a new theme or CSS draws them again. A resize
+        needs nothing (the width is part of each line's key), which matters because
+        Textual sends this widget a Resize on every screen switch."""
+        super().notify_style_update()
         self._lines.clear()
 
     def on_focus(self) -> None:

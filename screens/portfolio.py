@@ -56,7 +56,7 @@ class PortfolioScreen(DataScreen):
         self.rows: list[PortfolioRow] = []
         self._lines: dict[int, VRow] = {}
         self._groups: dict[str, TierGroup] = {}
-        self._sorted: list[PortfolioRow] = []
+        self._sorted_by_tier: dict[str, list[PortfolioRow]] = {}  # sorted, per tier
         self.today = date.min
         self.sort_key = "arr"
         self.reverse = False
@@ -92,8 +92,12 @@ class PortfolioScreen(DataScreen):
         self._resort()
 
     def _resort(self) -> None:
-        """Sorting happens when the rows or the order change, not per filter keystroke."""
-        self._sorted = sort_rows(self.rows, self.sort_key, reverse=self.reverse)
+        """Sorting and grouping by tier happen when the rows or the order change, not
+        per filter keystroke, which only filters each tier's sorted list."""
+        by_tier: dict[str, list[PortfolioRow]] = {tier: [] for tier in self._groups}
+        for row in sort_rows(self.rows, self.sort_key, reverse=self.reverse):
+            by_tier.setdefault(row.tier, []).append(row)
+        self._sorted_by_tier = by_tier
         self.redraw()
 
     def _line(self, r: PortfolioRow) -> VRow:
@@ -111,28 +115,27 @@ class PortfolioScreen(DataScreen):
 
     def redraw(self) -> None:
         query = self.query_one("#portfolio-filter", Input).value
-        shown = filter_rows(self._sorted, query)
-        groups = self._groups
-        by_tier: dict[str, list[PortfolioRow]] = {k: [] for k in groups}
-        for row in shown:
-            by_tier.setdefault(row.tier, []).append(row)
+        groups, vrows = self._groups, self._lines
         lines: list[VRow] = []
-        for tier, members in by_tier.items():
+        shown = 0
+        for tier, rows in self._sorted_by_tier.items():
+            members = filter_rows(rows, query)
             if not members:
                 continue
+            shown += len(members)
             g = groups[tier]
-            arr = sum(r.arr_minor for r in members)
+            arr = sum([r.arr_minor for r in members])
             heading = t("Tier {tier} · {n} of {total} accounts · {arr} · "
                         "{share} of portfolio ARR", tier=tier, n=len(members), total=g.count,
                         arr=format_money(arr, members[0].currency, compact=True),
                         share=f"{g.share:.0%}")
             lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
-            lines.extend(self._lines[r.id] for r in members)
+            lines.extend([vrows[r.id] for r in members])
         self.query_one(VirtualTable).set_rows(lines)
         arrow = "↑" if self.reverse else "↓"
         filt = t(" · filter “{query}”", query=query) if query.strip() else ""
         self.sub_title = t("{scope} · {n} of {total} accounts · sorted by {key} {arrow}",
-                           scope=self.csm.scope_label, n=len(shown),
+                           scope=self.csm.scope_label, n=shown,
                            total=len(self.rows), key=label("sort", self.sort_key),
                            arrow=arrow) + filt
 

@@ -21,10 +21,10 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from csm_tui.i18n import t
+from screens.line_view import LineView
 
 Cell = str | Text
 SHRINK_FLOOR = 7  # a column narrowed for a small terminal keeps at least this many cells
@@ -52,7 +52,7 @@ class VRow:
         return self.cells() if callable(self.cells) else self.cells
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(LineView, can_focus=True):
     DEFAULT_CSS = """
     VirtualTable { height: 1fr; }
     VirtualTable > .vtable--header { text-style: bold; background: $panel; }
@@ -99,7 +99,8 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.rows: list[VRow] = []
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        # Drawn lines, with the row each was drawn from (ids can be reused).
+        self._lines: LRUCache[tuple, tuple[VRow | None, Strip]] = LRUCache(1024)
         self._widths_for: tuple[int, list[int]] = (-1, [])
 
     # ---- data -------------------------------------------------------------
@@ -107,7 +108,6 @@ class VirtualTable(ScrollView, can_focus=True):
         """Replace every row; the cursor stays on `keep_key` (or the same key) if present."""
         old = keep_key or (self.current.key if self.current else None)
         self.rows = rows
-        self._lines.clear()
         self.virtual_size = Size(self._content_width(), len(rows) + 1)
         target = 0
         if old is not None:
@@ -239,19 +239,15 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width  # without the scrollbar's cells
         scroll_y = int(self.scroll_offset.y)
         inner = self.scrollable_content_region.width  # less the scrollbar
-        widths = self._widths(inner)
+        row: VRow | None = None
         if y == 0:
-            key: tuple = ("header", width, inner)
             style = self.get_component_rich_style("vtable--header")
-            cells: Sequence[Cell] = [t(c.label) for c in self.columns]
         else:
             index = scroll_y + y - 1
             if index >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
             row = self.rows[index]
-            is_cursor = index == self.cursor
-            key = (index, is_cursor, width, inner, self.has_focus)
-            if is_cursor:
+            if index == self.cursor:
                 style = self.get_component_rich_style("vtable--cursor")
             elif row.group:
                 style = self.get_component_rich_style("vtable--group")
@@ -259,23 +255,31 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("vtable--odd")
             else:
                 style = Style()
-            cells = row.values()
+        base = self.rich_style + style
+        # Keyed by the row itself, not its place, and by its colours: a filter that
+        # moves rows up or down draws again only rows never drawn before.
+        key = (id(row), width, inner, base)
         cached = self._lines.get(key)
-        if cached is not None:
-            return cached
-        if y > 0 and self.rows[scroll_y + y - 1].group:
-            text = Text(" ", no_wrap=True) + Text.assemble(*cells)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        if row is None:
+            text = self._compose_line([t(c.label) for c in self.columns], self._widths(inner))
+        elif row.group:
+            text = Text(" ", no_wrap=True) + Text.assemble(*row.values())
             text.truncate(width, overflow="ellipsis")
         else:
-            text = self._compose_line(cells, widths)
-        base = self.rich_style + style
+            text = self._compose_line(row.values(), self._widths(inner))
         segments = [Segment(s.text, base + s.style if s.style else base)
                     for s in text.render(self.app.console)]
         strip = Strip(segments).adjust_cell_length(width, base)
-        self._lines[key] = strip
+        self._lines[key] = (row, strip)
         return strip
 
-    def on_resize(self) -> None:
+    def notify_style_update(self) -> None:
+        """Drawn lines keep their colours: a new theme or CSS draws them again. A resize
+        needs nothing (the width is part of each line's key), which matters because
+        Textual sends this widget a Resize on every screen switch."""
+        super().notify_style_update()
         self._lines.clear()
 
     def on_focus(self) -> None:
