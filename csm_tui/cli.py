@@ -70,7 +70,24 @@ def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = Non
     return set_language(detect_language(environ))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def opens_tui(argv: Sequence[str]) -> bool:
+    """No subcommand and no help asked: the TUI needs only the top-level options, so
+    the subcommands (and the database layer they load) wait until after first paint."""
+    takes_value = {"--db", "--lang", "--today"}
+    value_next = False
+    for arg in argv:
+        if value_next:
+            value_next = False
+        elif arg in ("-h", "--help"):
+            return False
+        elif arg in takes_value:
+            value_next = True
+        elif not arg.startswith("-"):
+            return False  # a command, or a mistake the full parser will name
+    return True
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csm", description=t("A terminal cockpit for Customer Success Managers.")
     )
@@ -81,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("open the TUI on a fresh, seeded demo database"))
     parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
                         help=t("pretend today is this date (for demos and tests)"))
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         load_command(name).register(sub, _add_common)
@@ -141,11 +161,12 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from db.engine import StoreError
+    from db.errors import StoreError
 
-    choose_language(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    choose_language(given)
+    parser = build_parser(commands=not opens_tui(given))
+    args = parser.parse_args(given)
     try:
         if args.command is None:
             return run_tui(args)

@@ -19,11 +19,9 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from db.errors import StoreError
+
 BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(Exception):
-    """A problem with the database the user can act on; the message says what and where."""
 
 
 def store_error_for(exc: BaseException, url: str, *, writing: bool = True

@@ -79,3 +79,30 @@ def test_domain_and_db_do_not_import_textual() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("argv", "tui"), [
+    ([], True), (["--db", "x.db"], True), (["--demo", "--today", "2026-11-24"], True),
+    (["--lang", "zh_CN"], True), (["today"], False), (["--db", "x.db", "today"], False),
+    (["--help"], False), (["nonsense"], False)])
+def test_opens_tui_tells_the_tui_from_a_command(argv: list[str], tui: bool) -> None:
+    from csm_tui.cli import opens_tui
+
+    assert opens_tui(argv) is tui
+
+
+def test_tui_arguments_parse_without_the_database_layer() -> None:
+    """The TUI paints before SQLAlchemy loads (issue 8's first-paint budget): reading
+    `csm --db X`'s arguments must not import it, nor any subcommand."""
+    code = (
+        "import sys\n"
+        "from csm_tui.cli import build_parser, opens_tui\n"
+        "argv = ['--db', 'x.db', '--today', '2026-11-24']\n"
+        "args = build_parser(commands=not opens_tui(argv)).parse_args(argv)\n"
+        "assert args.command is None and args.db == 'x.db'\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'\n"
+        "             or m.startswith('csm_tui.commands.'))\n"
+        "print(bad[:5]); sys.exit(1 if bad else 0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
