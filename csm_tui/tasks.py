@@ -21,11 +21,11 @@ from csm_tui.i18n import t
 from csm_tui.playbooks import Step, current_playbooks, steps_for
 from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
-from db.bulk import insert_rows
+from db.bulk import insert_columns
 from db.models import Account, Task, Touchpoint, utcnow
 from db.store import Store
 
-CHUNK = 2000  # accounts per planning round in a big sync
+CHUNK = 10_000  # accounts per planning round in a big sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +81,32 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
         Account.archived == False)  # noqa: E712
     task_stmt = select(Task.id, Task.account_id, Task.term, Task.stage, Task.step_key,
                        Task.due_date, Task.done_at)
-    if account_ids is not None:
+    wanted_ids: set[int] | None = None
+    if account_ids is not None and len(account_ids) > 50:
+        # A chunk of a big import: ids in a range, kept in Python, instead of an IN list
+        # of thousands of parameters (compiled and bound again for every chunk).
+        wanted_ids = set(account_ids)
+        low, high = min(wanted_ids), max(wanted_ids)
+        acc_stmt = acc_stmt.where(Account.id.between(low, high))  # type: ignore[union-attr]
+        task_stmt = task_stmt.where(Task.account_id.between(low, high))  # type: ignore[attr-defined]
+    elif account_ids is not None:
         acc_stmt = acc_stmt.where(Account.id.in_(account_ids))  # type: ignore[union-attr]
         task_stmt = task_stmt.where(Task.account_id.in_(account_ids))  # type: ignore[attr-defined]
     existing: dict[tuple[int, int, str], dict[str, tuple[int, date | None, bool]]] = {}
     for tid, aid, term, stage, key, due, done in session.execute(task_stmt):
-        existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
+        if wanted_ids is None or aid in wanted_ids:
+            existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
     report = GenerationReport()
     dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
+    by_kind: dict[tuple[str, str], tuple[list[Step], set[str]]] = {}
     for aid, name, stage, term, tier, entered, end in session.execute(acc_stmt):
+        if wanted_ids is not None and aid not in wanted_ids:
+            continue
         have = existing.get((aid, term, stage), {})
-        wanted = steps_for(books, stage, tier)
-        wanted_keys = {s.key for s in wanted}
+        if (stage, tier) not in by_kind:  # a handful of stage and tier pairs
+            steps = steps_for(books, stage, tier)
+            by_kind[(stage, tier)] = (steps, {s.key for s in steps})
+        wanted, wanted_keys = by_kind[(stage, tier)]
         for step in wanted:
             memo = (id(step), entered, end)
             if memo in dues:
@@ -145,18 +159,22 @@ def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None =
 def _write(session: Session, report: GenerationReport, *, log: bool = True) -> None:
     """Insert the new tasks, move the shifted ones, drop the obsolete ones."""
     books = {(s.stage, s.key): s for steps in current_playbooks().values() for s in steps}
+    created = report.created
+    steps = [books[(p.stage, p.step_key)] for p in created]
     now = utcnow()
-    rows = []
-    for p in report.created:
-        step = books[(p.stage, p.step_key)]
-        rows.append({"account_id": p.account_id, "stage": p.stage, "term": p.term,
-                     "step_key": p.step_key, "title": p.title,
-                     "description": step.description, "channel": step.channel,
-                     "anchor": step.anchor, "offset_days": step.offset_days,
-                     "due_date": p.due_date, "done_at": None, "created_at": now})
+    columns = {  # built column by column: a big import creates hundreds of thousands
+        "account_id": [p.account_id for p in created], "stage": [p.stage for p in created],
+        "term": [p.term for p in created], "step_key": [p.step_key for p in created],
+        "title": [p.title for p in created], "description": [s.description for s in steps],
+        "channel": [s.channel for s in steps], "anchor": [s.anchor for s in steps],
+        "offset_days": [s.offset_days for s in steps],
+        "due_date": [p.due_date for p in created], "done_at": [None] * len(created),
+        "created_at": [now] * len(created)}
     table = Task.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
-    for start in range(0, len(rows), 5000):
-        insert_rows(session, table, rows[start:start + 5000])
+    keys = list(columns)
+    for start in range(0, len(created), 5000):
+        insert_columns(session, table, keys,
+                       [values[start:start + 5000] for values in columns.values()])
     if report.moved:
         session.execute(update(Task), [{"id": tid, "due_date": new}
                                        for tid, _old, new in report.moved])

@@ -23,29 +23,30 @@ def bulk_insert(session: Session, model: type, rows: Iterable[dict], *,
     return total
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all carry the same keys, inside the caller's transaction.
+def insert_columns(session: Session, table: Table, keys: list[str],
+                   columns: list[list[Any]]) -> None:
+    """Insert rows given column by column (`columns[i]` holds every row's value of
+    `keys[i]`), inside the caller's transaction. A big import builds its columns
+    directly: no dict per row.
 
     On SQLite the values go through each column's bind processor (looked up once per
     column) straight to the driver's executemany: SQLAlchemy's own executemany spends
     most of a big import re-deriving the same per-row parameter handling. Other
     databases take the ordinary Core path."""
-    if not rows:
+    if not columns or not columns[0]:
         return
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
+        connection.execute(insert(table), [dict(zip(keys, values, strict=True))
+                                           for values in zip(*columns, strict=True)])
         return
-    keys = list(rows[0])
-    columns = [table.c[k] for k in keys]
-    procs = [c.type._cached_bind_processor(dialect) for c in columns]
+    procs = [table.c[k].type._cached_bind_processor(dialect) for k in keys]
     names = ", ".join(f'"{k}"' for k in keys)
     marks = ", ".join("?" for _ in keys)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
     values = []
-    for key, proc in zip(keys, procs, strict=True):
-        column = [row[key] for row in rows]
+    for column, proc in zip(columns, procs, strict=True):
         if proc is not None:  # dates and timestamps repeat a lot in a batch: memoise
             memo: dict[Any, Any] = {None: None}
             column = [memo[v] if v in memo else memo.setdefault(v, proc(v)) for v in column]

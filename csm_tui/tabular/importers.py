@@ -27,7 +27,7 @@ from csm_tui.lifecycle import stage_for_dates
 from csm_tui.tabular.csvio import CsvSource, Dialect
 from csm_tui.tabular.mapping import Mapping, build_mapping
 from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
-from db.bulk import insert_rows, next_id, sync_sequence
+from db.bulk import insert_columns, next_id, sync_sequence
 from db.models import Account, Contact, Deal, StageChange, Touchpoint, utcnow
 from db.store import Store
 
@@ -205,9 +205,10 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
     return result
 
 
-ACCOUNT_DEFAULTS: dict[str, Any] = {
-    name: info.default for name, info in Account.model_fields.items()
-    if name not in ("id", "created_at", "updated_at")}
+# Every column an imported account is written with, and its default (the id and the
+# timestamps are always given by the import).
+ACCOUNT_COLUMNS: dict[str, Any] = {
+    name: info.default for name, info in Account.model_fields.items() if name != "id"}
 
 
 class _RollBack(Exception):
@@ -247,19 +248,19 @@ def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
                 updates.append(values)
                 result.account_ids.add(aid)
         if inserts:
-            # Core executemany with ids given here: every row gets every column (the
-            # model's defaults filled in), which is several times faster than an ORM
-            # insert returning ids row by row.
+            # Core executemany with ids given here, built column by column: every row
+            # gets every column (the model's defaults filled in), which is several times
+            # faster than an ORM insert returning ids row by row.
             first = next_id(session, Account)
-            full = [{**ACCOUNT_DEFAULTS, **values, "id": first + n}
-                    for n, values in enumerate(inserts)]
-            insert_rows(session, Account.__table__, full)  # type: ignore[attr-defined]
-            for values in full:
-                aid = values["id"]
+            ids = list(range(first, first + len(inserts)))
+            columns = [ids] + [[values.get(k, default) for values in inserts]
+                               for k, default in ACCOUNT_COLUMNS.items()]
+            insert_columns(session, Account.__table__, ["id", *ACCOUNT_COLUMNS], columns)  # type: ignore[attr-defined]
+            for aid, values in zip(ids, inserts, strict=True):
                 resolver.by_name.setdefault(norm_name(values["name"]), aid)
                 if values.get("external_id"):
                     resolver.by_ext.setdefault(values["external_id"], aid)
-                result.account_ids.add(aid)
+            result.account_ids.update(ids)
             sync_sequence(session, Account)
             result.inserted += len(inserts)
         for values in updates:  # one UPDATE per distinct column set keeps it correct

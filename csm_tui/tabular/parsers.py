@@ -68,8 +68,11 @@ def _parse_date(column: str, text: str) -> date:
     raise RowProblem(column, text, "not a date (use YYYY-MM-DD)")
 
 
+_AMOUNT_NOISE = re.compile(r"[,\s_¥$€£]")
+
+
 def parse_amount(column: str, text: str) -> int:
-    cleaned = re.sub(r"[,\s_¥$€£]", "", text.strip()).removeprefix("CNY").removeprefix("USD")
+    cleaned = _AMOUNT_NOISE.sub("", text.strip()).removeprefix("CNY").removeprefix("USD")
     try:
         value = Decimal(cleaned)
     except (InvalidOperation, ArithmeticError):
@@ -125,6 +128,10 @@ def cells(mapping: Mapping, row: dict[str, str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+ACCOUNT_RANGES = {"nps": (-100, 100), "open_tickets": (0, 100_000), "growth_potential": (0, 5),
+                  "influence": (0, 5), "referrals": (0, 10_000), "engagement": (0, 5)}
+
+
 def parse_account(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
     c = cells(mapping, row)
     if "name" not in c:
@@ -154,9 +161,7 @@ def parse_account(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
             out["contract_end"] < out["contract_start"]:
         col, text = c["contract_end"]
         raise RowProblem(col, text, "contract end is before the contract start")
-    ranges = {"nps": (-100, 100), "open_tickets": (0, 100_000), "growth_potential": (0, 5),
-              "influence": (0, 5), "referrals": (0, 10_000), "engagement": (0, 5)}
-    for field, (low, high) in ranges.items():
+    for field, (low, high) in ACCOUNT_RANGES.items():
         if field in c:
             out[field] = parse_int(*c[field], low, high)
     if "on_time_payment" in c:
