@@ -281,7 +281,8 @@ def main() -> int:
             f"import_file(s, 'accounts', Path({str(big)!r}), today=date(2026, 11, 24));"
             "print((time.perf_counter() - t) * 1000,"
             " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    (folder / "big.db").unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):  # a stale WAL beside a new file skews the run
+        (folder / f"big.db{suffix}").unlink(missing_ok=True)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout.split()
     elapsed, peak = float(out[0]), float(out[1])
