@@ -123,13 +123,20 @@ def resolve_today(args: argparse.Namespace) -> date:
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    today = resolve_today(args)
+    # Start-up allocates objects that live as long as the app; collecting garbage among
+    # them only costs time. CsmApp.settle_memory turns the collector back on once the
+    # first screens are loaded; the `finally` makes sure of it whatever happens.
+    gc.disable()
+    try:
+        return _run_app(args, today)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace, today: date) -> int:
     from csm_tui.paths import default_db
 
-    # Start-up allocates objects that live as long as the app; collecting garbage among
-    # them only costs time. CsmApp.settle_memory turns the collector back on.
-    gc.disable()
-
-    today = resolve_today(args)
     user = None
     store: Any
     if args.demo:

@@ -106,3 +106,23 @@ def test_tui_arguments_parse_without_the_database_layer() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_settle_memory_freezes_start_up_and_turns_the_collector_back_on() -> None:
+    """`csm` starts with the collector off (cli.run_tui); the end of start-up freezes
+    what was loaded and turns it on again. An app made by a test leaves it alone."""
+    import gc
+
+    from csm_tui.app import CsmApp
+
+    app = CsmApp(lambda: None)  # type: ignore[arg-type,return-value]  # never opened here
+    assert gc.isenabled()
+    app.settle_memory()
+    assert gc.get_freeze_count() == 0  # the collector was on: nothing done
+    gc.disable()
+    try:
+        app.settle_memory()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -105,3 +105,43 @@ async def test_override_then_retier(demo_store: Store, today: date) -> None:
     with demo_store.session() as s:
         acc = s.get(Account, coho.id)
         assert acc.tier == "S" and acc.tier_locked
+
+
+async def test_switching_back_and_undoing_a_filter_draw_no_line_again(
+        demo_store: Store, today: date, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The table keeps its drawn lines and scrollbars across a screen switch (Textual
+    lays out the screen again) and its lines across a filter keystroke that is taken
+    back: nothing is drawn again."""
+    app = CsmApp(demo_store, today=lambda: today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await _portfolio(pilot)
+        composed: list[int] = []
+        original = VirtualTable._compose_line
+
+        def counting(self, cells, widths):  # type: ignore[no-untyped-def]
+            composed.append(1)
+            return original(self, cells, widths)
+
+        monkeypatch.setattr(VirtualTable, "_compose_line", counting)
+        scroll_updates: list[int] = []
+        scroll_update = VirtualTable._scroll_update
+
+        def counting_scroll(self, virtual_size):  # type: ignore[no-untyped-def]
+            scroll_updates.append(1)
+            return scroll_update(self, virtual_size)
+
+        monkeypatch.setattr(VirtualTable, "_scroll_update", counting_scroll)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.query_one("#portfolio", VirtualTable) is table
+        assert composed == []  # switching back drew nothing again
+        assert scroll_updates == []  # nor its scrollbars (LineView)
+        await pilot.press("slash", "z")
+        await settle(pilot)
+        drawn_for_filter = len(composed)
+        await pilot.press("backspace")
+        await settle(pilot)
+        # the unfiltered rows were all drawn before; only the cursor may have moved
+        assert len(composed) - drawn_for_filter <= 1
