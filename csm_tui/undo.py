@@ -251,7 +251,6 @@ def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account = _account(session, entry, p)
     new = account.stage
     _revert_tasks(session, p.get("tasks"))
-    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
     account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
     _history(session, StageChange, p.get("stage_changes", []))
     _touched(account)
@@ -263,7 +262,6 @@ def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account = _account(session, entry, p)
     term = account.term
     _revert_tasks(session, p.get("tasks"))
-    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
     account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
     account.term, account.arr_minor = p["term"], p["arr_minor"]
     account.contract_start = _date(p["contract_start"])
@@ -278,7 +276,6 @@ def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account = _account(session, entry, p)
     new = account.tier
     _revert_tasks(session, p.get("tasks"))
-    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
     account.tier, account.tier_locked, account.tier_reason = (
         p["tier"], p["tier_locked"], p["tier_reason"])
     _history(session, TierChange, p.get("tier_changes", []))
@@ -294,7 +291,6 @@ def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
 
     account = _account(session, entry, p)
     _revert_tasks(session, p.get("tasks"))
-    account = session.get(Account, entry.entity_id)  # type: ignore[assignment]
     for key, value in p["before"].items():
         setattr(account, key, _date(value) if key in DATE_FIELDS else value)
     _touched(account)
