@@ -238,7 +238,6 @@ class VirtualTable(LineView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # without the scrollbar's cells
         scroll_y = int(self.scroll_offset.y)
-        inner = self.scrollable_content_region.width  # less the scrollbar
         row: VRow | None = None
         if y == 0:
             style = self.get_component_rich_style("vtable--header")
@@ -258,17 +257,17 @@ class VirtualTable(LineView, can_focus=True):
         base = self.rich_style + style
         # Keyed by the row itself, not its place, and by its colours: a filter that
         # moves rows up or down draws again only rows never drawn before.
-        key = (id(row), width, inner, base)
+        key = (id(row), width, base)
         cached = self._lines.get(key)
         if cached is not None and cached[0] is row:
             return cached[1]
         if row is None:
-            text = self._compose_line([t(c.label) for c in self.columns], self._widths(inner))
+            text = self._compose_line([t(c.label) for c in self.columns], self._widths(width))
         elif row.group:
             text = Text(" ", no_wrap=True) + Text.assemble(*row.values())
             text.truncate(width, overflow="ellipsis")
         else:
-            text = self._compose_line(row.values(), self._widths(inner))
+            text = self._compose_line(row.values(), self._widths(width))
         segments = [Segment(s.text, base + s.style if s.style else base)
                     for s in text.render(self.app.console)]
         strip = Strip(segments).adjust_cell_length(width, base)
