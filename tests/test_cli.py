@@ -64,6 +64,13 @@ def test_seed_demo_needs_db(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--db" in capsys.readouterr().err
 
 
+def _in_fresh_python(code: str) -> None:
+    """Run `code` in a new interpreter (nothing imported yet); it exits 0 when it holds."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_domain_and_db_do_not_import_textual() -> None:
     """Layering: db/ and every domain module of csm_tui/ (all but the App) never pull in
     the UI; checked in a fresh interpreter so nothing else has imported it first."""
@@ -76,9 +83,7 @@ def test_domain_and_db_do_not_import_textual() -> None:
         "for name in mods: importlib.import_module(name)\n"
         "bad = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'screens'})\n"
         "print(len(mods), bad); sys.exit(1 if bad or len(mods) < 30 else 0)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_fresh_python(code)
 
 
 @pytest.mark.parametrize(("argv", "tui"), [
@@ -103,9 +108,7 @@ def test_tui_arguments_parse_without_the_database_layer() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'\n"
         "             or m.startswith('csm_tui.commands.'))\n"
         "print(bad[:5]); sys.exit(1 if bad else 0)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_fresh_python(code)
 
 
 def test_settle_memory_freezes_start_up_and_turns_the_collector_back_on() -> None:
