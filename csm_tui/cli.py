@@ -11,10 +11,8 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
@@ -135,35 +133,16 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, today: date) -> int:
-    from csm_tui.paths import default_db
+    from csm_tui.factory import make_app
 
-    user = None
-    store: Any
-    if args.demo:
-        from csm_tui.demo import DEMO_USER, prepare_demo
-        from db.store import open_store
-
-        user = os.environ.get("CSM_USER") or DEMO_USER  # the demo is alex.chen's portfolio
-
-        folder = tempfile.mkdtemp(prefix="csm-demo-")
-        store = open_store(os.path.join(folder, "demo.db"))
-        prepare_demo(store, today)
-    else:
-        where = args.db or default_db()
-
-        def store() -> Any:  # opened by the app in a worker, after the first paint
-            from db.store import open_store
-
-            return open_store(where)
-    from csm_tui.app import CsmApp
-
-    app = CsmApp(store, today=lambda: today if args.today or os.environ.get("CSM_TODAY")
-                 else date.today(), user=user)
-    app.run()
-    if app.startup_error is not None:  # reported like any command's error
-        raise app.startup_error
-    if app.store_if_open is not None:
-        app.store_if_open.close()
+    fixed = today if args.today or os.environ.get("CSM_TODAY") else None
+    app = make_app(args.db, today=fixed, demo=args.demo)
+    try:
+        app.run()
+    finally:
+        app.services.close()
+    if app.services.open_error is not None:  # reported like any command's error
+        raise app.services.open_error
     return app.return_code or 0
 
 

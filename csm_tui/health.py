@@ -8,7 +8,6 @@ the wording of the breakdown is only built when someone looks at it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +17,6 @@ from sqlmodel import Session
 from csm_tui.i18n import t
 from csm_tui.settings import current_settings
 from db import activity_queries as q
-from db.store import Store
 
 NPS_DROP = 5  # a fall of this many points or more counts as falling
 FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
@@ -106,34 +104,6 @@ def factor_labels(i: HealthInputs) -> tuple[str, ...]:
     payment = t("{share} of invoices paid on time", share=f"{i.on_time_payment:.0%}")
     sop = t("{n} overdue SOP tasks", n=i.overdue_tasks)
     return touch, login, tickets, nps, payment, sop
-
-
-_CACHE: dict[tuple[int, str, object, date], tuple[float, dict[int, Health]]] = {}
-CACHE_SECONDS = 30.0
-
-
-def cached_health(store: Store, today: date, *,
-                  last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
-    """Whole-portfolio health, reused across screens until the data changes (a write here
-    or, on a SQLite file, from another instance), the day changes, or 30 seconds pass.
-    `last_touch` saves a query when the caller has just read it."""
-    key = (id(store), store.url, store.generation, today)
-    hit = _CACHE.get(key)
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    with store.session() as session:
-        result = health_for_accounts(session, today, last_touch=last_touch)
-    _CACHE.clear()
-    _CACHE[key] = (time.monotonic(), result)
-    return result
-
-
-def peek_health(store: Store, today: date) -> dict[int, Health] | None:
-    """The cached health if it is still good, without computing it."""
-    hit = _CACHE.get((id(store), store.url, store.generation, today))
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    return None
 
 
 def health_for_accounts(session: Session, today: date,

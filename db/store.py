@@ -23,28 +23,6 @@ class Store:
     url: str
     engine: Engine
     backup_made: Path | None = field(default=None)
-    commits: int = field(default=0)  # bumped by every transaction committed here
-
-    @property
-    def generation(self) -> tuple[int, tuple[int, ...] | None]:
-        """Changes whenever the data may have changed: a commit through this store, or,
-        for a SQLite file, a commit by another instance or program (seen in the size and
-        modification time of the file and its WAL). Compare for equality only."""
-        return self.commits, self._file_stamp()
-
-    def _file_stamp(self) -> tuple[int, ...] | None:
-        path = self.path
-        if path is None:
-            return None
-        stamp: list[int] = []
-        for p in (path, path.with_name(path.name + "-wal")):
-            try:
-                st = p.stat()
-            except OSError:
-                stamp += [-1, -1]
-            else:
-                stamp += [st.st_mtime_ns, st.st_size]
-        return tuple(stamp)
 
     @property
     def path(self) -> Path | None:
@@ -64,7 +42,6 @@ class Store:
             try:
                 yield session
                 session.commit()
-                self.commits += 1
             except BaseException as exc:
                 session.rollback()
                 clear = store_error_for(exc, self.url)
@@ -72,14 +49,13 @@ class Store:
                     raise clear from exc
                 raise
 
-    def data_version(self) -> tuple[object, int]:
-        """What a screen compares to know whether to reload: `generation` and the newest
-        change-log id. Every user action writes a change-log entry in its own
-        transaction, so a new id also shows another instance's writes on PostgreSQL,
-        where there is no file to watch."""
+    def newest_change_id(self) -> int:
+        """The database's own write counter: every user action writes a change-log entry
+        in its own transaction, so a new id means something was written, here, by
+        another instance or by the CLI (SQLite and PostgreSQL alike)."""
         with self.session() as session:
             newest = session.execute(select(func.max(ChangeLog.id))).scalar()
-        return self.generation, int(newest or 0)
+        return int(newest or 0)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -5,29 +5,33 @@ stage's SOP checklist and the account's events. `e` edit, `t`/`T` tier, `b` brie
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Label, Sparkline, Static
 
-from csm_tui.account_view import AccountDetail, account_detail
+from csm_tui.account_view import AccountDetail
 from csm_tui.brief import ROLE_NAMES, ROLE_ORDER
 from csm_tui.i18n import N_, label, long_day, t
 from csm_tui.money import format_money
-from db.store import Store
+from csm_tui.services import task_line
+from screens import triage
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
-from screens.task_checklist import TaskChecklist, tick
+from screens.task_checklist import TaskChecklist
+
+if TYPE_CHECKING:
+    from csm_tui.services import Services, ViewKey
 
 KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta"}
 
 
-class AccountScreen(DataScreen):
+class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", N_("Back"), id="account.back"),
         Binding("l", "log", N_("Log follow-up"), id="account.log"),
@@ -62,9 +66,9 @@ class AccountScreen(DataScreen):
                 yield VerticalScroll(Static("", id="account-timeline"), id="timeline-box")
         yield KeyBar()
 
-    def fetch(self, store: Store, today: date) -> tuple[AccountDetail, date]:
-        with store.session() as session:
-            return account_detail(session, self.account_id, today), today
+    def load(self, services: Services, key: ViewKey, request: Any
+             ) -> tuple[AccountDetail, date]:
+        return services.account_detail(self.account_id, key.day), key.day
 
     def show(self, data: tuple[AccountDetail, date]) -> None:
         d, today = data
@@ -120,7 +124,8 @@ class AccountScreen(DataScreen):
                                 f"{relative_days(last, today) if last else t('never')}\n")
         self.query_one("#account-contacts", Static).update(contacts
                                                            or t("no stakeholders yet"))
-        self.query_one("#account-tasks", TaskChecklist).show_tasks(d.tasks, today)
+        self.query_one("#account-tasks", TaskChecklist).show_tasks(
+            [task_line(task) for task in d.tasks], today)
         events = "\n".join(f"{long_day(day)}  {title}" for day, title in d.events[:12])
         self.query_one("#account-events", Static).update(events or t("none"))
         self.query_one("#account-spark", Sparkline).data = d.touch_counts
@@ -135,7 +140,7 @@ class AccountScreen(DataScreen):
         self.query_one("#account-timeline", Static).update(timeline or t("nothing yet"))
 
     def on_task_checklist_completed(self, event: TaskChecklist.Completed) -> None:
-        tick(self, event.task_id, self.reload)
+        triage.tick(self.csm, event.task_id)
 
     def action_log(self) -> None:
         self.csm.open_log_form(self.account_id)
@@ -144,32 +149,13 @@ class AccountScreen(DataScreen):
         self.csm.open_tier_override(self.account_id)
 
     def action_unlock(self) -> None:
-        self._unlock()
-
-    @work(thread=True, exit_on_error=False)
-    def _unlock(self) -> None:
-        from csm_tui.tiering import unlock
-
-        try:
-            move = unlock(self.csm.store, self.account_id, today=self.csm.today())
-        except Exception as exc:
-            self.app.call_from_thread(self.csm.report_error, exc)
-            return
-        self.app.call_from_thread(self.notify,
-                                  t("Unlocked: {old} → {new}", old=move.old, new=move.new))
-        self.app.call_from_thread(self.reload)
+        self.csm.unlock_tier(self.account_id)
 
     def action_edit(self) -> None:
         from screens.account_form import AccountForm
 
-        if self.detail is None:
-            return
-
-        def saved(changed: bool | None) -> None:
-            if changed:
-                self.reload()
-
-        self.app.push_screen(AccountForm(self.detail.account), saved)
+        if self.detail is not None:
+            self.app.push_screen(AccountForm(self.detail.account))
 
     def action_brief(self) -> None:
         from screens.brief_view import BriefView

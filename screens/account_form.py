@@ -3,23 +3,22 @@ concurrent change by someone else is shown, not overwritten."""
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from csm_tui.account_edit import (
-    EditConflict,
-    FieldError,
-    conflict_lines,
-    form_values,
-    update_account,
-)
+from csm_tui.account_edit import EditConflict, FieldError, conflict_lines, form_values
 from csm_tui.i18n import N_, t
-from db.models import Account
+from screens.base import CsmModal
 from screens.dialogs import Confirm
+
+if TYPE_CHECKING:
+    from csm_tui.account_edit import EditResult
 
 FIELDS = [("name", N_("Name")), ("industry", N_("Industry")), ("region", N_("Region")),
           ("owner", N_("Owner")), ("arr", N_("ARR")), ("currency", N_("Currency")),
@@ -31,11 +30,12 @@ FIELDS = [("name", N_("Name")), ("industry", N_("Industry")), ("region", N_("Reg
           ("referrals", N_("Referrals")), ("engagement", N_("Engagement (0-5)"))]
 
 
-class AccountForm(ModalScreen[bool]):
+class AccountForm(CsmModal[bool]):
     BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="form.save"),
                 Binding("escape", "cancel", N_("Cancel"), id="form.cancel")]
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Any) -> None:
+        """`account`: the account as the account screen loaded it."""
         super().__init__()
         self.account_id = account.id or 0
         self.version = account.version
@@ -67,25 +67,28 @@ class AccountForm(ModalScreen[bool]):
     def action_save(self) -> None:
         self._save(self.values())
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def _save(self, values: dict[str, str]) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            result = update_account(store, self.account_id, values,
-                                    expected_version=self.version,
-                                    today=self.app.today())  # type: ignore[attr-defined]
-        except FieldError as exc:
-            self.app.call_from_thread(self._field_error, exc)
-            return
-        except EditConflict as exc:
-            self.app.call_from_thread(self._conflict, exc, values)
-            return
-        except Exception as exc:
-            from csm_tui.errors import describe_error
+        """The typed-in values, checked and saved in one transaction. A refused field or
+        a teammate's save in between comes back as an answer to show here (with the
+        field focused, or both values side by side); a database failure as a message."""
+        services = self.csm.services
 
-            self.app.call_from_thread(self._show_error, describe_error(exc))
-            return
-        self.app.call_from_thread(self.dismiss, bool(result.changed))
+        def attempt() -> EditResult | FieldError | EditConflict:
+            try:
+                return services.update_account(self.account_id, values,
+                                               expected_version=self.version)
+            except (FieldError, EditConflict) as exc:
+                return exc
+
+        def answered(result: EditResult | FieldError | EditConflict) -> None:
+            if isinstance(result, FieldError):
+                self._field_error(result)
+            elif isinstance(result, EditConflict):
+                self._conflict(result, values)
+            else:
+                self.dismiss(bool(result.changed))
+
+        self.csm.write(attempt, done=answered, failed=self._show_error)
 
     def _conflict(self, exc: EditConflict, yours: dict[str, str]) -> None:
         """Both values of every field in dispute; ctrl+s again saves yours over theirs."""
@@ -99,8 +102,6 @@ class AccountForm(ModalScreen[bool]):
         self.query_one(f"#f-{exc.field}", Input).focus()
 
     def _show_error(self, message: str) -> None:
-        from rich.markup import escape
-
         self.query_one("#form-error", Label).update(f"[red]{escape(message)}[/red]")
 
     def action_cancel(self) -> None:

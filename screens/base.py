@@ -1,128 +1,150 @@
-"""The one pattern for data on screen: a thread worker loads plain data through
-the domain functions, then the screen renders it on the UI thread.
+"""The one pattern for data on screen (DESIGN.md, "The data path"):
 
-Screens reload when they become current again (switching back with 1-5), so a
-write made in another instance or by the CLI shows up without a restart.
+`reload()` starts a thread worker that calls `load(services, key, request)`; the worker
+posts `DataScreen.Loaded(token, key, request, view)`; the handler drops it unless it
+answers the newest request, shows it, and posts `DataScreen.Ready` (the app starts its
+prefetch on Today's first one; tests wait for it instead of polling).
+
+A screen reloads when its view key (data version, day, mine/team) or its own request
+(a filter, a month) moved on: at once when it is the current screen and the app posts
+`DataChanged`, otherwise when it is shown again. Coming back to a screen whose key is
+unchanged costs nothing, while a worker asks the database whether another instance
+or the CLI wrote meanwhile.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Hashable
 from contextlib import suppress
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from textual import events
-from textual._context import active_app
-from textual.screen import Screen
+from textual import events, on
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 
 from csm_tui.i18n import t
+from screens.textual_internals import css_generation, mark_screen_styled
 
 if TYPE_CHECKING:
     from csm_tui.app import CsmApp
-    from db.store import Store
+    from csm_tui.services import Services, ViewKey
+
+V = TypeVar("V")
+R = TypeVar("R")
 
 
-class DataScreen(Screen):
-    """A screen whose content comes from the store."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Every style sheet is loaded when the app starts, and a new screen's widgets
-        # are styled as they mount. Textual would still re-parse and re-apply the whole
-        # app's CSS twice on a mode's first visit because a new screen's CSS counter
-        # starts at -1; marking the screen current skips that (~100 ms per screen).
-        with suppress(LookupError):  # LookupError: built outside a running app
-            self._css_update_count = active_app.get()._css_update_count
-        if self.TITLE:  # the header shows the screen's name in the interface language
-            self.title = t(self.TITLE)
-
-    _styled_for: tuple[int, object] | None = None
+class CsmModal(ModalScreen[R]):
+    """A dialog of the csm app: reads and writes go through `csm.background` and
+    `csm.write`, like the screens'."""
 
     @property
     def csm(self) -> CsmApp:
-        return self.app  # type: ignore[return-value]
+        return cast("CsmApp", self.app)
 
-    def fetch(self, store: Store, today: date) -> Any:
-        """Runs in a worker thread: read what the screen needs and return plain data."""
+
+class DataScreen(Screen[None], Generic[V]):
+    """A screen whose content is a view loaded through the services."""
+
+    class Loaded(Message, bubble=False):
+        """A view arrived from the load worker (only the newest request is shown)."""
+
+        def __init__(self, token: int, key: ViewKey, request: Hashable, view: Any) -> None:
+            super().__init__()
+            self.token, self.key, self.request, self.view = token, key, request, view
+
+    class Ready(Message):
+        """The screen shows its view for `key`: the app and the tests wait for this."""
+
+        def __init__(self, screen: DataScreen[Any], key: ViewKey) -> None:
+            super().__init__()
+            self.screen, self.key = screen, key
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with suppress(RuntimeError):  # built outside a running app: no app to ask
+            mark_screen_styled(self, self.app)
+        if self.TITLE:  # the header shows the screen's name in the interface language
+            self.title = t(self.TITLE)
+        self._requested = 0  # token of the newest load asked for
+        self._requested_version = -1
+        self._shown_token = 0
+        self._shown_key: ViewKey | None = None
+        self._shown_request: Hashable = None
+        self._styled_for: tuple[int, object] | None = None
+
+    @property
+    def csm(self) -> CsmApp:
+        return cast("CsmApp", self.app)
+
+    @property
+    def services(self) -> Services:
+        return self.csm.services
+
+    # ---- what a screen defines ---------------------------------------------------
+    def request(self) -> Hashable:
+        """What besides the view key the load depends on (a filter, a month), taken on
+        the UI thread when the load starts."""
+        return None
+
+    def load(self, services: Services, key: ViewKey, request: Any) -> V:
+        """Runs in a worker thread: read what the screen needs, return a plain view."""
         raise NotImplementedError
 
-    def show(self, data: Any) -> None:
-        """Runs on the UI thread with what `fetch` returned."""
+    def show(self, view: V) -> None:
+        """Runs on the UI thread with what `load` returned."""
         raise NotImplementedError
 
-    _seen: tuple[Any, ...] | None = None  # `CsmApp.view_version` of what is on screen
-    _resumed_at = 0.0
+    # ---- the path ------------------------------------------------------------------
+    def reload(self) -> None:
+        """Load and show the screen's data now (after a write, the refresh key)."""
+        self._requested += 1
+        self._requested_version = self.services.version
+        self.csm.background(partial(self._load_in_worker, self._requested, self.request()),
+                            group="load", failed=self._load_failed)
+
+    def _load_in_worker(self, token: int, request: Hashable) -> None:
+        services = self.services
+        key = services.view_key()  # before reading: a write meanwhile makes it stale
+        self.post_message(self.Loaded(token, key, request, self.load(services, key, request)))
+
+    def _load_failed(self, message: str) -> None:
+        self._shown_token = self._requested  # nothing on its way any more
+        self.csm.show_error(message)
+
+    @on(Loaded)
+    def _loaded(self, message: DataScreen.Loaded) -> None:
+        if message.token != self._requested:
+            return  # answers an older request; the newest is on its way
+        self._shown_token = message.token
+        self._shown_key, self._shown_request = message.key, message.request
+        self.show(message.view)
+        self.post_message(self.Ready(self, message.key))
+
+    @property
+    def is_current(self) -> bool:
+        """Whether what is on screen answers the current key and request."""
+        key = self.services.current_key()
+        return (key is not None and key == self._shown_key
+                and self.request() == self._shown_request)
+
+    def refresh_if_stale(self) -> None:
+        """Reload unless the screen is current or an up-to-date load is on its way."""
+        loading = self._requested > self._shown_token
+        if loading and self._requested_version == self.services.version:
+            return
+        if not self.is_current:
+            self.reload()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Coming back to a screen reloads it only if its view version changed since it
-        was filled (data written here, in another instance or from the CLI; mine/team;
-        the day): switching between screens stays instant on a big portfolio. Textual
-        may resume a screen twice when it opens, hence the two-second guard."""
-        # Textual (whose handler runs after this one) restyles every widget of a screen
-        # each time it becomes current, in case the app's CSS (a theme) changed; that is
-        # most of a switch's cost. Skip it when neither the CSS nor the size changed.
-        styled_for = (self.app._css_update_count, self.app.size)
+        # Textual restyles every widget of a screen each time it becomes current in case
+        # the app's CSS (a theme) changed: most of a switch's cost. Skip it when neither
+        # the CSS nor the size changed since this screen was last styled.
+        styled_for = (css_generation(self.app), self.app.size)
         if styled_for == self._styled_for:
             event.refresh_styles = False
         self._styled_for = styled_for
-
-        now = time.monotonic()
-        if self._seen is None:
-            if now - self._resumed_at < 2:  # its first load is on its way
-                return
-            self._resumed_at = now
-            self.reload()
-            return
-        if self.csm.view_changed(self._seen):
-            self.reload()
-        elif now - self._resumed_at >= 2:  # only the database can tell: ask it
-            self._resumed_at = now
-            self.run_worker(self._reload_if_changed, thread=True, exclusive=True,
-                            group="load", exit_on_error=False)
-
-    def _reload_if_changed(self) -> None:
-        try:
-            now = self.csm.view_version()
-        except Exception as exc:  # shown to the user, never a traceback
-            self.app.call_from_thread(self.csm.report_error, exc)
-            return
-        if now != self._seen:
-            self.app.call_from_thread(self.reload)
-
-    def accepts_prefetch(self) -> bool:
-        """Whether what the app loaded ahead (`CsmApp.prefetch`) fits this screen now."""
-        return True
-
-    def reload(self) -> None:
-        """Load and show the screen's data now (the refresh key, after a write)."""
-        entry = self.csm.take_prefetched(type(self)) if self.accepts_prefetch() else None
-        if entry is not None:  # loaded in the background while the user was elsewhere
-            self._seen, data = entry
-            self.show(data)
-            return
-        self.run_worker(self._load, thread=True, exclusive=True, group="load",
-                        exit_on_error=False)
-
-    def write_then_reload(self, fn: Any, *args: Any, **kw: Any) -> None:
-        """Run one domain write (one transaction) in a worker, then reload; a failure
-        becomes a message."""
-        def work() -> None:
-            try:
-                fn(self.csm.store, *args, **kw)
-            except Exception as exc:
-                self.app.call_from_thread(self.csm.report_error, exc)
-                return
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(work, thread=True, exit_on_error=False)
-
-    def _load(self) -> None:
-        try:
-            seen = self.csm.view_version()  # before reading: never misses a change
-            data = self.fetch(self.csm.store, seen[0])
-        except Exception as exc:  # shown to the user, never a traceback
-            self.app.call_from_thread(self.csm.report_error, exc)
-            return
-        self._seen = seen
-        self.app.call_from_thread(self.show, data)
+        if self.is_current:
+            self.csm.check_external()  # only the database knows of other writers
+        else:
+            self.refresh_if_stale()

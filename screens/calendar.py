@@ -7,23 +7,28 @@ from __future__ import annotations
 import calendar as cal
 from collections import Counter
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Header, Label
 
-from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, calendar_items, counts_by_day
+from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, counts_by_day
 from csm_tui.i18n import N_, label, long_day, month_title, short_day, t, weekday_names
-from db.store import Store
 from screens.base import DataScreen
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
+
+if TYPE_CHECKING:
+    from csm_tui.ical import IcsReport
+    from csm_tui.services import Services, ViewKey
 
 KIND_STYLE = {"holiday": "bold green", "workday": "bold yellow", "event": "cyan",
               "renewal": "bold magenta", "start": "blue", "anniversary": "yellow",
@@ -81,7 +86,7 @@ class MonthGrid(Widget, can_focus=True):
         return text
 
 
-class CalendarScreen(DataScreen):
+class CalendarScreen(DataScreen["list[CalItem]"]):
     TITLE = N_("Calendar")
     BINDINGS = [
         Binding("left", "day(-1)", N_("Day ←"), show=False, id="cal.left"),
@@ -137,34 +142,20 @@ class CalendarScreen(DataScreen):
             return today, today + timedelta(days=30)
         return grid_range(self.grid.selected.year, self.grid.selected.month)
 
-    def reload(self) -> None:
-        if not self.initialised:
-            today = self.csm.today()
-            self.grid.selected = self.grid.today = today
+    def request(self) -> tuple[date, date]:
+        if not self.initialised:  # opens on today's month
+            self.grid.selected = self.grid.today = self.csm.today()
             self.initialised = True
-        start, end = self._range()
+        return self._range()
 
-        def fetch() -> None:
-            try:
-                with self.csm.store.session() as session:
-                    items = calendar_items(session, start, end)
-            except Exception as exc:
-                self.app.call_from_thread(self.csm.report_error, exc)
-                return
-            self.app.call_from_thread(self._loaded, (start, end), items)
+    def load(self, services: Services, key: ViewKey, request: Any) -> list[CalItem]:
+        start, end = request
+        return services.calendar(start, end)
 
-        self.run_worker(fetch, thread=True, exclusive=True, group="load", exit_on_error=False)
-
-    def _loaded(self, rng: tuple[date, date], items: list[CalItem]) -> None:
-        self.loaded_range, self.items = rng, items
+    def show(self, items: list[CalItem]) -> None:
+        self.loaded_range, self.items = self._shown_request, items
         self.grid.counts = counts_by_day(items)
         self._draw()
-
-    def fetch(self, store: Store, today: date) -> None:  # reload() does the loading
-        return None
-
-    def show(self, data: None) -> None:
-        return None
 
     def _draw(self) -> None:
         grid = self.grid
@@ -192,7 +183,7 @@ class CalendarScreen(DataScreen):
         old = self.grid.selected
         self.grid.selected = day
         if not self.agenda and (old.year, old.month) != (day.year, day.month):
-            self.reload()  # another month: load its items, then draw
+            self.refresh_if_stale()  # another month: load its items, then draw
         self._draw()
 
     def action_day(self, step: int) -> None:
@@ -216,7 +207,7 @@ class CalendarScreen(DataScreen):
         self.grid.display = not self.agenda
         self.query_one("#cal-legend").display = not self.agenda
         (self.query_one("#cal-agenda") if self.agenda else self.grid).focus()
-        self.reload()
+        self.refresh_if_stale()
 
     def _focused_item(self) -> CalItem | None:
         table = self.focused
@@ -259,7 +250,6 @@ class CalendarScreen(DataScreen):
         def added(event_id: int | None) -> None:
             if event_id:
                 self.notify(t("Event added"))
-                self.reload()
 
         self.app.push_screen(EventForm(self.grid.selected), added)
 
@@ -269,28 +259,18 @@ class CalendarScreen(DataScreen):
         self.app.push_screen(PathPrompt(t("Import an iCalendar (.ics) file: path")),
                              self._import)
 
-    def _import(self, path: str | None) -> None:
-        if path:
-            self._run_import(Path(path).expanduser())
-
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _run_import(self, path: Path) -> None:
-        from csm_tui.event_ops import plan_event_touchpoints
-        from csm_tui.ical import IcsError, import_ics
-
-        app = self.app
-        try:
-            report = import_ics(self.csm.store, path)
-            plan_event_touchpoints(self.csm.store, self.csm.today())
-        except IcsError as exc:
-            app.call_from_thread(app.notify, str(exc), title=t("Import failed"),
-                               severity="error")
+    def _import(self, path_text: str | None) -> None:
+        if not path_text:
             return
-        except Exception as exc:
-            app.call_from_thread(self.csm.report_error, exc)
-            return
-        detail = "".join(f"\n{which}: {why}" for which, why in report.rejected[:5])
-        app.call_from_thread(app.notify, f"{path.name}: {report.summary()}{detail}",
-                             title=t("Imported"), timeout=10,
-                             severity="warning" if report.rejected else "information")
-        app.call_from_thread(self.reload)
+        path = Path(path_text).expanduser()
+
+        def done(report: IcsReport) -> None:
+            detail = "".join(f"\n{which}: {why}" for which, why in report.rejected[:5])
+            self.notify(f"{path.name}: {report.summary()}{detail}", title=t("Imported"),
+                        timeout=10,
+                        severity="warning" if report.rejected else "information")
+
+        def failed(message: str) -> None:
+            self.notify(message, title=t("Import failed"), severity="error")
+
+        self.csm.write(partial(self.services.import_ics, path), done=done, failed=failed)

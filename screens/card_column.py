@@ -19,7 +19,7 @@ from csm_tui.i18n import N_, t
 from csm_tui.lifecycle import Card
 from csm_tui.money import format_money
 from screens.format import relative_days, tier_badge
-from screens.line_view import LineView
+from screens.textual_internals import LineView
 
 CARD_LINES = 5  # four lines of card and a blank one
 

@@ -8,10 +8,9 @@ CHARTS_MIN_HEIGHT rows so the lists keep their room.
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
+from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
@@ -21,9 +20,6 @@ from csm_tui.charts import (
     MonthBar,
     TierShare,
     hbar,
-    health_bands_of,
-    renewals_by_month,
-    scope_ids,
     vbar,
 )
 from csm_tui.i18n import t
@@ -160,59 +156,15 @@ class HealthBands(Widget):
 
 
 class TodayCharts(Horizontal):
-    """Today's chart panel. The renewal months come from one grouped query in a worker
-    started after the list is drawn; the health bands from the health Today computes
-    in its background phase, so the first paint of the list never waits for a chart."""
+    """Today's chart panel: renewals per month and the health bands, both part of the
+    Today view (one load, one message), so the charts never lag behind the list."""
 
     DEFAULT_CSS = "TodayCharts { height: 9; padding: 0 1; }"
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
-        self._months_for: tuple | None = None
-        self._health: dict | None = None
-        self._ids: set[int] | None = None  # the accounts in scope (None: the team's)
-
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield RenewalMonths()
         yield HealthBands()
 
-    def update(self, health: dict, today: date) -> None:
-        """Called by Today with each agenda it shows (health may still be empty)."""
-        self._health = health
-        self._today = today
-        if self.display:
-            self._fill()
-
-    def on_show(self) -> None:
-        if self._health is not None:
-            self._fill()
-
-    def _fill(self) -> None:
-        self._fill_bands()
-        store = self.app.store  # type: ignore[attr-defined]
-        today = self._today
-
-        def run() -> None:
-            owner = self.app.owner_filter()  # type: ignore[attr-defined]
-            key = (store.generation, today, owner)
-            if key == self._months_for:
-                return
-            try:
-                with store.session() as session:
-                    bars = renewals_by_month(session, today, owner=owner)
-                    ids = scope_ids(session, owner)
-            except Exception as exc:
-                self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
-                return
-            self.app.call_from_thread(self._months_loaded, key, bars, ids)
-
-        self.run_worker(run, thread=True, exclusive=True, group="charts", exit_on_error=False)
-
-    def _months_loaded(self, key: tuple, bars: list, ids: set[int] | None) -> None:
-        self._months_for, self._ids = key, ids
-        self.query_one(RenewalMonths).set_bars(bars)
-        self._fill_bands()
-
-    def _fill_bands(self) -> None:
-        if self._health:
-            self.query_one(HealthBands).set_bands(health_bands_of(self._health, self._ids))
+    def update(self, months: list[MonthBar], bands: list[Band]) -> None:
+        self.query_one(RenewalMonths).set_bars(months)
+        self.query_one(HealthBands).set_bands(bands)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from typing import Any
 
-from textual import on, work
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -12,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from csm_tui.dateparse import parse_when
-from csm_tui.events import add_event
 from csm_tui.i18n import N_, t
+from screens.base import CsmModal
 
 FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
           ("kind", N_("Kind (event/holiday/workday)")),
@@ -22,7 +25,7 @@ FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y
           ("lead", N_("Lead days")), ("description", N_("Description"))]
 
 
-class EventForm(ModalScreen[int | None]):
+class EventForm(CsmModal[int | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="eventform.cancel"),
                 Binding("ctrl+s", "save", N_("Save"), id="eventform.save")]
 
@@ -55,7 +58,7 @@ class EventForm(ModalScreen[int | None]):
 
     def action_save(self) -> None:
         try:
-            day = parse_when(self._value("date"), self.app.today())  # type: ignore[attr-defined]
+            day = parse_when(self._value("date"), self.csm.today())
         except ValueError as exc:
             self._error(t("date: {error}", error=exc), "date")
             return
@@ -73,24 +76,16 @@ class EventForm(ModalScreen[int | None]):
                         industry=self._value("industry"), tiers=self._value("tiers"),
                         lead_days=int(lead_text), description=self._value("description")))
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _save(self, fields: dict) -> None:
-        app = self.app
-        try:
-            event_id = add_event(app.store, **fields)  # type: ignore[attr-defined]
-            if fields["lead_days"] > 0:
-                from csm_tui.event_ops import plan_event_touchpoints
+    def _save(self, fields: dict[str, Any]) -> None:
+        def failed(message: str) -> None:
+            field = message.split(":", 1)[0].strip().split()[0] if message.strip() else ""
+            self._error(message, {"lead": "lead", "end": "date"}.get(field, field))
 
-                plan_event_touchpoints(app.store, app.today())  # type: ignore[attr-defined]
-        except ValueError as exc:
-            field = str(exc).split(":", 1)[0].strip().split()[0]
-            key = {"lead": "lead", "end": "date"}.get(field, field)
-            app.call_from_thread(self._error, str(exc), key)
-            return
-        app.call_from_thread(self.dismiss, event_id)
+        self.csm.write(partial(self.csm.services.add_event, **fields), done=self.dismiss,
+                       failed=failed)
 
     def _error(self, message: str, key: str) -> None:
-        self.query_one("#ev-error", Label).update(f"[red]{message}[/red]")
+        self.query_one("#ev-error", Label).update(f"[red]{escape(message)}[/red]")
         keys = {k for k, _ in FIELDS}
         if key in keys:
             self.query_one(f"#ev-{key}", Input).focus()

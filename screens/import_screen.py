@@ -4,19 +4,27 @@ written. `ctrl+s` then imports with a progress bar and shows the summary."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select
 
 from csm_tui.i18n import N_, t
-from csm_tui.tabular.importers import ImportResult, import_file, preview_rows
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
+    from csm_tui.services import ImportPreview
+    from csm_tui.tabular.importers import ImportResult
 
 KINDS = (N_("accounts"), N_("deals"), N_("contacts"), N_("touchpoints"))
 
@@ -26,9 +34,20 @@ class ImportScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="import.back"),
                 Binding("ctrl+s", "run_import", N_("Import"), id="import.run")]
 
+    class Progress(Message):
+        """Sent from the import worker as rows are checked or written."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
     def __init__(self) -> None:
         super().__init__()
         self.checked: ImportResult | None = None
+
+    @property
+    def csm(self) -> CsmApp:
+        return cast("CsmApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,29 +90,27 @@ class ImportScreen(Screen[None]):
     def _path(self) -> Path:
         return Path(self.query_one("#import-path", Input).value.strip()).expanduser()
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _preview(self) -> None:
-        app, kind, path = self.app, self._kind(), self._path()
         self.checked = None
-        try:
-            dialect, mapping, rows = preview_rows(path, kind)
-            result = import_file(app.store, kind, path, today=app.today(),  # type: ignore[attr-defined]
-                                 check_only=True, progress=self._progress)
-        except (ValueError, OSError) as exc:
-            app.call_from_thread(self._show_error, str(exc))
-            return
-        app.call_from_thread(self._show_preview, dialect.label, mapping.describe(), rows,
-                             result)
+        self.csm.background(partial(self.csm.services.preview_import, self._kind(),
+                                    self._path(), self._progress),
+                            group="import", done=self._show_preview, failed=self._show_error)
 
     def _progress(self, phase: str, done: int, total: int) -> None:
-        self.app.call_from_thread(self.query_one("#import-progress", ProgressBar).update,
-                                  total=max(total, 1), progress=done)
+        """Runs in the worker: posting a message is safe from any thread."""
+        self.post_message(self.Progress(done, total))
+
+    @on(Progress)
+    def _progressed(self, message: Progress) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=max(message.total, 1),
+                                                               progress=message.done)
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#import-check", Label).update(f"[red]{message}[/red]")
+        self.query_one("#import-check", Label).update(f"[red]{escape(message)}[/red]")
 
-    def _show_preview(self, dialect: str, mapping: list[tuple[str, str]],
-                      rows: list[dict[str, str]], result: ImportResult) -> None:
+    def _show_preview(self, preview: ImportPreview) -> None:
+        dialect, mapping, rows, result = (preview.dialect, preview.mapping, preview.rows,
+                                          preview.check)
         self.checked = result
         self.query_one("#import-dialect", Label).update(t("Detected: {dialect}", dialect=dialect))
         self.query_one("#import-mapping", VirtualTable).set_rows(
@@ -119,16 +136,14 @@ class ImportScreen(Screen[None]):
             return
         self._import()
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self) -> None:
-        app, kind, path = self.app, self._kind(), self._path()
-        try:
-            result = import_file(app.store, kind, path, today=app.today(),  # type: ignore[attr-defined]
-                                 progress=self._progress)
-        except (ValueError, OSError) as exc:
-            app.call_from_thread(self._show_error, str(exc))
-            return
-        app.call_from_thread(self.query_one("#import-check", Label).update,
-                             f"[green]{t('Imported')}[/green] {path.name}: {result.summary()}")
-        app.call_from_thread(app.notify, result.summary(), title=t("Imported {kind}", kind=t(kind)))
-        self.checked = None
+        kind, path = self._kind(), self._path()
+
+        def done(result: ImportResult) -> None:
+            self.query_one("#import-check", Label).update(
+                f"[green]{t('Imported')}[/green] {escape(path.name)}: {result.summary()}")
+            self.notify(result.summary(), title=t("Imported {kind}", kind=t(kind)))
+            self.checked = None
+
+        self.csm.write(partial(self.csm.services.import_file, kind, path, self._progress),
+                       done=done, failed=self._show_error)

@@ -6,23 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
 from csm_tui.i18n import N_, label, t
-from csm_tui.lifecycle import Card, MoveError, StageColumn, adjacent, load_board, move_stage
+from csm_tui.lifecycle import Card, StageColumn, adjacent
 from csm_tui.money import format_money
-from db.models import STAGES
-from db.store import Store
+from csm_tui.vocab import STAGES
 from screens.base import DataScreen
 from screens.card_column import CardColumn
 from screens.keybar import KeyBar
 
-CARDS_SHOWN = 60  # per column: a screenful or two; the header counts them all
+if TYPE_CHECKING:
+    from csm_tui.services import Services, ViewKey
+
 TIER_FILTERS = (None, "S", "A", "B", "C")
 
 
@@ -32,7 +34,7 @@ class Selection:
     stage: str
 
 
-class LifecycleScreen(DataScreen):
+class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
     TITLE = N_("Lifecycle")
     BINDINGS = [
         Binding("left,h", "column(-1)", N_("Column ←"), show=False, id="kanban.left"),
@@ -62,18 +64,12 @@ class LifecycleScreen(DataScreen):
                     yield CardColumn(stage, id=f"col-{stage}")
         yield KeyBar()
 
-    @staticmethod
-    def load(store: Store, today: date, tier: str | None = None, owner: str | None = None
+    def request(self) -> str | None:
+        return self.tier
+
+    def load(self, services: Services, key: ViewKey, request: Any
              ) -> tuple[list[StageColumn], date]:
-        with store.session() as session:
-            return load_board(session, today, tier=tier, per_column=CARDS_SHOWN,
-                              owner=owner), today
-
-    def fetch(self, store: Store, today: date) -> tuple[list[StageColumn], date]:
-        return self.load(store, today, self.tier, self.csm.owner_filter())
-
-    def accepts_prefetch(self) -> bool:
-        return self.tier is None  # the app prefetches the unfiltered board
+        return services.board(key, tier=request), key.day
 
     def show(self, data: tuple[list[StageColumn], date]) -> None:
         self.columns, today = data
@@ -143,11 +139,10 @@ class LifecycleScreen(DataScreen):
     def _ask_renewal(self, card: Card) -> None:
         from screens.lifecycle_dialogs import RenewDialog
 
-        def done(result: object) -> None:
-            if result:
+        def done(term: int | None) -> None:
+            if term:
                 self._focus_after = (card.account_id, "handover")
                 self.csm.notify(t("{name}: renewed, new term starts at handover", name=card.name))
-                self.reload()
 
         self.app.push_screen(RenewDialog(card.account_id), done)
 
@@ -165,22 +160,20 @@ class LifecycleScreen(DataScreen):
 
         self.app.push_screen(ReasonDialog(t("Why did {name} churn?", name=card.name)), answer)
 
-    @work(thread=True, exclusive=True, group="move", exit_on_error=False)
     def _move(self, account_id: int, stage: str, reason: str) -> None:
-        try:
-            move_stage(self.csm.store, account_id, stage, reason=reason, today=self.csm.today())
-        except (MoveError, LookupError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="warning")
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self.csm.report_error, exc)
-            return
-        self._focus_after = (account_id, stage)
-        self.app.call_from_thread(self.reload)
+        """One stage move; a move the rules refuse is said as a warning, not an error."""
+        def moved(_old: str) -> None:
+            self._focus_after = (account_id, stage)
+
+        def refused(message: str) -> None:
+            self.notify(message, severity="warning")
+
+        self.csm.write(partial(self.services.move_stage, account_id, stage, reason=reason),
+                       done=moved, failed=refused)
 
     def action_tier_filter(self) -> None:
         self.tier = TIER_FILTERS[(TIER_FILTERS.index(self.tier) + 1) % len(TIER_FILTERS)]
-        self.reload()
+        self.refresh_if_stale()
 
     def action_open(self) -> None:
         if (current := self._current()) is not None:
@@ -194,10 +187,9 @@ class LifecycleScreen(DataScreen):
         from screens.task_checklist import ChecklistScreen
 
         if (current := self._current()) is not None:
-            self.app.push_screen(ChecklistScreen(current.card.account_id, current.card.name),
-                                 lambda _: self.reload())
+            self.app.push_screen(ChecklistScreen(current.card.account_id, current.card.name))
 
     def action_suggestions(self) -> None:
         from screens.suggestions import SuggestionsScreen
 
-        self.app.push_screen(SuggestionsScreen(), lambda applied: self.reload())
+        self.app.push_screen(SuggestionsScreen())

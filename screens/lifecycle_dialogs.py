@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +16,11 @@ from textual.widgets import Input, Label
 
 from csm_tui.dates import parse_iso_date
 from csm_tui.i18n import N_, t
-from csm_tui.lifecycle import MoveError, renew, renewal_defaults
 from csm_tui.money import parse_money
-from db.models import Account
+from screens.base import CsmModal
+
+if TYPE_CHECKING:
+    from csm_tui.services import RenewalTerm
 
 
 class ReasonDialog(ModalScreen[str | None]):
@@ -40,7 +47,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RenewDialog(ModalScreen[int | None]):
+class RenewDialog(CsmModal[int | None]):
     """New contract dates (defaults: the day after the old end, same length) and ARR."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="renew.cancel")]
@@ -63,26 +70,20 @@ class RenewDialog(ModalScreen[int | None]):
             yield Label(f"[dim]{t('enter renews · esc cancels')}[/dim]")
 
     def on_mount(self) -> None:
-        self._load()
+        self.csm.background(partial(self.csm.services.renewal_term, self.account_id),
+                            done=self._fill, failed=self._error)
 
-    @work(thread=True, exit_on_error=False)
-    def _load(self) -> None:
-        with self.app.store.session() as session:  # type: ignore[attr-defined]
-            account = session.get(Account, self.account_id)
-            if account is None:
-                return
-            start, end = renewal_defaults(account)
-            name, arr = account.name, account.arr_minor
-        self.app.call_from_thread(self._fill, name, start.isoformat(), end.isoformat(),
-                                  f"{arr / 100:.2f}".removesuffix(".00"))
-
-    def _fill(self, name: str, start: str, end: str, arr: str) -> None:
+    def _fill(self, term: RenewalTerm) -> None:
         self.query_one("#renew-title", Label).update(
-            t("Renew {name}: new contract term", name=name))
-        self.query_one("#renew-start", Input).value = start
-        self.query_one("#renew-end", Input).value = end
-        self.query_one("#renew-arr", Input).value = arr
+            t("Renew {name}: new contract term", name=term.name))
+        self.query_one("#renew-start", Input).value = term.start.isoformat()
+        self.query_one("#renew-end", Input).value = term.end.isoformat()
+        self.query_one("#renew-arr", Input).value = f"{term.arr_minor / 100:.2f}".removesuffix(
+            ".00")
         self.query_one("#renew-start", Input).focus()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#renew-error", Label).update(f"[red]{escape(message)}[/red]")
 
     @on(Input.Submitted)
     def _submit(self) -> None:
@@ -91,21 +92,13 @@ class RenewDialog(ModalScreen[int | None]):
             end = parse_iso_date(self.query_one("#renew-end", Input).value, field=t("end"))
             arr = parse_money(self.query_one("#renew-arr", Input).value, field=t("ARR"))
         except ValueError as exc:
-            self.query_one("#renew-error", Label).update(f"[red]{exc}[/red]")
+            self._error(str(exc))
             return
         self._renew(start, end, arr)
 
-    @work(thread=True, exit_on_error=False)
-    def _renew(self, start, end, arr) -> None:  # type: ignore[no-untyped-def]
-        app = self.app
-        try:
-            term = renew(app.store, self.account_id, new_start=start, new_end=end,  # type: ignore[attr-defined]
-                         today=app.today(), arr_minor=arr)  # type: ignore[attr-defined]
-        except (MoveError, LookupError) as exc:
-            app.call_from_thread(self.query_one("#renew-error", Label).update,
-                                 f"[red]{exc}[/red]")
-            return
-        app.call_from_thread(self.dismiss, term)
+    def _renew(self, start: date, end: date, arr: int) -> None:
+        self.csm.write(partial(self.csm.services.renew, self.account_id, start=start, end=end,
+                               arr_minor=arr), done=self.dismiss, failed=self._error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

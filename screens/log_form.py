@@ -4,28 +4,37 @@ before discarding."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.followup import LogContext, LogResult, log_context, log_followup
 from csm_tui.i18n import N_, label, long_day, t
-from db.models import CHANNELS, OUTCOMES
+from csm_tui.vocab import CHANNELS, OUTCOMES
+from screens.base import CsmModal
 from screens.choice import Choice
 from screens.dialogs import Confirm
 
+if TYPE_CHECKING:
+    from csm_tui.followup import LogContext
 
-class LogFollowUpScreen(ModalScreen[LogResult | None]):
+
+class LogFollowUpScreen(CsmModal["LogResult | None"]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="log.save"),
         Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
     ]
+
+    class Ready(Message):
+        """The form is filled for its account (tests wait for this)."""
 
     def __init__(self, account_id: int = 0, touchpoint_id: int | None = None) -> None:
         super().__init__()
@@ -76,16 +85,9 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         self.query_one("#log-summary", Input).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            with store.session() as session:
-                ctx = log_context(session, self.account_id, self.touchpoint_id)
-        except Exception as exc:
-            self.app.call_from_thread(self._error, str(exc))
-            return
-        self.app.call_from_thread(self._fill, ctx)
+        self.csm.background(partial(self.csm.services.log_context, self.account_id,
+                                    self.touchpoint_id), done=self._fill, failed=self._error)
 
     def _fill(self, ctx: LogContext) -> None:
         if (ctx.account_id, ctx.touchpoint_id) != (self.account_id, self.touchpoint_id):
@@ -105,9 +107,10 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         step = self.query_one("#log-next-step", Input)
         if not step.value and ctx.next_step:
             step.value = self._prefilled["log-next-step"] = ctx.next_step
+        self.post_message(self.Ready())
 
     def _today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined,no-any-return]
+        return self.csm.today()
 
     def _resolve_next(self) -> date | None:
         text = self.query_one("#log-next", Input).value
@@ -131,7 +134,7 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         self.action_save()
 
     def _error(self, message: str) -> None:
-        self.query_one("#log-error", Label).update(f"[red]{message}[/red]")
+        self.query_one("#log-error", Label).update(f"[red]{escape(message)}[/red]")
 
     def _has_typed_text(self) -> bool:
         """Text the user typed, not what the form filled in (an untouched form closes)."""
@@ -158,25 +161,13 @@ class LogFollowUpScreen(ModalScreen[LogResult | None]):
         contact = self.query_one("#log-contact", Choice).value
         outcome = self.query_one("#log-outcome", Choice).value
         self._saving = True
-        self._save(summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
-                   contact_id=contact if isinstance(contact, int) else None,
-                   outcome=outcome if isinstance(outcome, str) else "",
-                   next_date=next_date,
-                   next_step=self.query_one("#log-next-step", Input).value)
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _save(self, **fields: object) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            result = log_followup(store, self.account_id, touchpoint_id=self.touchpoint_id,
-                                  now=datetime.now(UTC), today=self._today(),
-                                  **fields)  # type: ignore[arg-type]
-        except Exception as exc:
-            from csm_tui.errors import describe_error
-
-            self.app.call_from_thread(self._failed, describe_error(exc))
-            return
-        self.app.call_from_thread(self.dismiss, result)
+        self.csm.write(partial(
+            self.csm.services.log_followup, self.account_id, touchpoint_id=self.touchpoint_id,
+            summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
+            contact_id=contact if isinstance(contact, int) else None,
+            outcome=outcome if isinstance(outcome, str) else "", next_date=next_date,
+            next_step=self.query_one("#log-next-step", Input).value),
+            done=self.dismiss, failed=self._failed)
 
     def _failed(self, message: str) -> None:
         self._saving = False

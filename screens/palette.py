@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from csm_tui.i18n import N_, t
-from csm_tui.namesearch import NameEntry, build_index, search
-from db.queries import account_names
+from csm_tui.namesearch import NameEntry, search
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
 
 
 class AccountProvider(Provider):
@@ -17,17 +20,15 @@ class AccountProvider(Provider):
 
     index: list[NameEntry]
 
+    @property
+    def csm(self) -> CsmApp:
+        return cast("CsmApp", self.app)
+
     async def startup(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-
-        def load() -> list[NameEntry]:
-            with store.session() as session:
-                return build_index(account_names(session))
-
-        self.index = await asyncio.to_thread(load)
+        self.index = await asyncio.to_thread(self.csm.services.account_names)
 
     def _open(self, account_id: int) -> None:
-        self.app.open_account(account_id)  # type: ignore[attr-defined]
+        self.csm.open_account(account_id)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -13,7 +14,6 @@ from textual.binding import Binding
 from textual.widgets import Header, Input
 
 from csm_tui.charts import tier_shares
-from csm_tui.health import cached_health
 from csm_tui.i18n import N_, label, t
 from csm_tui.money import format_money
 from csm_tui.portfolio import (
@@ -21,16 +21,17 @@ from csm_tui.portfolio import (
     PortfolioRow,
     TierGroup,
     filter_rows,
-    load_portfolio,
     sort_rows,
     tier_groups,
 )
-from db.store import Store
 from screens.base import DataScreen
 from screens.charts import TierChart, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
+
+if TYPE_CHECKING:
+    from csm_tui.services import Services, ViewKey
 
 COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 12, "right"),
            Column(N_("Stage"), 11), Column(N_("Health"), 6, "right"), Column(N_("Renewal"), 9),
@@ -38,7 +39,7 @@ COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 1
 SORT_ORDER = list(SORT_KEYS)
 
 
-class PortfolioScreen(DataScreen):
+class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
     TITLE = N_("Portfolio")
     BINDINGS = [
         Binding("slash", "filter", N_("Filter"), id="portfolio.filter"),
@@ -73,15 +74,9 @@ class PortfolioScreen(DataScreen):
         self.query_one(TierChart).display = charts_fit(self.app.size.height)
         self.query_one(VirtualTable).focus()
 
-    @staticmethod
-    def load(store: Store, today: date, owner: str | None = None
+    def load(self, services: Services, key: ViewKey, request: Any
              ) -> tuple[list[PortfolioRow], date]:
-        health = cached_health(store, today)
-        with store.session() as session:
-            return load_portfolio(session, today, health=health, owner=owner), today
-
-    def fetch(self, store: Store, today: date) -> tuple[list[PortfolioRow], date]:
-        return self.load(store, today, self.csm.owner_filter())
+        return services.portfolio(key), key.day
 
     def show(self, data: tuple[list[PortfolioRow], date]) -> None:
         self.rows, self.today = data

@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from textual import work
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from csm_tui.i18n import N_, label, t
-from csm_tui.lifecycle import Suggestion, move_stage, suggestions
+from csm_tui.lifecycle import Suggestion
+from screens.base import CsmModal
 from screens.vtable import Column, VirtualTable, VRow
 
 
-class SuggestionsScreen(ModalScreen[int]):
+class SuggestionsScreen(CsmModal[int]):
     BINDINGS = [Binding("escape,q", "close", N_("Close"), id="suggest.close"),
                 Binding("A", "apply_all", N_("Apply all moves"), id="suggest.all")]
 
@@ -36,12 +37,8 @@ class SuggestionsScreen(ModalScreen[int]):
         self.query_one(VirtualTable).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        app = self.app
-        with app.store.session() as session:  # type: ignore[attr-defined]
-            items = suggestions(session, app.today())  # type: ignore[attr-defined]
-        app.call_from_thread(self._show, items)
+        self.csm.background(self.csm.services.stage_suggestions, done=self._show)
 
     def _show(self, items: list[Suggestion]) -> None:
         self.items = {str(s.account_id): s for s in items}
@@ -62,18 +59,16 @@ class SuggestionsScreen(ModalScreen[int]):
     def action_apply_all(self) -> None:
         self._apply([s for s in self.items.values() if s.to_stage])
 
-    @work(thread=True, exclusive=True, group="apply", exit_on_error=False)
     def _apply(self, items: list[Suggestion]) -> None:
-        app = self.app
-        for s in items:
-            try:
-                move_stage(app.store, s.account_id, s.to_stage or "",  # type: ignore[attr-defined]
-                           reason=f"suggested: {s.reason}", today=app.today())  # type: ignore[attr-defined]
-                self.applied += 1
-            except Exception as exc:
-                app.call_from_thread(app.notify, f"{s.name}: {exc}", severity="warning")
-        app.call_from_thread(app.notify, t("{n} stage moves applied", n=self.applied))
-        self._load()
+        def done(answer: tuple[int, list[str]]) -> None:
+            applied, failed = answer
+            self.applied += applied
+            for message in failed:
+                self.notify(message, severity="warning")
+            self.notify(t("{n} stage moves applied", n=applied))
+            self._load()
+
+        self.csm.write(partial(self.csm.services.apply_suggestions, items), done=done)
 
     def action_close(self) -> None:
         self.dismiss(self.applied)

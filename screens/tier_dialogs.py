@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from csm_tui.i18n import N_, t
 from csm_tui.tiering import RetierReport
-from db.models import TIERS
+from csm_tui.vocab import TIERS
 
 
 class TierOverride(ModalScreen[tuple[str, str] | None]):

@@ -3,8 +3,7 @@ renewals in the next 90 days, at-risk accounts and the fortnight's events."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.widgets import Header, Label
 
 from csm_tui.i18n import N_, short_day, t
 from csm_tui.money import format_money
+from screens import triage
 from screens.base import DataScreen
 from screens.charts import TodayCharts, charts_fit
 from screens.format import health_text, relative_days, tier_badge
@@ -21,21 +21,26 @@ from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:  # the domain is imported when data is loaded, after the first paint
-    from csm_tui.today import TodayAgenda, TodayInputs, TodayItem
-    from db.store import Store
+    from csm_tui.services import Services, TodayView, ViewKey
+    from csm_tui.today import TodayItem
 
 KIND_LABELS = {"touchpoint": N_("touch"), "cadence": N_("cadence"), "task": N_("SOP")}
 
 
-class TodayScreen(DataScreen):
+def item_key(item: TodayItem) -> str:
+    return f"{item.kind}:{item.touchpoint_id or item.task_id or item.account_id}"
+
+
+class TodayScreen(DataScreen["TodayView"]):
     TITLE = "Today"
     BINDINGS = [
-        Binding("l", "log", "Log follow-up", id="today.log"),
-        Binding("d", "done", "Mark done", id="today.done"),
-        Binding("x,space", "tick", "Tick SOP step", id="today.tick"),
-        Binding("o", "open", "Open account", id="today.open", show=False),
-        Binding("r", "reload", "Refresh", id="today.refresh"),
-        Binding("v", "toggle_charts", "Charts", id="today.charts"),
+        Binding("l", "log", N_("Log follow-up"), id="today.log"),
+        Binding("d", "done", N_("Mark done"), id="today.done"),
+        Binding("s", "snooze", N_("Snooze"), id="today.snooze"),
+        Binding("r", "reschedule", N_("Reschedule"), id="today.reschedule"),
+        Binding("x,space", "tick", N_("Tick SOP step"), id="today.tick"),
+        Binding("o", "open", N_("Open account"), id="today.open", show=False),
+        Binding("v", "toggle_charts", N_("Charts"), id="today.charts"),
     ]
 
     def __init__(self) -> None:
@@ -73,41 +78,16 @@ class TodayScreen(DataScreen):
         self.query_one(TodayCharts).display = charts_fit(self.app.size.height)
         self.query_one("#today-due", VirtualTable).focus()
 
-    def fetch(self, store: Store, today: date) -> tuple[TodayAgenda, date]:
-        """With health already known, the full agenda; else a quick first pass without
-        risk, and `_with_health` adds it in the background from the same reads (the
-        cursor stays put)."""
-        from csm_tui.health import peek_health
-        from csm_tui.today import assemble, gather
+    def load(self, services: Services, key: ViewKey, request: Any) -> TodayView:
+        """The agenda with health in it: the first paint already has the final order."""
+        return services.today_view(key)
 
-        health = peek_health(store, today)
-        with store.session() as session:
-            inputs = gather(session, today, owner=self.csm.owner_filter())
-        if health is None:
-            self.app.call_from_thread(self._with_health, inputs)
-        return assemble(inputs, health or {}), today
-
-    def _with_health(self, inputs: TodayInputs) -> None:
-        def run() -> None:
-            from csm_tui.health import cached_health
-            from csm_tui.today import assemble
-
-            try:
-                health = cached_health(self.csm.store, inputs.today,
-                                       last_touch=inputs.last_touch)
-            except Exception as exc:
-                self.app.call_from_thread(self.csm.report_error, exc)
-                return
-            self.app.call_from_thread(self.show, (assemble(inputs, health), inputs.today))
-
-        self.run_worker(run, thread=True, exclusive=True, group="health", exit_on_error=False)
-
-    def show(self, data: tuple[TodayAgenda, date]) -> None:
-        agenda, today = data
+    def show(self, view: TodayView) -> None:
+        agenda, today = view.agenda, view.day
         self.items = {}
         rows = []
         for item in agenda.items:
-            key = f"{item.kind}:{item.touchpoint_id or item.task_id or item.account_id}"
+            key = item_key(item)
             self.items[key] = item
             late = item.due < today
             rows.append(VRow(key, (str(item.priority), item.account, tier_badge(item.tier),
@@ -129,9 +109,7 @@ class TodayScreen(DataScreen):
         self.query_one("#today-events", VirtualTable).set_rows([
             VRow(f"event:{n}", (short_day(occ.day), occ.title))
             for n, occ in enumerate(agenda.events)])
-        if agenda.health:
-            self.csm.prefetch()
-        self.query_one(TodayCharts).update(agenda.health, today)
+        self.query_one(TodayCharts).update(view.months, view.bands)
         arr = sum(r.arr_minor for r in agenda.renewals)
         self.sub_title = t("{scope} · {todo} to do · {renewals} renewals ({arr}) · "
                            "{risk} at risk · {events} events", scope=self.csm.scope_label,
@@ -139,6 +117,7 @@ class TodayScreen(DataScreen):
                            arr=format_money(arr, 'CNY', compact=True),
                            risk=len(agenda.at_risk), events=len(agenda.events))
 
+    # ---- what is selected ----------------------------------------------------------------
     def _selected(self) -> TodayItem | None:
         table = self.query_one("#today-due", VirtualTable)
         if self.focused is not table or table.current is None:
@@ -156,6 +135,14 @@ class TodayScreen(DataScreen):
                 return int(ident)
         return None
 
+    def _selected_touch(self) -> TodayItem | None:
+        item = self._selected()
+        if item is None or item.touchpoint_id is None:
+            self.notify(t("select a planned touchpoint first"), severity="warning")
+            return None
+        return item
+
+    # ---- actions ---------------------------------------------------------------------------
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         self.action_open()
 
@@ -167,31 +154,39 @@ class TodayScreen(DataScreen):
             self.csm.open_log_form(account_id)
 
     def action_done(self) -> None:
+        """`d`: a planned touch is done; an SOP step is ticked."""
         item = self._selected()
-        if item is None or item.touchpoint_id is None:
-            self.notify(t("select a planned touchpoint to mark it done"), severity="warning")
-            return
-        from csm_tui.followup import mark_done
+        if item is not None and item.task_id is not None:
+            self.action_tick()
+        elif item is not None and item.kind == "cadence":
+            self.notify(t("a cadence touch is done by logging it: press l"),
+                        severity="warning")
+        elif (item := self._selected_touch()) is not None and item.touchpoint_id:
+            triage.mark_done(self.csm, item.touchpoint_id)
 
-        self.write_then_reload(mark_done, item.touchpoint_id, now=datetime.now(UTC))
+    def action_snooze(self) -> None:
+        if (item := self._selected_touch()) is not None and item.touchpoint_id:
+            triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
+                                snooze=True)
+
+    def action_reschedule(self) -> None:
+        if (item := self._selected_touch()) is not None and item.touchpoint_id:
+            triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
+                                snooze=False)
 
     def action_tick(self) -> None:
-        from screens.task_checklist import tick
-
         item = self._selected()
         if item is None or item.task_id is None:
             self.notify(t("select an SOP step (kind SOP) to tick it"), severity="warning")
             return
-        tick(self, item.task_id, self.reload)
+        triage.tick(self.csm, item.task_id)
 
     def action_open(self) -> None:
         account_id = self._selected_account()
-        if account_id is not None and hasattr(self.app, "open_account"):
-            self.app.open_account(account_id)
-
-    def action_reload(self) -> None:
-        self.reload()
+        if account_id is not None:
+            self.csm.open_account(account_id)
 
     def action_toggle_charts(self) -> None:
         charts = self.query_one(TodayCharts)
         charts.display = not charts.display
+

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -11,21 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input
 
-from csm_tui.followup import mark_done, reschedule
 from csm_tui.i18n import N_, label, t
-from csm_tui.touchpoints import DueTouchpoint, due_touchpoints, grouped
-from db.store import Store
+from csm_tui.touchpoints import DueTouchpoint, grouped
+from screens import triage
 from screens.base import DataScreen
-from screens.dialogs import DatePrompt
 from screens.format import relative_days, tier_badge
 from screens.keybar import KeyBar
 from screens.vtable import Column, VirtualTable, VRow
+
+if TYPE_CHECKING:
+    from csm_tui.services import Services, ViewKey
 
 GROUP_STYLE = {N_("Overdue"): "bold red", N_("Today"): "bold yellow",
                N_("This week"): "bold cyan", N_("Later"): "bold"}
 
 
-class TouchpointsScreen(DataScreen):
+class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
     TITLE = N_("Touchpoints")
     BINDINGS = [
         Binding("l", "log", N_("Log follow-up"), id="tp.log"),
@@ -55,9 +57,9 @@ class TouchpointsScreen(DataScreen):
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
 
-    def fetch(self, store: Store, today: date) -> tuple[list[DueTouchpoint], date]:
-        with store.session() as session:
-            return due_touchpoints(session, today, owner=self.csm.owner_filter()), today
+    def load(self, services: Services, key: ViewKey, request: Any
+             ) -> tuple[list[DueTouchpoint], date]:
+        return services.due_touchpoints(key), key.day
 
     def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
         self.items, self.today = data
@@ -127,34 +129,17 @@ class TouchpointsScreen(DataScreen):
             self.csm.open_log_form(item.account_id, item.id)
 
     def action_open(self) -> None:
-        if (item := self._selected()) and hasattr(self.app, "open_account"):
-            self.app.open_account(item.account_id)
+        if item := self._selected():
+            self.csm.open_account(item.account_id)
 
     def action_done(self) -> None:
         if item := self._need_selection():
-            self.write_then_reload(mark_done, item.id, now=datetime.now(UTC))
-
-    def _ask_date(self, title: str, quick: tuple[str, ...], initial: str, action: str) -> None:
-        item = self._need_selection()
-        if item is None:
-            return
-        today = self.csm.today()
-
-        def chosen(day: date | None) -> None:
-            if day is not None:
-                self.write_then_reload(reschedule, item.id, day, today=today, action=action)
-
-        self.app.push_screen(DatePrompt(f"{t(title)}: {item.account}", today, initial=initial,
-                                        quick=quick), chosen)
+            triage.mark_done(self.csm, item.id)
 
     def action_snooze(self) -> None:
-        self._ask_date(N_("Snooze"), ("+1d", "+3d", "+7d", "next mon"), "+1d",
-                       "touchpoint.snooze")
+        if item := self._need_selection():
+            triage.ask_new_date(self.csm, item.id, item.account, item.due_date, snooze=True)
 
     def action_reschedule(self) -> None:
-        item = self._selected()
-        initial = item.due_date.isoformat() if item else ""
-        self._ask_date(N_("Reschedule"), (), initial, "touchpoint.reschedule")
-
-
-
+        if item := self._need_selection():
+            triage.ask_new_date(self.csm, item.id, item.account, item.due_date, snooze=False)

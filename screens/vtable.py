@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from csm_tui.i18n import t
-from screens.line_view import LineView
+from screens.textual_internals import LineView
 
 Cell = str | Text
 SHRINK_FLOOR = 7  # a column narrowed for a small terminal keeps at least this many cells

@@ -1,147 +1,167 @@
-"""The TUI shell: starts on Today, visits all five screens with 1-5, shows help."""
+"""The TUI shell: starts on Today, visits all five screens with 1-5, shows help, and the
+data path (one version, reload only on change, one error path)."""
 
 from __future__ import annotations
 
-from csm_tui.app import CsmApp
+import threading
+from datetime import UTC, date, datetime
+
+from csm_tui.factory import make_app
 from db.store import Store
+from screens.calendar import CalendarScreen
+from screens.lifecycle import LifecycleScreen
+from screens.portfolio import PortfolioScreen
+from screens.today import TodayScreen
+from screens.touchpoints import TouchpointsScreen
 from screens.vtable import VirtualTable
-from tests.pilot import settle
+from tests.pilot import WatchedApp, press, started, watched_app
 
 
-async def test_visit_every_screen(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
-    app = CsmApp(demo_store, today=lambda: today)
+async def test_visit_every_screen(demo_store: Store, today: date) -> None:
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
+        await started(pilot)
         assert app.screen.title == "Today"
         assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
-        for key, title in (("2", "Portfolio"), ("3", "Lifecycle"), ("4", "Touchpoints"),
-                           ("5", "Calendar"), ("1", "Today")):
-            await pilot.press(key)
-            await settle(pilot)
+        for key, title, kind in (("2", "Portfolio", PortfolioScreen),
+                                 ("3", "Lifecycle", LifecycleScreen),
+                                 ("4", "Touchpoints", TouchpointsScreen),
+                                 ("5", "Calendar", CalendarScreen)):
+            await press(pilot, key, ready=kind)
             assert app.screen.title == title
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "1")
+        assert app.screen.title == "Today"
+        await press(pilot, "2")
         table = app.screen.query_one("#portfolio", VirtualTable)
         assert table.row_count == 59
         assert [r.key for r in table.rows if r.group] == ["group:S", "group:A", "group:B",
                                                           "group:C"]
 
 
-async def test_help_lists_bindings(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
-    app = CsmApp(demo_store, today=lambda: today)
+async def test_help_lists_bindings(demo_store: Store, today: date) -> None:
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await started(pilot)
+        await press(pilot, "question_mark")
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         for word in ("Today", "Portfolio", "Lifecycle", "Touchpoints", "Calendar", "Quit"):
             assert word in text
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen.title == "Today"
 
 
-def _past_guard(app: CsmApp) -> None:
-    """Forget when each screen was last resumed (the two-second double-resume guard)."""
-    for stack in app._screen_stacks.values():
-        for screen in stack:
-            screen._resumed_at = 0.0
-
-
-async def test_resume_reloads_only_after_a_change(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
-    """Switching back shows what another instance wrote, and costs no reload when
-    nothing changed."""
-    from datetime import UTC, datetime
-
+async def test_resume_reloads_only_after_a_change(demo_store: Store, today: date) -> None:
+    """Switching back costs no reload when nothing changed, and shows what another
+    instance wrote (seen through the change-log counter) when something did."""
     from csm_tui.followup import log_followup
-    from db.store import Store as StoreType
-    from screens.portfolio import PortfolioScreen
 
-    other = StoreType(url=demo_store.url, engine=demo_store.engine)  # a second instance
-    app = CsmApp(demo_store, today=lambda: today)
-    loads: list[int] = []
-    original = PortfolioScreen.fetch
-
-    def counting(self, store, day):  # type: ignore[no-untyped-def]
-        loads.append(1)
-        return original(self, store, day)
-
-    PortfolioScreen.fetch = counting  # type: ignore[method-assign]
-    try:
-        async with app.run_test(size=(160, 45)) as pilot:
-            await settle(pilot)
-            await pilot.press("2")
-            await settle(pilot)
-            first = len(loads)
-            for key in ("1", "2", "1", "2"):  # nothing changed: no reload of Portfolio
-                _past_guard(app)
-                await pilot.press(key)
-                await settle(pilot)
-            assert len(loads) == first
-            table = app.screen.query_one("#portfolio", VirtualTable)
-            row = next(r for r in table.rows if not r.group)
-            account_id = int(row.key)
-            log_followup(other, account_id, summary="from the other instance",
-                         now=datetime.now(UTC), today=today)
-            await pilot.press("1")
-            await settle(pilot)
-            _past_guard(app)
-            await pilot.press("2")
-            await settle(pilot)
-            assert len(loads) == first + 1
-    finally:
-        PortfolioScreen.fetch = original  # type: ignore[method-assign]
+    other = Store(url=demo_store.url, engine=demo_store.engine)  # a second instance
+    app = watched_app(demo_store, today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        await press(pilot, "2", ready=PortfolioScreen)
+        first = app.readies[PortfolioScreen]
+        for key in ("1", "2", "1", "2"):  # nothing changed: Portfolio is not loaded again
+            await press(pilot, key)
+            await app.workers.wait_for_complete()  # the "did anyone write?" check
+            await pilot.pause()
+        assert app.readies[PortfolioScreen] == first
+        table = app.screen.query_one("#portfolio", VirtualTable)
+        account_id = int(next(r for r in table.rows if not r.group).key)
+        log_followup(other, account_id, summary="from the other instance",
+                     now=datetime.now(UTC), today=today)
+        await press(pilot, "1", ready=TodayScreen)  # Today: the check found the write
+        await press(pilot, "2", ready=PortfolioScreen)
+        assert app.readies[PortfolioScreen] == first + 1
 
 
-async def test_store_opens_after_the_first_paint(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+async def test_store_opens_after_the_first_paint(demo_store: Store, today: date) -> None:
     """Given a function that opens the store (as the CLI does), the app paints Today
     first and fills it once the store is open."""
-    import threading
-
     gate = threading.Event()
 
     def slow_open() -> Store:
         gate.wait(10)
         return demo_store
 
-    app = CsmApp(slow_open, today=lambda: today)
+    from csm_tui.services import Services
+
+    app = WatchedApp(Services(slow_open, today=lambda: today, user="tester"))
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        assert app.screen.title == "Today" and app.store_if_open is None
+        assert app.screen.title == "Today" and app.services.store_if_open is None
         assert app.screen.query_one("#today-due", VirtualTable).row_count == 0
         gate.set()
-        for _ in range(3):
-            await settle(pilot)
+        await started(pilot)
         assert app.screen.query_one("#today-due", VirtualTable).row_count > 0
 
 
-async def test_store_that_cannot_open_ends_the_app(today) -> None:  # type: ignore[no-untyped-def]
-    from db.engine import StoreError
+async def test_store_that_cannot_open_ends_the_app(today: date) -> None:
+    from csm_tui.services import Services
+    from db.errors import StoreError
 
     def broken() -> Store:
         raise StoreError("x.db: the file is not a database")
 
-    app = CsmApp(broken, today=lambda: today)
+    app = WatchedApp(Services(broken, today=lambda: today, user="tester"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-    assert app.return_code == 2 and isinstance(app.startup_error, StoreError)
+    assert app.return_code == 2 and isinstance(app.services.open_error, StoreError)
 
 
-async def test_theme_change_restyles_screens_of_other_modes(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
+async def test_theme_change_restyles_screens_of_other_modes(demo_store: Store,
+                                                          today: date) -> None:
     """Switches skip Textual's restyle when nothing changed, but not after a theme
     change made while the screen was in the background."""
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await started(pilot)
+        await press(pilot, "2", ready=PortfolioScreen)
         dark = app.screen.styles.background
-        await pilot.press("1")
-        await settle(pilot)
+        await press(pilot, "1")
         app.theme = "textual-light"
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await pilot.pause()
+        await press(pilot, "2")
         assert app.screen.styles.background != dark
+
+
+async def test_a_failed_load_is_one_line_not_a_traceback(demo_store: Store,
+                                                         today: date) -> None:
+    """Every worker failure reaches the user through the app's one handler."""
+    app = watched_app(demo_store, today)
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise LookupError("account 99 not found")
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        app.services.due_touchpoints = broken  # type: ignore[method-assign]
+        await press(pilot, "4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.notices == ["account 99 not found"]
+        assert app.is_running
+
+
+async def test_palette_log_action_opens_the_form(demo_store: Store, today: date) -> None:
+    """The palette's "Log a follow-up for the selected account" runs the screen's `l`
+    (it used to start the action without awaiting it, and nothing happened)."""
+    from screens.log_form import LogFollowUpScreen
+
+    app = watched_app(demo_store, today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        before = app.readies[LogFollowUpScreen]
+        await app.run_action("log_selected")
+        await app.ready(LogFollowUpScreen, before)
+        assert isinstance(app.screen, LogFollowUpScreen)
+
+
+def test_the_cli_and_the_tests_build_the_same_app(demo_store: Store, today: date) -> None:
+    from csm_tui.app import CsmApp
+
+    app = make_app(demo_store, today=today, user="someone")
+    assert type(app) is CsmApp and app.services.today() == today
+    assert app.services.user == "someone"

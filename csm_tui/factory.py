@@ -1,0 +1,78 @@
+"""`make_app`: the one way the TUI is built, for the CLI, the demo and the tests, from
+(database, clock, user, language)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar, overload
+
+from csm_tui.changelog import current_user
+from csm_tui.services import Services
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
+    from db.store import Store
+
+A = TypeVar("A", bound="CsmApp")
+
+
+def make_services(db: str | Store | None = None, *, today: date | None = None,
+                  user: str | None = None, demo: bool = False) -> Services:
+    """The services behind the TUI. A path or URL (or the default database) is opened
+    by the app in a worker after its first paint; a `Store` is used as it is. `today`
+    fixes the day (demos, tests), else the real clock. `demo`: a fresh seeded
+    database in a temporary folder."""
+    opener: Store | Callable[[], Store]
+    if demo:
+        from csm_tui.demo import DEMO_USER
+
+        user = user or os.environ.get("CSM_USER") or DEMO_USER  # alex.chen's portfolio
+        day = today or date.today()
+
+        def opener() -> Store:
+            from csm_tui.demo import prepare_demo
+            from db.store import open_store
+
+            folder = tempfile.mkdtemp(prefix="csm-demo-")
+            store = open_store(os.path.join(folder, "demo.db"))
+            prepare_demo(store, day)
+            return store
+    elif db is None or isinstance(db, str):
+        from csm_tui.paths import default_db
+
+        where = db or default_db()
+
+        def opener() -> Store:
+            from db.store import open_store
+
+            return open_store(where)
+    else:
+        opener = db
+    clock: Callable[[], date] = (lambda: today) if today is not None else date.today
+    return Services(opener, today=clock, user=user or current_user())
+
+
+@overload
+def make_app(db: str | Store | None = None, *, today: date | None = None,
+             user: str | None = None, lang: str | None = None, demo: bool = False,
+             app_class: None = None) -> CsmApp: ...
+
+
+@overload
+def make_app(db: str | Store | None = None, *, today: date | None = None,
+             user: str | None = None, lang: str | None = None, demo: bool = False,
+             app_class: type[A]) -> A: ...
+
+
+def make_app(db: str | Store | None = None, *, today: date | None = None,
+             user: str | None = None, lang: str | None = None, demo: bool = False,
+             app_class: type[CsmApp] | None = None) -> CsmApp:
+    """The TUI on a database (see `make_services`); `app_class` lets a test observe the
+    app's own messages."""
+    from csm_tui.app import CsmApp
+
+    cls = app_class or CsmApp
+    return cls(make_services(db, today=today, user=user, demo=demo), lang=lang)

@@ -1,0 +1,543 @@
+"""The screens' one door to the data: typed reads that return plain views, and writes
+that are one domain call (one transaction, change-log entry included) each.
+
+One version number says whether what a screen shows is still current: every write
+made through these services bumps it, and so does `check_external` when another
+instance or the CLI has written (seen through the database's own counter, the newest
+change-log id). Views are memoised for the current version only, keyed by the
+`ViewKey` (version, day, owner), so Today and the Portfolio share one health pass and
+a screen loaded ahead of time (the app's prefetch) costs nothing when it is shown.
+
+Reads and writes run in worker threads, never on the UI thread; nothing here knows
+about Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from csm_tui.i18n import t
+from csm_tui.scope import Scope
+
+if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
+    from csm_tui.account_edit import EditResult
+    from csm_tui.account_view import AccountDetail
+    from csm_tui.calendar_view import CalItem
+    from csm_tui.charts import Band, MonthBar
+    from csm_tui.followup import LogContext, LogResult
+    from csm_tui.health import Health
+    from csm_tui.ical import IcsReport
+    from csm_tui.lifecycle import StageColumn, Suggestion
+    from csm_tui.namesearch import NameEntry
+    from csm_tui.portfolio import PortfolioRow
+    from csm_tui.tabular.importers import ImportResult
+    from csm_tui.tiering import RetierReport, TierMove
+    from csm_tui.today import TodayAgenda
+    from csm_tui.touchpoints import DueTouchpoint
+    from csm_tui.undo import UndoResult
+    from db.models import Account, Task
+    from db.store import Session, Store
+
+T = TypeVar("T")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewKey:
+    """What every screen's content depends on. A screen whose key is unchanged since it
+    was filled shows the truth; any difference means reload."""
+
+    version: int
+    day: date
+    owner: str | None  # None: the team's accounts
+
+
+@dataclass(frozen=True, slots=True)
+class TodayView:
+    """Today in one piece: the prioritised agenda with health already in it (so the
+    first paint has the final order) and the two charts' numbers."""
+
+    agenda: TodayAgenda
+    day: date
+    months: list[MonthBar]
+    bands: list[Band]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """One SOP step as the checklist shows it."""
+
+    id: int
+    title: str
+    due_date: date | None
+    channel: str
+    done: bool
+
+
+def task_line(task: Task) -> TaskLine:
+    return TaskLine(task.id or 0, task.title, task.due_date, task.channel,
+                    task.done_at is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class TierTarget:
+    account_id: int
+    name: str
+    tier: str
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalTerm:
+    """The renewal dialog's defaults: the next term's dates and the current ARR."""
+
+    account_id: int
+    name: str
+    start: date
+    end: date
+    arr_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    dialect: str
+    mapping: list[tuple[str, str]]
+    rows: list[dict[str, str]]
+    check: ImportResult
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    task_id: int
+    title: str
+
+
+def _account(session: Session, account_id: int) -> Account:
+    from db.models import Account
+
+    account = session.get(Account, account_id)
+    if account is None:
+        raise LookupError(t("account {account_id} not found", account_id=account_id))
+    return account
+
+
+class Services:
+    """Everything the TUI reads and writes, for one user on one database."""
+
+    def __init__(self, store: Store | Callable[[], Store], *,
+                 today: Callable[[], date] = date.today, user: str,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        """`store` may be a function that opens it: the TUI paints first and opens the
+        database in a worker (`open`)."""
+        self._store: Store | None = None
+        self._opener: Callable[[], Store] | None = None
+        self._ready = threading.Event()
+        self.open_error: BaseException | None = None
+        if callable(store):
+            self._opener = store
+        else:
+            self._store = store
+            self._ready.set()
+        self.today = today
+        self.now = now
+        self.user = user
+        self._scope: Scope | None = None
+        self._lock = threading.Lock()
+        self._version = 0
+        self._seen_log_id: int | None = None
+        self._memo: dict[tuple[Hashable, ...], Any] = {}
+
+    # ---- the database ----------------------------------------------------------
+    def open(self) -> Store:
+        """Open the store if it is not open yet (in a worker); a failure is kept in
+        `open_error` and raised."""
+        if self._store is None and self._opener is not None:
+            try:
+                self._store = self._opener()
+            except BaseException as exc:
+                self.open_error = exc
+                raise
+            finally:
+                self._ready.set()
+        return self.store
+
+    @property
+    def store(self) -> Store:
+        """The open store; a worker started before it is open waits here for it."""
+        if self._store is None:
+            self._ready.wait()
+            if self._store is None:
+                raise RuntimeError(t("the database could not be opened"))
+        return self._store
+
+    @property
+    def store_if_open(self) -> Store | None:
+        """For the UI thread, which never waits for the database."""
+        return self._store
+
+    @property
+    def url(self) -> str | None:
+        return self._store.url if self._store is not None else None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # ---- the one version ---------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def current_key(self) -> ViewKey | None:
+        """The key of what the screens should show, without touching the database (UI
+        thread); None until the first load has decided mine or team."""
+        scope = self._scope
+        if scope is None:
+            return None
+        return ViewKey(self._version, self.today(), scope.owner)
+
+    def view_key(self) -> ViewKey:
+        """The key to load under (in a worker). Taken before reading, so a write that
+        lands during the read makes the key stale rather than going unnoticed."""
+        if self._scope is None:
+            from csm_tui.scope import default_scope
+
+            with self.store.session() as session:
+                scope = default_scope(session, self.user)
+            if self._seen_log_id is None:
+                self._seen_log_id = self._newest_log_id()
+            with self._lock:
+                if self._scope is None:
+                    self._scope = scope
+        key = self.current_key()
+        assert key is not None
+        return key
+
+    def _newest_log_id(self) -> int:
+        return self.store.newest_change_id()
+
+    def _bump(self, newest: int | None) -> None:
+        with self._lock:
+            self._version += 1
+            if newest is not None:
+                self._seen_log_id = newest
+            self._memo.clear()
+
+    def check_external(self) -> bool:
+        """Whether another instance or the CLI wrote since we last looked (a new
+        change-log id); if so the version moves on. Runs in a worker."""
+        newest = self._newest_log_id()
+        if self._seen_log_id is None:
+            self._seen_log_id = newest
+            return False
+        if newest == self._seen_log_id:
+            return False
+        self._bump(newest)
+        return True
+
+    def invalidate(self) -> None:
+        """The refresh key: forget every memo and move the version on."""
+        self._bump(None)
+
+    # ---- mine or team --------------------------------------------------------------
+    @property
+    def scope_label(self) -> str:
+        """For the screens' subtitles: "mine: alice" or "team"."""
+        return self._scope.label if self._scope else t("team")
+
+    def toggle_scope(self) -> Scope:
+        """`m`: my portfolio ↔ the team's. The owner is part of the view key, so every
+        screen reloads when next shown."""
+        with self._lock:
+            self._scope = (self._scope or Scope(self.user, False)).toggled()
+            return self._scope
+
+    # ---- memo --------------------------------------------------------------------------
+    def _memoised(self, key: ViewKey, what: Hashable, compute: Callable[[], T]) -> T:
+        """One memo, for the current version only: a value computed under an older key
+        is returned to its caller but never kept."""
+        slot = (key, what)
+        if slot in self._memo:
+            return self._memo[slot]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            if key.version == self._version:
+                self._memo[slot] = value
+        return value
+
+    def health(self, key: ViewKey, *, last_touch: dict[int, datetime] | None = None
+               ) -> dict[int, Health]:
+        """Every active account's health on the key's day (owner-independent)."""
+        from csm_tui.health import health_for_accounts
+
+        def compute() -> dict[int, Health]:
+            with self.store.session() as session:
+                return health_for_accounts(session, key.day, last_touch=last_touch)
+
+        whole = ViewKey(key.version, key.day, None)
+        return self._memoised(whole, "health", compute)
+
+    # ---- reads -------------------------------------------------------------------------
+    def today_view(self, key: ViewKey) -> TodayView:
+        from csm_tui.charts import health_bands_of, renewals_by_month
+        from csm_tui.today import assemble, gather
+
+        def compute() -> TodayView:
+            with self.store.session() as session:
+                inputs = gather(session, key.day, owner=key.owner)
+                months = renewals_by_month(session, key.day, owner=key.owner)
+            health = self.health(key, last_touch=inputs.last_touch)
+            ids = set(inputs.basics) if key.owner is not None else None
+            return TodayView(assemble(inputs, health), key.day, months,
+                             health_bands_of(health, ids))
+
+        return self._memoised(key, "today", compute)
+
+    def portfolio(self, key: ViewKey) -> list[PortfolioRow]:
+        from csm_tui.portfolio import load_portfolio
+
+        def compute() -> list[PortfolioRow]:
+            health = self.health(key)
+            with self.store.session() as session:
+                return load_portfolio(session, key.day, health=health, owner=key.owner)
+
+        return self._memoised(key, "portfolio", compute)
+
+    def board(self, key: ViewKey, *, tier: str | None = None, per_column: int = 60
+              ) -> list[StageColumn]:
+        from csm_tui.lifecycle import load_board
+
+        def compute() -> list[StageColumn]:
+            with self.store.session() as session:
+                return load_board(session, key.day, tier=tier, per_column=per_column,
+                                  owner=key.owner)
+
+        return self._memoised(key, ("board", tier, per_column), compute)
+
+    def due_touchpoints(self, key: ViewKey) -> list[DueTouchpoint]:
+        from csm_tui.touchpoints import due_touchpoints
+
+        with self.store.session() as session:
+            return due_touchpoints(session, key.day, owner=key.owner)
+
+    def calendar(self, start: date, end: date) -> list[CalItem]:
+        from csm_tui.calendar_view import calendar_items
+
+        with self.store.session() as session:
+            return calendar_items(session, start, end)
+
+    def account_detail(self, account_id: int, day: date) -> AccountDetail:
+        from csm_tui.account_view import account_detail
+
+        with self.store.session() as session:
+            return account_detail(session, account_id, day)
+
+    def log_context(self, account_id: int, touchpoint_id: int | None = None) -> LogContext:
+        from csm_tui.followup import log_context
+
+        with self.store.session() as session:
+            return log_context(session, account_id, touchpoint_id)
+
+    def checklist(self, account_id: int) -> list[TaskLine]:
+        """The account's SOP steps for its current stage and term."""
+        from db.queries import account_tasks
+
+        with self.store.session() as session:
+            account = _account(session, account_id)
+            tasks = account_tasks(session, account_id, stage=account.stage, term=account.term)
+            return [task_line(task) for task in tasks]
+
+    def account_names(self) -> list[NameEntry]:
+        """What the palette searches: every active account's name, pinyin and initials."""
+        from csm_tui.namesearch import build_index
+        from db.queries import account_names
+
+        with self.store.session() as session:
+            return build_index(account_names(session))
+
+    def tier_target(self, account_id: int) -> TierTarget:
+        with self.store.session() as session:
+            account = _account(session, account_id)
+            return TierTarget(account_id, account.name, account.tier, account.tier_locked)
+
+    def renewal_term(self, account_id: int) -> RenewalTerm:
+        from csm_tui.lifecycle import renewal_defaults
+
+        with self.store.session() as session:
+            account = _account(session, account_id)
+            start, end = renewal_defaults(account)
+            return RenewalTerm(account_id, account.name, start, end, account.arr_minor)
+
+    def stage_suggestions(self) -> list[Suggestion]:
+        from csm_tui.lifecycle import suggestions
+
+        with self.store.session() as session:
+            return suggestions(session, self.today())
+
+    def preview_import(self, kind: str, path: Path, progress: Progress | None = None
+                       ) -> ImportPreview:
+        """The file's dialect, mapping, first rows and the full check, writing nothing."""
+        from csm_tui.tabular.importers import import_file, preview_rows
+
+        dialect, mapping, rows = preview_rows(path, kind)
+        check = import_file(self.store, kind, path, today=self.today(), check_only=True,
+                            progress=progress)
+        return ImportPreview(dialect.label, mapping.describe(), rows, check)
+
+    def export(self, fmt: str) -> Path:
+        """Export into the data folder (not a change to the data); returns the path."""
+        from csm_tui.paths import data_dir
+
+        out = data_dir() / "exports" / f"csm-{self.today():%Y%m%d}.{fmt}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            from csm_tui.tabular.exporters import export_accounts_csv
+
+            export_accounts_csv(self.store, out, self.today())
+        elif fmt == "json":
+            from csm_tui.tabular.exporters import export_json
+
+            export_json(self.store, out)
+        elif fmt == "ics":
+            from csm_tui.ical import export_ics
+
+            export_ics(self.store, out, self.today())
+        else:
+            raise ValueError(t("export: {fmt!r} is not csv, json or ics", fmt=fmt))
+        return out
+
+    # ---- writes: one domain call each, then the version moves on -----------------------
+    def _wrote(self, result: T) -> T:
+        self._bump(self._newest_log_id())
+        return result
+
+    def log_followup(self, account_id: int, *, touchpoint_id: int | None = None,
+                     summary: str, channel: str = "call", contact_id: int | None = None,
+                     outcome: str = "", next_date: date | None = None,
+                     next_step: str = "") -> LogResult:
+        from csm_tui.followup import log_followup
+
+        return self._wrote(log_followup(
+            self.store, account_id, touchpoint_id=touchpoint_id, summary=summary,
+            channel=channel, contact_id=contact_id, outcome=outcome, next_date=next_date,
+            next_step=next_step, now=self.now(), today=self.today()))
+
+    def mark_done(self, touchpoint_id: int) -> None:
+        from csm_tui.followup import mark_done
+
+        self._wrote(mark_done(self.store, touchpoint_id, now=self.now()))
+
+    def reschedule(self, touchpoint_id: int, day: date, *, snooze: bool = False) -> date:
+        from csm_tui.followup import reschedule
+
+        action = "touchpoint.snooze" if snooze else "touchpoint.reschedule"
+        return self._wrote(reschedule(self.store, touchpoint_id, day, today=self.today(),
+                                      action=action))
+
+    def complete_task(self, task_id: int) -> TickResult:
+        from csm_tui.tasks import complete_task
+
+        task = complete_task(self.store, task_id, now=self.now())
+        return self._wrote(TickResult(task_id, task.title))
+
+    def move_stage(self, account_id: int, stage: str, *, reason: str = "") -> str:
+        from csm_tui.lifecycle import move_stage
+
+        return self._wrote(move_stage(self.store, account_id, stage, reason=reason,
+                                      today=self.today()))
+
+    def renew(self, account_id: int, *, start: date, end: date, arr_minor: int | None
+              ) -> int:
+        from csm_tui.lifecycle import renew
+
+        return self._wrote(renew(self.store, account_id, new_start=start, new_end=end,
+                                 today=self.today(), arr_minor=arr_minor))
+
+    def apply_suggestions(self, items: list[Suggestion]) -> tuple[int, list[str]]:
+        """Apply date-driven moves one by one; returns how many and what failed."""
+        from csm_tui.lifecycle import move_stage
+
+        applied, failed = 0, []
+        try:
+            for s in items:
+                try:
+                    move_stage(self.store, s.account_id, s.to_stage or "",
+                               reason=f"suggested: {s.reason}", today=self.today())
+                    applied += 1
+                except (ValueError, LookupError) as exc:
+                    failed.append(f"{s.name}: {exc}")
+        finally:
+            if applied:
+                self._bump(self._newest_log_id())
+        return applied, failed
+
+    def auto_apply(self) -> int:
+        """Setting lifecycle.auto_apply: date-driven stage moves happen by themselves."""
+        from csm_tui.lifecycle import apply_suggestions
+        from csm_tui.settings import current_settings
+
+        if not current_settings().extra.get("lifecycle", {}).get("auto_apply"):
+            return 0
+        moved = apply_suggestions(self.store, self.today())
+        if moved:
+            self._bump(self._newest_log_id())
+        return len(moved)
+
+    def set_tier(self, account_id: int, tier: str, *, reason: str) -> TierMove:
+        from csm_tui.tiering import set_tier
+
+        return self._wrote(set_tier(self.store, account_id, tier, reason=reason,
+                                    today=self.today()))
+
+    def unlock_tier(self, account_id: int) -> TierMove:
+        from csm_tui.tiering import unlock
+
+        return self._wrote(unlock(self.store, account_id, today=self.today()))
+
+    def retier(self, *, dry_run: bool = False) -> RetierReport:
+        from csm_tui.tiering import retier
+
+        report = retier(self.store, dry_run=dry_run, today=self.today())
+        return report if dry_run else self._wrote(report)
+
+    def undo(self) -> UndoResult:
+        from csm_tui.undo import undo_last
+
+        return self._wrote(undo_last(self.store, actor=self.user))
+
+    def update_account(self, account_id: int, values: dict[str, str], *,
+                       expected_version: int) -> EditResult:
+        from csm_tui.account_edit import update_account
+
+        return self._wrote(update_account(self.store, account_id, values,
+                                          expected_version=expected_version,
+                                          today=self.today()))
+
+    def add_event(self, **fields: Any) -> int:
+        from csm_tui.event_ops import plan_event_touchpoints
+        from csm_tui.events import add_event
+
+        event_id = add_event(self.store, **fields)
+        if fields.get("lead_days", 0) > 0:
+            plan_event_touchpoints(self.store, self.today())
+        return self._wrote(event_id)
+
+    def import_ics(self, path: Path) -> IcsReport:
+        from csm_tui.event_ops import plan_event_touchpoints
+        from csm_tui.ical import import_ics
+
+        report = import_ics(self.store, path)
+        plan_event_touchpoints(self.store, self.today())
+        return self._wrote(report)
+
+    def import_file(self, kind: str, path: Path, progress: Progress | None = None
+                    ) -> ImportResult:
+        from csm_tui.tabular.importers import import_file
+
+        return self._wrote(import_file(self.store, kind, path, today=self.today(),
+                                       progress=progress))
