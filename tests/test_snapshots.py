@@ -11,15 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
-from csm_tui.app import CsmApp
 from csm_tui.demo import prepare_demo
 from csm_tui.i18n import set_language
 from db.store import open_store
+from screens.account import AccountScreen
+from screens.calendar import CalendarScreen
+from screens.lifecycle import LifecycleScreen
+from screens.log_form import LogFollowUpScreen
+from screens.portfolio import PortfolioScreen
+from screens.touchpoints import TouchpointsScreen
 from tests.conftest import TODAY
+from tests.pilot import WatchedApp, press, started, watched_app
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -34,79 +43,45 @@ def _english_afterwards() -> Iterator[None]:
     set_language("en")
 
 
-def _app(tmp_path: Path, lang: str) -> CsmApp:
+def _app(tmp_path: Path, lang: str) -> WatchedApp:
     store = open_store(str(tmp_path / "snap.db"))
     prepare_demo(store, TODAY)
-    # owns nothing: team view
-    return CsmApp(store, today=lambda: TODAY, user="snapshot", lang=lang)
+    return watched_app(store, TODAY, user="snapshot", lang=lang)  # owns nothing: team view
 
 
-def _filled(screen: object) -> bool:
-    """Whether the screen has shown its data (not just its empty frame)."""
-    from screens.base import DataScreen
-    from screens.calendar import CalendarScreen
-    from screens.charts import TodayCharts
-    from screens.log_form import LogFollowUpScreen
-    from screens.today import TodayScreen
-
-    if isinstance(screen, CalendarScreen):
-        return screen.loaded_range is not None
-    if isinstance(screen, LogFollowUpScreen):
-        return screen.context is not None
-    if isinstance(screen, TodayScreen):  # its second pass, with health, is on screen
-        return bool(screen._seen and screen.query_one(TodayCharts)._health)
-    if isinstance(screen, DataScreen):
-        return screen._seen is not None
-    return True
+Step = tuple[str, type[Screen[Any]] | None]  # a key, and the screen whose load it causes
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the screen has its data and no worker runs or starts again: Today adds
-    health and then the charts in later passes, each started when the previous one is
-    shown (a Today load that starts the health pass finishes after starting it)."""
-    quiet = 0
-    for _ in range(400):
-        await pilot.app.workers.wait_for_complete()
+def _keys(*steps: Step) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Wait for Today's data, press each key and wait for the load it causes, then steady
+    the input cursors (a blinking cursor would make the picture random)."""
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await started(pilot)
+        for key, ready in steps:
+            await press(pilot, key, ready=ready)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
-        busy = any(not w.is_finished for w in pilot.app.workers)
-        if busy or not _filled(pilot.app.screen):
-            quiet = 0
-            await pilot.pause(0.02)
-            continue
-        quiet += 1
-        if quiet == 3:
-            for field in pilot.app.screen.query(Input):  # a steady cursor, not a blinking one
-                field.cursor_blink = False
-            await pilot.pause()
-            return
-    raise AssertionError(f"{pilot.app.screen!r} did not settle")
-
-
-def _keys(*keys: str) -> Callable[..., Awaitable[None]]:
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await _settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await _settle(pilot)
     return run_before
 
 
-SCREENS = {
+SCREENS: dict[str, tuple[Step, ...]] = {
     "today": (),  # the first screen
-    "portfolio": ("2",),
-    "lifecycle": ("3",),
-    "touchpoints": ("4",),
-    "calendar": ("5",),
-    "account": ("2", "enter"),  # the first account on the Portfolio
-    "log_form": ("2", "l"),  # log a follow-up for that account
-    "help": ("question_mark",),  # on Today
+    "portfolio": (("2", PortfolioScreen),),
+    "lifecycle": (("3", LifecycleScreen),),
+    "touchpoints": (("4", TouchpointsScreen),),
+    "calendar": (("5", CalendarScreen),),
+    # the first account on the Portfolio, and the follow-up form for it
+    "account": (("2", PortfolioScreen), ("enter", AccountScreen)),
+    "log_form": (("2", PortfolioScreen), ("l", LogFollowUpScreen)),
+    "help": (("question_mark", None),),  # on Today
 }
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen_snapshot(snap_compare, tmp_path: Path, screen: str,  # type: ignore[no-untyped-def]
+def test_screen_snapshot(snap_compare: Any, tmp_path: Path, screen: str,
                          size: tuple[int, int], lang: str) -> None:
     assert snap_compare(_app(tmp_path, lang), terminal_size=size,
                         run_before=_keys(*SCREENS[screen]))
