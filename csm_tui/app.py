@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
@@ -88,7 +88,8 @@ def _action_provider() -> type[Provider]:
 
 # Every screen's styles, loaded once at start: a stylesheet added when a screen first
 # opens makes Textual restyle the whole app, which costs seconds on a large portfolio.
-STYLES = sorted(str(p) for p in (Path(__file__).parent.parent / "screens").glob("*.tcss"))
+STYLES: list[str | PurePath] = sorted(
+    str(p) for p in (Path(__file__).parent.parent / "screens").glob("*.tcss"))
 
 
 def describe_key(key: str) -> str:

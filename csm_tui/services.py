@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from csm_tui.i18n import t
 from csm_tui.scope import Scope
@@ -263,7 +263,7 @@ class Services:
         is returned to its caller but never kept."""
         slot = (key, what)
         if slot in self._memo:
-            return self._memo[slot]  # type: ignore[no-any-return]
+            return cast(T, self._memo[slot])
         value = compute()
         with self._lock:
             if key.version == self._version:
@@ -430,7 +430,8 @@ class Services:
     def mark_done(self, touchpoint_id: int) -> None:
         from csm_tui.followup import mark_done
 
-        self._wrote(mark_done(self.store, touchpoint_id, now=self.now()))
+        mark_done(self.store, touchpoint_id, now=self.now())
+        self._wrote(None)
 
     def reschedule(self, touchpoint_id: int, day: date, *, snooze: bool = False) -> date:
         from csm_tui.followup import reschedule

@@ -108,5 +108,8 @@ class AccountForm(CsmModal[bool]):
         if self.values() == {k: self.initial.get(k, "") for k, _ in FIELDS}:
             self.dismiss(False)
             return
-        self.app.push_screen(Confirm(t("Discard your changes?")),
-                             lambda yes: self.dismiss(False) if yes else None)
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(Confirm(t("Discard your changes?")), answer)

@@ -153,7 +153,7 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
         return services.calendar(start, end)
 
     def show(self, items: list[CalItem]) -> None:
-        self.loaded_range, self.items = self._shown_request, items
+        self.loaded_range, self.items = self._range(), items
         self.grid.counts = counts_by_day(items)
         self._draw()
 

@@ -14,6 +14,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.widget import Widget
 
 from csm_tui.i18n import N_, t
 from csm_tui.lifecycle import Card
@@ -127,7 +128,7 @@ class CardColumn(LineView, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh()
-        if self.parent is not None:  # a narrow board scrolls sideways to this column
+        if isinstance(self.parent, Widget):  # a narrow board scrolls sideways to it
             self.parent.scroll_visible(animate=False)
         self.post_message(self.Highlighted(self))
 

@@ -8,6 +8,8 @@ CHARTS_MIN_HEIGHT rows so the lists keep their room.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from textual.app import ComposeResult
@@ -49,8 +51,8 @@ class TierChart(Widget):
 
     DEFAULT_CSS = "TierChart { height: 4; padding: 0 1; }"
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
         self.shares: list[TierShare] = []
         self.currency = ""
 
@@ -82,8 +84,8 @@ class RenewalMonths(Widget):
 
     DEFAULT_CSS = "RenewalMonths { width: 1fr; height: 100%; }"
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
         self.bars: list[MonthBar] = []
         self.currency = "CNY"
 
@@ -130,8 +132,8 @@ class HealthBands(Widget):
 
     DEFAULT_CSS = "HealthBands { width: 36%; max-width: 46; height: 100%; padding: 0 1; }"
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
         self.bands: list[Band] = []
 
     def set_bands(self, bands: list[Band]) -> None:

@@ -3,7 +3,6 @@ the resolved date as you type."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from textual import on
@@ -96,7 +95,3 @@ class DatePrompt(ModalScreen[date | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-
-def ask_date(screen_push: Callable, title: str, today: date,
-             callback: Callable[[date | None], None], **kw: object) -> None:
-    screen_push(DatePrompt(title, today, **kw), callback)  # type: ignore[arg-type]

@@ -21,7 +21,10 @@ class KeyBar(Widget):
     """
 
     def on_mount(self) -> None:
-        self.watch(self.screen, "focused", lambda _f: self.refresh(), init=False)
+        self.watch(self.screen, "focused", self._focus_moved, init=False)
+
+    def _focus_moved(self) -> None:
+        self.refresh()
 
     def render(self) -> Text:
         """As many whole entries as the width holds (never a key cut from its label);

@@ -24,7 +24,7 @@ from screens.choice import Choice
 from screens.dialogs import Confirm
 
 if TYPE_CHECKING:
-    from csm_tui.followup import LogContext
+    from csm_tui.followup import LogContext, LogResult  # noqa: F401  (in a string below)
 
 
 class LogFollowUpScreen(CsmModal["LogResult | None"]):
