@@ -44,7 +44,7 @@ class TaskChecklist(VirtualTable):
                                             Text(task.title, style=style),
                                             relative_days(task.due_date, today),
                                             label("channel", task.channel))))
-        self.set_rows(rows)
+        self.set_rows(rows, hold_place=True)
 
     def action_complete(self) -> None:
         if self.current is not None:

@@ -95,7 +95,7 @@ class TodayScreen(DataScreen["TodayView"]):
                                    Text(relative_days(item.due, today),
                                         style="bold red" if late else ""),
                                    Text(item.why, style="dim"))))
-        self.query_one("#today-due", VirtualTable).set_rows(rows)
+        self.query_one("#today-due", VirtualTable).set_rows(rows, hold_place=True)
         self.query_one("#today-renewals", VirtualTable).set_rows([
             VRow(f"renewal:{r.account_id}", (
                 r.account, tier_badge(r.tier), format_money(r.arr_minor, r.currency,

@@ -63,14 +63,15 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
 
     def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
         self.items, self.today = data
-        self._redraw()
+        self._redraw(hold_place=True)
 
     def _matches(self, item: DueTouchpoint, needle: str) -> bool:
         hay = (f"{item.account} {item.channel} {label('channel', item.channel)} {item.contact} "
                f"{item.tier} {item.next_step}")
         return needle in hay.casefold()
 
-    def _redraw(self) -> None:
+    def _redraw(self, *, hold_place: bool = False) -> None:
+        """`hold_place`: after a reload (a row done elsewhere), not a filter keystroke."""
         needle = self.query_one("#tp-filter", Input).value.strip().casefold()
         items = [i for i in self.items if not needle or self._matches(i, needle)]
         rows: list[VRow] = []
@@ -91,7 +92,7 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
                     tier_badge(item.tier), label("channel", item.channel),
                     contact, Text(t("{days}d", days=late), style="red") if late > 0 else "",
                     item.next_step)))
-        self.query_one(VirtualTable).set_rows(rows)
+        self.query_one(VirtualTable).set_rows(rows, hold_place=hold_place)
         self.sub_title = t("{scope} · {n} planned within 90 days", scope=self.csm.scope_label,
                            n=len(items))
 

@@ -104,12 +104,16 @@ class VirtualTable(LineView, can_focus=True):
         self._widths_for: tuple[int, list[int]] = (-1, [])
 
     # ---- data -------------------------------------------------------------
-    def set_rows(self, rows: list[VRow], *, keep_key: str | None = None) -> None:
-        """Replace every row; the cursor stays on `keep_key` (or the same key) if present."""
+    def set_rows(self, rows: list[VRow], *, keep_key: str | None = None,
+                 hold_place: bool = False) -> None:
+        """Replace every row. The cursor stays on `keep_key` (or the row it was on) if
+        that row is still there. If it is gone, the cursor goes to the first row, or
+        with `hold_place` (a to-do list after a row was done) stays where it was, on
+        the row that took its place, as in a mail reader."""
         old = keep_key or (self.current.key if self.current else None)
+        target = self.cursor if hold_place and self.rows else 0
         self.rows = rows
         self.virtual_size = Size(self._content_width(), len(rows) + 1)
-        target = 0
         if old is not None:
             for i, row in enumerate(rows):
                 if row.key == old:

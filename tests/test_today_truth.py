@@ -23,7 +23,7 @@ from screens.log_form import LogFollowUpScreen
 from screens.tier_dialogs import RetierResult
 from screens.today import TodayScreen
 from screens.vtable import VirtualTable
-from tests.pilot import app_of, press, started, watched_app
+from tests.pilot import expect_ready, press, started, watched_app
 
 ROUNDS = 10
 Row = tuple[Any, ...]
@@ -89,12 +89,9 @@ async def _undo(pilot: Pilot[Any], n: int) -> None:
 
 
 async def _retier(pilot: Pilot[Any], n: int) -> None:
-    app = app_of(pilot)
-    before = app.readies[TodayScreen]
-    await app.run_action("retier")  # the palette's "Retier" on Today
-    await app.ready(TodayScreen, before)
-    await pilot.pause()
-    assert isinstance(app.screen, RetierResult)
+    async with expect_ready(pilot, TodayScreen):
+        await pilot.app.run_action("retier")  # the palette's "Retier" on Today
+    assert isinstance(pilot.app.screen, RetierResult)
     await press(pilot, "escape")
 
 
@@ -113,3 +110,26 @@ async def test_today_equals_the_cli_after_every_write(
             assert _screen_rows(pilot) == _cli_rows(demo_store, today), (action, n)
         if action in (_log, _done, _snooze):
             assert _screen_rows(pilot) != before  # the writes changed what Today shows
+
+
+async def test_the_cursor_holds_its_place_when_its_row_is_done(demo_store: Store,
+                                                               today: date) -> None:
+    """A row done from Today leaves the list; the cursor stays at the same place (on the
+    row that took its place), it does not jump to the top or follow another item."""
+    app = watched_app(demo_store, today, user=DEMO_USER)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        screen = app.screen
+        table = screen.query_one("#today-due", VirtualTable)
+        touches = [i for i, r in enumerate(table.rows) if r.key.startswith("touchpoint:")]
+        place = touches[2]
+        table.cursor = place
+        done_key = table.rows[place].key
+        await press(pilot, "d", ready=TodayScreen)
+        assert done_key not in [r.key for r in table.rows]
+        assert table.cursor == place
+        kept = table.rows[place].key  # a write elsewhere keeps the cursor on its row
+        table.cursor = place
+        async with expect_ready(pilot, TodayScreen):
+            await app.run_action("refresh")
+        assert table.current is not None and table.current.key == kept
