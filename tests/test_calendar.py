@@ -213,45 +213,36 @@ def test_cli_import_export(store: Store, shared_data: Path, tmp_path: Path,
 async def test_calendar_screen_navigates_and_adds(demo_store: Store) -> None:
     from textual.widgets import Input
 
-    from csm_tui.app import CsmApp
     from screens.calendar import CalendarScreen
     from screens.event_form import EventForm
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: TODAY)
+    app = watched_app(demo_store, TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("5")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await started(pilot)
+        await press(pilot, "5", ready=CalendarScreen)
         screen = app.screen
         assert isinstance(screen, CalendarScreen)
         assert screen.grid.selected == TODAY
-        await pilot.press("right_square_bracket")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, "right_square_bracket", ready=CalendarScreen)  # December loads
         assert screen.grid.selected == date(2026, 12, 24)
         assert "December 2026" in screen.sub_title
-        await pilot.press("left_square_bracket", "left_square_bracket")
-        await app.workers.wait_for_complete()
+        for _ in range(2):  # each month's items load before the next key
+            await press(pilot, "left_square_bracket", ready=CalendarScreen)
         assert screen.grid.selected == date(2026, 10, 24)
-        await pilot.press("t", "right", "down")
-        await pilot.pause()
+        await press(pilot, "t", ready=CalendarScreen)  # back to November
+        await press(pilot, "right", "down", ready=CalendarScreen)  # into December
         assert screen.grid.selected == date(2026, 12, 2)
-        await pilot.press("a")
-        await pilot.pause()
+        await press(pilot, "a")
         form = app.screen
         assert isinstance(form, EventForm)
         form.query_one("#ev-date", Input).value = "not a date"
         form.query_one("#ev-title", Input).value = "Board meeting"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert app.screen is form
         assert form.query_one("#ev-title", Input).value == "Board meeting"
         form.query_one("#ev-date", Input).value = "2026-12-02"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, "ctrl+s", ready=CalendarScreen)  # saved: the month reloads
         assert app.screen is screen
         day_titles = [i.title for i in screen.items if i.day == date(2026, 12, 2)]
         assert "Board meeting" in day_titles

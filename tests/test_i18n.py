@@ -226,30 +226,40 @@ def test_undo_messages_in_chinese_and_the_log_in_english(store: object) -> None:
 
 async def test_u_notifies_in_chinese(demo_store: object) -> None:
     from datetime import UTC, datetime
+    from typing import Any
 
     from sqlmodel import select
 
-    from csm_tui.app import CsmApp
+    from csm_tui.factory import make_app
     from csm_tui.followup import log_followup
     from db.models import Account
+    from screens.today import TodayScreen
     from tests.conftest import TODAY
+    from tests.pilot import WatchedApp, press, started
+
+    class TitledApp(WatchedApp):
+        """Records each notification's title with its text (`notices` has the text)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.titled: list[tuple[str, str]] = []
+
+        def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+            self.titled.append((str(kwargs.get("title", "")), str(message)))
+            super().notify(message, **kwargs)
 
     with demo_store.session() as s:  # type: ignore[attr-defined]
         account = s.exec(select(Account).where(Account.name == "清华大学")).one()
     log_followup(demo_store, account.id, summary="Budget confirmed",  # type: ignore[arg-type]
                  now=datetime(2026, 11, 24, 9, tzinfo=UTC), today=TODAY)
-    app = CsmApp(demo_store, today=lambda: TODAY, lang="zh_CN")  # type: ignore[arg-type]
+    app = make_app(demo_store, today=TODAY, lang="zh_CN",  # type: ignore[arg-type]
+                   app_class=TitledApp)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        notes = [(n.title, n.message) for n in app._notifications]
-        assert ("撤销", "已撤销：2026-11-24 对 清华大学 记录的跟进") in notes
-        await pilot.press("m")
-        await pilot.pause()
-        assert any(n.message.startswith("显示") for n in app._notifications)
+        await started(pilot)
+        await press(pilot, "u", ready=TodayScreen)  # undone: Today reloads
+        assert ("撤销", "已撤销：2026-11-24 对 清华大学 记录的跟进") in app.titled
+        await press(pilot, "m", ready=TodayScreen)  # the other scope: Today reloads
+        assert any(n.startswith("显示") for n in app.notices)
 
 
 # ---- bindings and help ------------------------------------------------------------
@@ -281,28 +291,25 @@ def test_every_binding_has_a_translated_description() -> None:
 async def test_tui_in_chinese(demo_store: object) -> None:
     from textual.widgets import Label
 
-    from csm_tui.app import CsmApp
     from screens.help import HelpScreen
     from screens.keybar import KeyBar
+    from screens.lifecycle import LifecycleScreen
     from tests.conftest import TODAY
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: TODAY, lang="zh_CN")  # type: ignore[arg-type]
+    app = watched_app(demo_store, TODAY, lang="zh_CN")  # type: ignore[arg-type]
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await started(pilot)
         assert app.screen.title == "今日"
         assert "今日" in str(app.screen.query_one("HeaderTitle").render())
-        await pilot.press("3")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, "3", ready=LifecycleScreen)
         assert app.screen.title == "生命周期"
         head = str(app.screen.query_one("#head-handover", Label).render())
         assert head.startswith("交接期")
         assert "流失期" in str(app.screen.query_one("#head-churned", Label).render())
         keys = str(app.screen.query_one(KeyBar).render())
         assert "流失" in keys and "帮助" in keys
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         assert "生命周期" in text and "全局" in text and "退出" in text

@@ -12,6 +12,8 @@ from csm_tui.i18n import set_language, t
 from csm_tui.lifecycle import Card
 from db.store import Store
 from screens.card_column import card_text
+from screens.lifecycle import LifecycleScreen
+from tests.pilot import press, started, watched_app
 
 TODAY = date(2026, 11, 24)
 
@@ -34,13 +36,11 @@ def test_card_text_cuts_cjk_names_by_cell_width() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 async def test_today_renewals_show_every_heading(demo_store: Store, lang: str) -> None:
-    from csm_tui.app import CsmApp
     from screens.vtable import VirtualTable
 
-    app = CsmApp(demo_store, today=lambda: TODAY, lang=lang)
+    app = watched_app(demo_store, TODAY, lang=lang)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await started(pilot)
         for id_ in ("today-renewals", "today-risk", "today-events"):
             table = app.screen.query_one(f"#{id_}", VirtualTable)
             width = table.scrollable_content_region.width
@@ -55,13 +55,11 @@ async def test_today_renewals_show_every_heading(demo_store: Store, lang: str) -
 
 
 async def test_today_still_reads_at_80x24(demo_store: Store) -> None:
-    from csm_tui.app import CsmApp
     from screens.vtable import VirtualTable
 
-    app = CsmApp(demo_store, today=lambda: TODAY, lang="zh_CN")
+    app = watched_app(demo_store, TODAY, lang="zh_CN")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await started(pilot)
         table = app.screen.query_one("#today-renewals", VirtualTable)
         assert table.render_line(0).text.split()[:2] == ["客户", "等级"]
 
@@ -69,15 +67,12 @@ async def test_today_still_reads_at_80x24(demo_store: Store) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 async def test_kanban_cards_end_with_an_ellipsis_before_the_scrollbar(
         demo_store: Store, lang: str) -> None:
-    from csm_tui.app import CsmApp
     from screens.card_column import CardColumn
 
-    app = CsmApp(demo_store, today=lambda: TODAY, lang=lang)
+    app = watched_app(demo_store, TODAY, lang=lang)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("3")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await started(pilot)
+        await press(pilot, "3", ready=LifecycleScreen)
         columns = [c for c in app.screen.query(CardColumn) if c.show_vertical_scrollbar]
         assert columns, "the demo's adoption column has more cards than lines"
         for column in columns:

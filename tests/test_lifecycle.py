@@ -193,24 +193,20 @@ def test_cli_generate_dry_run(store: Store, capsys: pytest.CaptureFixture[str]) 
 
 
 async def test_kanban_move_with_keyboard_generates_tasks(demo_store: Store) -> None:
-    from csm_tui.app import CsmApp
     from screens.card_column import CardColumn
+    from screens.lifecycle import LifecycleScreen
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: TODAY)
+    app = watched_app(demo_store, TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("3")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await started(pilot)
+        await press(pilot, "3", ready=LifecycleScreen)
         assert isinstance(app.focused, CardColumn) and app.focused.stage == "handover"
-        await pilot.press("right")
+        await press(pilot, "right")
         assert app.focused.stage == "onboarding"
-        await pilot.press("down", "up")
+        await press(pilot, "down", "up")
         moved = app.focused.current.account_id
-        await pilot.press("shift+right")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await press(pilot, "shift+right", ready=LifecycleScreen)  # moved: the board reloads
         assert isinstance(app.focused, CardColumn) and app.focused.stage == "adoption"
         assert app.focused.current.account_id == moved
     with demo_store.session() as s:

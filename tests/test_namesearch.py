@@ -47,19 +47,15 @@ def test_a_name_always_finds_itself(name: str) -> None:
 
 
 async def test_palette_jumps_to_account_by_pinyin_initials(demo_store, today) -> None:  # type: ignore[no-untyped-def]
-    from csm_tui.app import CsmApp
     from screens.account import AccountScreen
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("ctrl+p")
+        await started(pilot)
+        await press(pilot, "ctrl+p", *"qhdx")
+        await app.workers.wait_for_complete()  # the palette's search for "qhdx"
         await pilot.pause()
-        await pilot.press(*"qhdx")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await press(pilot, "enter", ready=AccountScreen)  # the one hit opens the account
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.detail is not None and app.screen.detail.account.name == "清华大学"

@@ -74,16 +74,16 @@ def test_cli_today_mine_and_team(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 async def test_m_toggles_mine_and_team(demo_store: Store) -> None:
-    from csm_tui.app import CsmApp
+    from screens.portfolio import PortfolioScreen
+    from screens.touchpoints import TouchpointsScreen
+    from tests.pilot import press, started, watched_app
 
     owners = _owners(demo_store)
-    app = CsmApp(demo_store, today=lambda: TODAY, user="li.wei")
+    app = watched_app(demo_store, TODAY, user="li.wei")
     async with app.run_test(size=(160, 45)) as pilot:
-        for key in ("2", "m", "m"):
-            await pilot.press(key)
-            for _ in range(2):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+        await started(pilot)
+        for key in ("2", "m", "m"):  # a first visit, then each scope reloads it
+            await press(pilot, key, ready=PortfolioScreen)
             shown = {r.id for r in app.screen.rows}
             if app.scope_label == "team":
                 assert shown == set(owners)
@@ -92,23 +92,20 @@ async def test_m_toggles_mine_and_team(demo_store: Store) -> None:
                 assert shown == {a for a, o in owners.items() if o == "li.wei"}
                 assert app.screen.sub_title.startswith("mine: li.wei · ")
         assert app.scope_label == "mine: li.wei"  # started mine, toggled twice
-        await pilot.press("4")  # the other screens follow the scope
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, "4", ready=TouchpointsScreen)  # the other screens follow the scope
         assert app.screen.sub_title.startswith("mine: li.wei · ")
         assert {i.account_id for i in app.screen.items} <= {
             a for a, o in owners.items() if o == "li.wei"}
 
 
 async def test_help_lists_undo_and_scope_keys(demo_store: Store) -> None:
-    from csm_tui.app import CsmApp
     from screens.help import HelpScreen
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: TODAY, user="li.wei")
+    app = watched_app(demo_store, TODAY, user="li.wei")
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await started(pilot)
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert ("u", "Undo last change") in app.screen.global_keys
         assert ("m", "Mine/team") in app.screen.global_keys

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
+from textual.screen import Screen
 
 from csm_tui.app import CsmApp
 from db.store import Store
-from tests.pilot import settle
+from screens.account import AccountScreen
+from screens.calendar import CalendarScreen
+from screens.lifecycle import LifecycleScreen
+from screens.log_form import LogFollowUpScreen
+from screens.portfolio import PortfolioScreen
+from screens.touchpoints import TouchpointsScreen
+from tests.pilot import press, started, watched_app
 
 SIZE = (80, 24)
+# what each key loads; "1", Today, is the screen the app starts on
+SCREENS: dict[str, type[Screen[Any]]] = {
+    "2": PortfolioScreen, "3": LifecycleScreen, "4": TouchpointsScreen, "5": CalendarScreen}
 
 
 
@@ -32,11 +43,10 @@ def visible(app: CsmApp) -> str:
 ])
 async def test_each_screen_fits_80x24(demo_store: Store, today, key: str,  # type: ignore[no-untyped-def]
                                       expected: list[str]) -> None:
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 3)
-        await pilot.press(key)
-        await settle(pilot, 3)
+        await started(pilot)
+        await press(pilot, key, ready=SCREENS.get(key))
         text = visible(app)
         assert app.screen.title in text
         for word in expected:
@@ -44,42 +54,33 @@ async def test_each_screen_fits_80x24(demo_store: Store, today, key: str,  # typ
 
 
 async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 3)
-        await pilot.press("enter")  # the top to-do: 腾讯科技
-        await settle(pilot, 3)
+        await started(pilot)
+        await press(pilot, "enter", ready=AccountScreen)  # the top to-do: 腾讯科技
         text = visible(app)
         assert "腾讯科技" in text and "¥980,000" in text
         assert "胡晓东" in text  # the decision chain below the header block
         timeline = app.screen.query_one("#timeline-box")  # and the timeline has rows
         assert timeline.region.height >= 4 and timeline.region.bottom <= SIZE[1]
-        await pilot.press("l")
-        await settle(pilot, 3)
+        await press(pilot, "l", ready=LogFollowUpScreen)
         form = app.screen.query_one("#log-box")
         assert form.region.bottom <= SIZE[1] and form.region.right <= SIZE[0]
         text = visible(app)
         assert "腾讯科技" in text and "ctrl+s" in text  # title and the hint under the form
-        await pilot.press("escape")
-        await settle(pilot, 3)
-        await pilot.press("question_mark")
-        await settle(pilot, 3)
+        await press(pilot, "escape")  # untouched: closes at once
+        await press(pilot, "question_mark")
         box = app.screen.query_one("#help-box")
         assert box.region.bottom <= SIZE[1] and box.region.right <= SIZE[0]
 
 
 async def test_narrow_kanban_scrolls_to_the_focused_column(demo_store: Store, today) -> None:  # type: ignore[no-untyped-def]
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 3)
-        await pilot.press("3")
-        await settle(pilot, 3)
+        await started(pilot)
+        await press(pilot, "3", ready=LifecycleScreen)
         assert "churned" not in visible(app)  # six readable columns do not fit in 80
-        for _ in range(5):
-            await pilot.press("right")
-        await settle(pilot, 3)
+        await press(pilot, *["right"] * 5)
         assert "churned" in visible(app)
-        for _ in range(5):
-            await pilot.press("left")
-        await settle(pilot, 3)
+        await press(pilot, *["left"] * 5)
         assert "handover" in visible(app)

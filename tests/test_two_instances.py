@@ -9,12 +9,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
+from textual.pilot import Pilot
+from textual.worker import WorkerFailed
 
 import db.engine
 from csm_tui.app import CsmApp
@@ -23,8 +27,11 @@ from csm_tui.followup import log_followup
 from db.engine import StoreError
 from db.models import Account, ChangeLog, Touchpoint
 from db.store import Store, open_store
+from screens.log_form import LogFollowUpScreen
+from screens.portfolio import PortfolioScreen
+from screens.today import TodayScreen
 from screens.vtable import VirtualTable
-from tests.pilot import settle
+from tests.pilot import press, started, watched_app
 
 pytestmark = pytest.mark.sqlite_only  # file locks and a second process on one file
 
@@ -59,10 +66,10 @@ def test_both_read_and_see_each_others_writes(pair: tuple[Store, Store, Path]) -
     first, second, _ = pair
     aid = _account_id(first)
     assert _account_id(second) == aid
-    before = second.generation
+    before = second.newest_change_id()
     log_followup(first, aid, summary="kick-off call", now=NOW)
     assert _counts(second) == (1, 1)  # a new session sees the commit at once
-    assert second.generation != before  # and the other instance can tell it changed
+    assert second.newest_change_id() != before  # and the other instance can tell it changed
     log_followup(second, aid, summary="回访", now=NOW)
     assert _counts(first) == (2, 2)
 
@@ -149,6 +156,15 @@ def test_cli_lock_gives_one_line_and_status_2(tmp_path: Path) -> None:
 
 
 
+async def _workers_ended(pilot: Pilot[Any]) -> None:
+    """Wait for every worker, a failed one too (`wait_for_complete` raises on a failure),
+    then for the app to have handled how they ended."""
+    for worker in list(pilot.app.workers):
+        with suppress(WorkerFailed):
+            await worker.wait()
+    await pilot.pause()
+
+
 def _names(app: CsmApp) -> set[str]:
     table = app.screen.query_one("#portfolio", VirtualTable)
     return {str(r.values()[0]).removesuffix(" 🔒") for r in table.rows if not r.group}
@@ -156,22 +172,25 @@ def _names(app: CsmApp) -> set[str]:
 
 async def test_write_from_other_instance_shows_after_switching_back(
         demo_store: Store, today: date) -> None:
-    """The TUI on one Store; another Store renames an account; going to another screen
-    and back (1, then 2) shows the new name, at once."""
+    """The TUI on one Store; another instance (its own Store) renames an account as csm
+    does, with its change-log entry; going to another screen and back (1, then 2) shows
+    the new name, at once."""
+    from csm_tui.account_edit import form_values, update_account
+
     other = open_store(demo_store.url)
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, 3)
-        await pilot.press("2")
-        await settle(pilot, 3)
+        await started(pilot)
+        await press(pilot, "2", ready=PortfolioScreen)
         assert "清华大学" in _names(app)
-        with other.transaction() as session:
+        with other.session() as session:
             account = session.exec(select(Account).where(Account.name == "清华大学")).one()
-            account.name = "清华大学（新名）"
-        await pilot.press("1")
-        await settle(pilot, 3)
-        await pilot.press("2")
-        await settle(pilot, 3)
+            assert account.id is not None
+            values, version = form_values(account), account.version
+        update_account(other, account.id, {**values, "name": "清华大学（新名）"},
+                       expected_version=version, today=today)
+        await press(pilot, "1", ready=TodayScreen)  # Today: the check found the write
+        await press(pilot, "2", ready=PortfolioScreen)
         names = _names(app)
         assert "清华大学（新名）" in names and "清华大学" not in names
     other.close()
@@ -187,18 +206,17 @@ async def test_log_form_keeps_the_text_when_the_database_is_locked(
     demo_store.engine.dispose()  # new connections take the short timeout
     assert demo_store.path is not None
     before = _counts(demo_store)
-    app = CsmApp(demo_store, today=lambda: today)
+    app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(pilot, 3)
-        await pilot.press("l")
-        await settle(pilot, 3)
+        await started(pilot)
+        await press(pilot, "l", ready=LogFollowUpScreen)
         form = app.screen
         form.query_one("#log-summary", Input).value = "电话回访：续约意向明确"
         holder = sqlite3.connect(demo_store.path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            await pilot.press("ctrl+s")
-            await settle(pilot, 3)
+            await press(pilot, "ctrl+s")
+            await _workers_ended(pilot)  # the save waits out the busy timeout, then fails
             assert app.screen is form
             error = str(form.query_one("#log-error", Label).render())
             assert "busy" in error and "nothing was saved" in error
@@ -207,8 +225,7 @@ async def test_log_form_keeps_the_text_when_the_database_is_locked(
         finally:
             holder.execute("ROLLBACK")
             holder.close()
-        await pilot.press("ctrl+s")
-        await settle(pilot, 3)
+        await press(pilot, "ctrl+s", ready=TodayScreen)  # saved: Today shows the write
         assert app.screen is not form, str(form.query_one("#log-error", Label).render())
     with demo_store.session() as session:
         saved = session.exec(select(Touchpoint).where(

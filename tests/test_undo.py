@@ -234,32 +234,25 @@ def test_cli_nothing_to_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 async def test_u_undoes_a_logged_followup(demo_store: Store) -> None:
-    from csm_tui.app import CsmApp
     from screens.log_form import LogFollowUpScreen
+    from screens.today import TodayScreen
+    from tests.pilot import press, started, watched_app
 
-    app = CsmApp(demo_store, today=lambda: TODAY)
+    app = watched_app(demo_store, TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await started(pilot)
         with demo_store.session() as s:
             count = len(s.exec(select(Touchpoint)).all())
-        await pilot.press("l")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, "l", ready=LogFollowUpScreen)
         assert isinstance(app.screen, LogFollowUpScreen)
-        await pilot.press(*"Budget confirmed", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await press(pilot, *"Budget confirmed", "enter", ready=TodayScreen)  # logged
         with demo_store.session() as s:
             assert len(s.exec(select(Touchpoint)).all()) > count - 1
             logged = s.exec(select(Touchpoint).where(
                 Touchpoint.summary == "Budget confirmed")).all()
         assert logged
-        await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Undone: logged follow-up with ") for m in messages)
+        await press(pilot, "u", ready=TodayScreen)  # undone: Today reloads
+        assert any(m.startswith("Undone: logged follow-up with ") for m in app.notices)
         assert app.screen.title == "Today"
     with demo_store.session() as s:
         assert s.exec(select(Touchpoint).where(
@@ -288,22 +281,22 @@ def test_edit_conflict_tells_both_values(store: Store) -> None:
 async def test_edit_form_shows_theirs_and_yours(store: Store) -> None:
     from textual.widgets import Input, Label
 
-    from csm_tui.app import CsmApp
     from screens.account_form import AccountForm
+    from tests.pilot import press, started, watched_app
 
     aid = _account(store)
     with store.session() as s:
         acc = s.get(Account, aid)
-    app = CsmApp(store, today=lambda: TODAY)
+    app = watched_app(store, TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
+        await started(pilot)
         app.push_screen(AccountForm(acc))
         await pilot.pause()
         update_account(store, aid, {**form_values(acc), "region": "上海"},
                        expected_version=acc.version)  # a teammate saves first
         app.screen.query_one("#f-region", Input).value = "北京"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await press(pilot, "ctrl+s")
+        await app.workers.wait_for_complete()  # the save finds their version: no write
         await pilot.pause()
         text = str(app.screen.query_one("#form-error", Label).render())
         assert "Region: theirs 上海 · yours 北京" in text
