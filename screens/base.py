@@ -68,6 +68,7 @@ class DataScreen(Screen[None], Generic[V]):
             self.title = t(self.TITLE)
         self._requested = 0  # token of the newest load asked for
         self._requested_version = -1
+        self._requested_for: Hashable = None
         self._shown_token = 0
         self._shown_key: ViewKey | None = None
         self._shown_request: Hashable = None
@@ -100,7 +101,9 @@ class DataScreen(Screen[None], Generic[V]):
         """Load and show the screen's data now (after a write, the refresh key)."""
         self._requested += 1
         self._requested_version = self.services.version
-        self.csm.background(partial(self._load_in_worker, self._requested, self.request()),
+        self._requested_for = self.request()
+        self.csm.background(partial(self._load_in_worker, self._requested,
+                                    self._requested_for),
                             group="load", failed=self._load_failed)
 
     def _load_in_worker(self, token: int, request: Hashable) -> None:
@@ -131,8 +134,9 @@ class DataScreen(Screen[None], Generic[V]):
     def refresh_if_stale(self) -> None:
         """Reload unless the screen is current or an up-to-date load is on its way."""
         loading = self._requested > self._shown_token
-        if loading and self._requested_version == self.services.version:
-            return
+        if (loading and self._requested_version == self.services.version
+                and self._requested_for == self.request()):
+            return  # the load on its way answers the current key and request
         if not self.is_current:
             self.reload()
 

@@ -165,3 +165,26 @@ def test_the_cli_and_the_tests_build_the_same_app(demo_store: Store, today: date
     app = make_app(demo_store, today=today, user="someone")
     assert type(app) is CsmApp and app.services.today() == today
     assert app.services.user == "someone"
+
+
+async def test_a_newer_request_is_loaded_while_an_older_one_is_on_its_way(
+        demo_store: Store, today: date) -> None:
+    """Two month changes in a row: the second month is loaded and shown, never the first
+    month's items under the second month's name."""
+    from tests.pilot import expect_ready
+
+    app = watched_app(demo_store, today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        await press(pilot, "5", ready=CalendarScreen)
+        screen = app.screen
+        assert isinstance(screen, CalendarScreen)
+        async with expect_ready(pilot, CalendarScreen):
+            screen.action_month(1)
+            screen.action_month(1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.grid.selected.month == (today.month + 1) % 12 + 1
+        assert screen.loaded_range == screen.request()
+        assert all(screen.loaded_range[0] <= i.day <= screen.loaded_range[1]
+                   for i in screen.items)

@@ -13,7 +13,6 @@ from screens.dialogs import Confirm
 from screens.log_form import LogFollowUpScreen
 from screens.portfolio import PortfolioScreen
 from screens.today import TodayScreen
-from screens.touchpoints import TouchpointsScreen
 from screens.vtable import VirtualTable
 from tests.pilot import press, started, watched_app
 
