@@ -115,12 +115,12 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
         self.query_one("#tp-filter", Input).value = ""
         self.query_one(VirtualTable).focus()
 
-    def _selected(self) -> DueTouchpoint | None:
+    def selected(self) -> DueTouchpoint | None:
         row = self.query_one(VirtualTable).current
         return self.by_key.get(row.key) if row else None
 
     def _need_selection(self) -> DueTouchpoint | None:
-        item = self._selected()
+        item = self.selected()
         if item is None:
             self.notify(t("select a touchpoint first"), severity="warning")
         return item
@@ -130,7 +130,7 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
             self.csm.open_log_form(item.account_id, item.id)
 
     def action_open(self) -> None:
-        if item := self._selected():
+        if item := self.selected():
             self.csm.open_account(item.account_id)
 
     def action_done(self) -> None:

@@ -117,7 +117,7 @@ async def test_touchpoints_done_snooze_reschedule(demo_store: Store, today: date
         await press(pilot, "4", ready=TouchpointsScreen)
         screen = app.screen
         assert isinstance(screen, TouchpointsScreen)
-        first = screen._selected()
+        first = screen.selected()
         assert first is not None
         await pilot.press("s")
         await pilot.pause()
