@@ -7,13 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.engine import make_engine, new_session, sqlite_path, store_error_for, to_url
 from db.migrate import ensure_schema
-from db.models import ChangeLog
+from db.queries.changelog import newest_change_id
 
 
 @dataclass
@@ -78,7 +77,7 @@ class Store:
         transaction, so a new id also shows another instance's writes on PostgreSQL,
         where there is no file to watch."""
         with self.session() as session:
-            newest = session.execute(select(func.max(ChangeLog.id))).scalar()
+            newest = newest_change_id(session)
         return self.generation, int(newest or 0)
 
     def close(self) -> None:
