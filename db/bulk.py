@@ -77,7 +77,7 @@ def next_id(session: Session, model: type[SQLModel]) -> int:
     return int(session.execute(select(func.coalesce(func.max(ids), 0))).scalar_one()) + 1
 
 
-def sync_sequence(session: Session, model: type[SQLModel]) -> None:
+def sync_sequence(session: Session, model: Target) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequence past them (SQLite
     needs nothing: its rowid follows the largest id)."""
     if session.get_bind().dialect.name != "postgresql":

@@ -7,23 +7,23 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Date, DateTime, RowMapping, Time, func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from db.bulk import bulk_insert, table_of
+from db.bulk import Target, bulk_insert, table_of
 
 
-def count_rows(session: Session, model: type[SQLModel]) -> int:
+def count_rows(session: Session, model: Target) -> int:
     """How many rows a table holds."""
     return session.execute(select(func.count()).select_from(table_of(model))).scalar_one()
 
 
-def table_rows(session: Session, model: type[SQLModel]) -> Sequence[RowMapping]:
+def table_rows(session: Session, model: Target) -> Sequence[RowMapping]:
     """Every row of a table as column → value mappings, by id."""
     table = table_of(model)
     return session.execute(select(table).order_by(table.c.id)).mappings().all()
 
 
-def typed_row(model: type[SQLModel], row: Mapping[str, Any]) -> dict[str, Any]:
+def typed_row(model: Target, row: Mapping[str, Any]) -> dict[str, Any]:
     """A row read back from JSON with its dates, timestamps and times parsed, by the
     column types; ValueError names an unknown column (or a malformed value)."""
     table = table_of(model)
@@ -44,6 +44,6 @@ def typed_row(model: type[SQLModel], row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:
+def insert_rows(session: Session, model: Target, rows: list[dict[str, Any]]) -> int:
     """Insert whole rows, ids included, through Core in batches of 2,000."""
     return bulk_insert(session, table_of(model), rows, batch=2000)
