@@ -126,7 +126,7 @@ def _account(session: Session, entry: ChangeLog, payload: dict[str, Any]) -> Acc
 def _expected_version(session: Session, entry: ChangeLog, version: int) -> int:
     """The version the account should have if nothing but undone changes and their
     undos happened since `entry` (each undo bumps the version, so open forms notice)."""
-    later = qlog.later_entries(session, "account", entry.entity_id, entry.id or 0)
+    later = qlog.later_entries(session, "account", entry.entity_id, after_id=entry.id or 0)
     if later and later[-1].action == "undo" and all(e.undone or e.action == "undo"
                                                     for e in later):
         return int(json.loads(later[-1].payload).get("version", -1))
@@ -351,5 +351,5 @@ class HistoryLine:
 
 def recent_changes(session: Session, limit: int = HISTORY) -> list[HistoryLine]:
     """The latest change-log entries, newest first (for `csm undo --list`)."""
-    rows = qlog.recent_entries(session, limit)
+    rows = qlog.recent_entries(session, limit=limit)
     return [HistoryLine(r.id or 0, r.at, r.actor, r.action, r.summary, r.undone) for r in rows]

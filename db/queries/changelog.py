@@ -25,7 +25,7 @@ def last_undoable(session: Session, actor: str) -> ChangeLog | None:
     return session.scalars(stmt).first()
 
 
-def later_entries(session: Session, entity: str, entity_id: int | None, after_id: int
+def later_entries(session: Session, entity: str, entity_id: int | None, *, after_id: int
                   ) -> list[ChangeLog]:
     """Entries about the same row after `after_id`, oldest first."""
     stmt = (select(ChangeLog)
@@ -35,7 +35,7 @@ def later_entries(session: Session, entity: str, entity_id: int | None, after_id
     return list(session.scalars(stmt))
 
 
-def recent_entries(session: Session, limit: int) -> Sequence[ChangeLog]:
+def recent_entries(session: Session, *, limit: int) -> Sequence[ChangeLog]:
     """The latest entries, newest first."""
     stmt = select(ChangeLog).order_by(col(ChangeLog.id).desc()).limit(limit)
     return session.scalars(stmt).all()
