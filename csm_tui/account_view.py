@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.events import occurrences
 from csm_tui.health import Health, health_for_accounts
@@ -13,8 +12,17 @@ from csm_tui.i18n import label, t
 from csm_tui.rfm import Rfm, rfm_for_accounts
 from csm_tui.scoring import Score
 from csm_tui.tiering import compute
-from db import queries as q
-from db.models import Account, Contact, Task
+from db.models import Account
+from db.queries import contacts as qc
+from db.queries import events as qe
+from db.queries import history as qh
+from db.queries import tasks as qt
+from db.queries import touchpoints as qtp
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.models import Contact, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +60,12 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
     scores, tiers, _ = compute(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
     rfm = rfm_for_accounts(session, today).get(account_id)
-    contacts = list(q.account_contacts(session, account_id))
+    contacts = list(qc.account_contacts(session, account_id))
     names = {c.id: c for c in contacts}
     timeline: list[TimelineEntry] = []
     last_by_contact: dict[int, date] = {}
     months = [0] * 12
-    for tp in q.account_touchpoints(session, account_id, limit=500):
+    for tp in qtp.account_touchpoints(session, account_id, limit=500):
         if tp.status == "done":
             day = _as_date(tp.done_at) or tp.due_date
             channel = label("channel", tp.channel)
@@ -76,19 +84,19 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
     for c_id, day in _contact_last_touch(session, account_id).items():
         if c_id in names:
             last_by_contact[c_id] = day
-    for tc in q.account_tier_changes(session, account_id):
+    for tc in qh.account_tier_changes(session, account_id):
         how = t("manual") if tc.manual else t("retier")
         timeline.append(TimelineEntry(tc.at, "tier", f"{tc.old_tier or '—'} → "
                                                      f"{tc.new_tier} ({how}): {tc.reason}"))
-    for sc in q.account_stage_changes(session, account_id):
+    for sc in qh.account_stage_changes(session, account_id):
         old = label("stage", sc.old_stage) if sc.old_stage else "—"
         timeline.append(TimelineEntry(sc.at, "stage", f"{old} → {label('stage', sc.new_stage)}: "
                                                       f"{sc.reason}"))
     timeline.sort(key=lambda e: _as_date(e.when) or date.min, reverse=True)
-    tasks = list(q.account_tasks(session, account_id, stage=account.stage, term=account.term))
+    tasks = list(qt.account_tasks(session, account_id, stage=account.stage, term=account.term))
     events: list[tuple[date, str]] = []
     horizon = today + timedelta(days=365)
-    for ev in q.account_events(session, account_id, account.industry):
+    for ev in qe.account_events(session, account_id, account.industry):
         for day in occurrences(ev, today - timedelta(days=30), horizon)[:1]:
             events.append((day, ev.title))
     if account.founded_on:
@@ -111,7 +119,7 @@ def occurrences_of_anniversary(founded: date, start: date, end: date) -> list[da
 
 def _contact_last_touch(session: Session, account_id: int) -> dict[int, date]:
     out: dict[int, date] = {}
-    rows = q.contact_last_touch(session, account_id)
+    rows = qtp.contact_last_touch(session, account_id)
     for contact_id, done_at in rows:
         if done_at is not None:
             out[contact_id] = done_at.date()

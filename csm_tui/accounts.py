@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
-from db.models import Account
-from db.queries import accounts_named, get_account
+from db.queries.accounts import accounts_named, get_account
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.models import Account
 
 
 class AccountNotFound(LookupError):

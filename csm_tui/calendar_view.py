@@ -8,12 +8,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.events import occurrences, yearly_date
 from csm_tui.i18n import label, t
-from db import queries as q
+from db.queries import accounts as qa
+from db.queries import events as qe
+from db.queries import tasks as qt
+from db.queries import touchpoints as qtp
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 KIND_ORDER = ("holiday", "workday", "event", "renewal", "start", "anniversary", "touchpoint",
               "task")
@@ -32,14 +37,14 @@ class CalItem:
 
 def calendar_items(session: Session, start: date, end: date) -> list[CalItem]:
     items: list[CalItem] = []
-    for ev in q.events_between(session, start=start - timedelta(days=366), end=end):
+    for ev in qe.events_between(session, start=start - timedelta(days=366), end=end):
         span = (ev.end_date - ev.on_date).days if ev.end_date else 0
         for first in occurrences(ev, start - timedelta(days=span), end):
             for i in range(span + 1):
                 day = first + timedelta(days=i)
                 if start <= day <= end:
                     items.append(CalItem(day, ev.kind, ev.title, ev.account_id, f"event:{ev.id}"))
-    for aid, name, c_start, c_end, founded, stage in q.account_dates(session):
+    for aid, name, c_start, c_end, founded, stage in qa.account_dates(session):
         if c_end and start <= c_end <= end and stage != "churned":
             items.append(CalItem(c_end, "renewal", t("Renewal: {name}", name=name), aid,
                                  f"account:{aid}"))
@@ -54,12 +59,12 @@ def calendar_items(session: Session, start: date, end: date) -> list[CalItem]:
                                          t("{name}: founded {years} years ago", name=name,
                                            years=year - founded.year),
                                          aid, f"account:{aid}"))
-    for tid, aid, name, channel, due, step in q.planned_touchpoints_between(session, start=start,
-                                                                           end=end):
+    for tid, aid, name, channel, due, step in qtp.planned_touchpoints_between(
+            session, start=start, end=end):
         shown = f"{label('channel', channel)}: {name}" + (f" — {step}" if step else "")
         items.append(CalItem(due, "touchpoint", shown,
                              aid, f"touchpoint:{tid}"))
-    for tid, aid, name, title, due in q.open_tasks_between(session, start=start, end=end):
+    for tid, aid, name, title, due in qt.open_tasks_between(session, start=start, end=end):
         items.append(CalItem(due, "task", f"{title} ({name})", aid, f"task:{tid}"))
     items.sort(key=lambda i: (i.day, KIND_ORDER.index(i.kind) if i.kind in KIND_ORDER else 99,
                               i.title))

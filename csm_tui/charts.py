@@ -107,11 +107,11 @@ def renewals_by_month(session: Session, today: date, months: int = MONTHS, *,
     this month and the next `months - 1`, from one grouped query; `owner`: only the
     accounts that user owns (None: the team's)."""
     end = date(*month_starts(today, months + 1)[-1], 1)
-    from db.queries import renewals_per_month
+    from db.queries.accounts import renewals_per_month
 
     rows = renewals_per_month(session, start=today, end=end, owner=owner)
-    return month_bars({(int(r.year), int(r.month)): (int(r.count), int(r.arr or 0))
-                       for r in rows}, today, months)
+    return month_bars({(int(year), int(month)): (int(count), int(arr or 0))
+                       for year, month, count, arr in rows}, today, months)
 
 
 def health_bands(scores: Iterable[int]) -> list[Band]:
@@ -125,7 +125,7 @@ def health_bands(scores: Iterable[int]) -> list[Band]:
 def scope_ids(session: Session, owner: str | None) -> set[int] | None:
     """The ids of one owner's active accounts, for charts over data computed for the
     whole team (health); None for the team itself."""
-    from db.queries import account_basics
+    from db.queries.accounts import account_basics
 
     return None if owner is None else {r.id for r in account_basics(session, owner=owner)}
 

@@ -167,9 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("csm: interrupted; nothing was written by the unfinished action"), file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: a database failure the layers did not name
-        from sqlalchemy.exc import SQLAlchemyError
+        from db.errors import is_database_error
 
-        if isinstance(exc, SQLAlchemyError):
+        if is_database_error(exc):
             print(t("csm: error: {detail}", detail=_database_failure(exc, args)),
                   file=sys.stderr)
             return 2

@@ -15,15 +15,19 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-
-from sqlalchemy import select
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.dates import add_months
 from csm_tui.paths import fixtures_dir
 from db.bulk import bulk_insert, next_id, sync_sequence
-from db.models import Account, Contact, Event, Task, Touchpoint
-from db.store import Store
+from db.models import Account, Contact, Event, Touchpoint
+from db.queries.accounts import accounts_named_in, all_account_names
+from db.queries.tasks import open_tasks_before
+
+if TYPE_CHECKING:
+    from sqlmodel import Session, SQLModel
+
+    from db.store import Store
 
 DEMO_USER = "alex.chen"  # owns most demo accounts: `csm --demo` opens on "mine", `m` for team
 CADENCE_DAYS = {"S": 14, "A": 30, "B": 45, "C": 90}
@@ -197,12 +201,12 @@ def _tiers_by_rank(arrs: list[int]) -> list[str]:
     return tiers
 
 
-def _next_id(session: Session, model: type) -> Callable[[], int]:
+def _next_id(session: Session, model: type[SQLModel]) -> Callable[[], int]:
     counter = iter(range(next_id(session, model), 10**12))
     return lambda: next(counter)
 
 
-def _bulk(session: Session, model: type, rows: Iterable[dict]) -> int:
+def _bulk(session: Session, model: type[SQLModel], rows: Iterable[dict[str, Any]]) -> int:
     count = bulk_insert(session, model, rows)
     sync_sequence(session, model)
     return count
@@ -221,9 +225,9 @@ def _history(session: Session, rng: random.Random, accounts: list[dict], today: 
     return _bulk(session, Contact, contacts), _bulk(session, Touchpoint, touchpoints)
 
 
-def _account_row(ident: int, **values: object) -> dict:
+def _account_row(ident: int, **values: object) -> dict[str, Any]:
     now = _utc()
-    base = {
+    base: dict[str, Any] = {
         "id": ident, "external_id": None, "industry": "", "region": "", "owner": "",
         "tier": "C", "tier_locked": False, "tier_reason": "", "score": 0.0, "arr_minor": 0,
         "currency": "CNY", "contract_start": None, "contract_end": None, "term": 1,
@@ -291,8 +295,7 @@ def prepare_demo(store: Store, today: date) -> SeedResult:
 
     result = seed_demo_portfolio(store, today)
     with store.transaction() as session:
-        for account in session.exec(select(Account).where(
-                Account.name.in_(list(DEMO_LOCKS)))).scalars():  # type: ignore[attr-defined]
+        for account in accounts_named_in(session, DEMO_LOCKS):
             account.tier_locked, account.tier_reason = True, DEMO_LOCKS[account.name]
     retier(store, today=today)
     from csm_tui.tasks import generate_tasks
@@ -311,9 +314,7 @@ def _tick_past_steps(store: Store, today: date) -> None:
     rng = random.Random(7)
     cutoff = today - timedelta(days=7)
     with store.transaction() as session:
-        tasks = session.exec(select(Task).where(Task.due_date < cutoff,  # type: ignore[operator]
-                                                Task.done_at.is_(None))).scalars().all()  # type: ignore[union-attr]
-        for task in tasks:
+        for task in open_tasks_before(session, cutoff):
             if rng.random() < 0.85 and task.due_date is not None:
                 task.done_at = datetime.combine(task.due_date, time(10, 0), tzinfo=UTC)
 
@@ -321,7 +322,7 @@ def _tick_past_steps(store: Store, today: date) -> None:
 def _seed_events(session: Session, today: date) -> int:
     with (fixtures_dir() / "demo_events.toml").open("rb") as fh:
         data = tomllib.load(fh)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in data.get("event", []):
         text = item["date"]
         if item.get("yearly"):
@@ -367,7 +368,7 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
     rng = random.Random(seed)
     with store.transaction() as session:
         next_account = _next_id(session, Account)
-        used: set[str] = set(session.exec(select(Account.name)).scalars())  # type: ignore[call-overload]
+        used = all_account_names(session)
         arrs = [max(2_000, min(20_000_000, int(rng.lognormvariate(10.0, 1.7)))) for _ in
                 range(accounts)]
         tiers = _tiers_by_rank(arrs)

@@ -5,14 +5,21 @@ touchpoint per matching account, that many days ahead, once (the touchpoint's
 from __future__ import annotations
 
 from datetime import date, timedelta
-
-from sqlalchemy import insert, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.events import occurrences
-from db.models import Account, Event, Touchpoint, utcnow
-from db.store import Store
+from db.bulk import bulk_insert
+from db.models import Touchpoint, utcnow
+from db.queries.accounts import account_segments
+from db.queries.events import events_with_lead
+from db.queries.touchpoints import event_origins
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.models import Event
+    from db.store import Store
 
 HORIZON_DAYS = 60
 
@@ -31,22 +38,18 @@ def _targets(event: Event, accounts: list[tuple[int, str, str]]) -> list[int]:
 
 def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) -> int:
     """Plan the touchpoints inside the caller's transaction; returns how many were new."""
-    kinds = ("event", "anniversary")
-    events = session.exec(select(Event).where(  # type: ignore[call-overload]
-        Event.lead_days > 0, Event.kind.in_(kinds))).scalars().all()  # type: ignore[attr-defined]
+    events = events_with_lead(session)
     if not events:
         return 0
-    accounts = [tuple(r) for r in session.execute(
-        select(Account.id, Account.tier, Account.industry)
-        .where(Account.archived == False, Account.stage != "churned"))]  # noqa: E712
-    known = set(session.execute(select(Touchpoint.origin).where(
-        Touchpoint.origin.like("event:%"))).scalars())  # type: ignore[union-attr]
-    rows = []
+    accounts: list[tuple[int, str, str]] = [(aid, tier, industry) for aid, tier, industry
+                                            in account_segments(session)]
+    known = event_origins(session)
+    rows: list[dict[str, Any]] = []
     now = utcnow()
     for event in events:
         for day in occurrences(event, today, today + timedelta(days=horizon_days)):
             due = max(today, day - timedelta(days=event.lead_days))
-            for aid in _targets(event, accounts):  # type: ignore[arg-type]
+            for aid in _targets(event, accounts):
                 origin = f"event:{event.id}:{day.isoformat()}:{aid}"
                 if origin in known:
                     continue
@@ -56,8 +59,7 @@ def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) 
                              "summary": "", "outcome": "",
                              "next_step": f"Event: {event.title} ({day:%d %b})",
                              "origin": origin, "created_at": now})
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(Touchpoint), rows[start:start + 5000])
+    bulk_insert(session, Touchpoint, rows)
     if rows:
         record(session, action="events.plan", entity="touchpoint", entity_id=None,
                summary=f"Event operations: {len(rows)} touchpoints planned",
@@ -67,5 +69,6 @@ def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) 
 
 def plan_event_touchpoints(store: Store, today: date, *,
                            horizon_days: int = HORIZON_DAYS) -> int:
+    """Plan the touchpoints of every event with a lead time, in one transaction."""
     with store.transaction() as session:
         return plan_in(session, today, horizon_days=horizon_days)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
 from db.models import Event
-from db.queries import events_between
+from db.queries.events import events_between
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +68,15 @@ def _csv_list(text: str, allowed: tuple[str, ...] | None, field: str) -> str:
     return ",".join(items)
 
 
-def add_event(store, *, title: str, on_date: date, yearly: bool = False,  # type: ignore[no-untyped-def]
+def add_event(store: Store, *, title: str, on_date: date, yearly: bool = False,
               kind: str = "event", scope: str = "global", industry: str = "",
               account_id: int | None = None, lead_days: int = 0, tiers: str = "",
               industries: str = "", description: str = "", end_date: date | None = None
               ) -> int:
     """Validate and store an event; one transaction with its change-log entry."""
     from csm_tui.changelog import record
-    from db.models import EVENT_KINDS, EVENT_SCOPES, TIERS, Account
+    from db.models import Account
+    from db.vocab import EVENT_KINDS, EVENT_SCOPES, TIERS
 
     if not title.strip():
         raise ValueError(t("title: required"))

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.changelog import record
 from csm_tui.i18n import t
-from db.models import CHANNELS, OUTCOMES, Account, Contact, Touchpoint
-from db.store import Store
+from db.models import Account, Contact, Touchpoint
+from db.vocab import CHANNELS, OUTCOMES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 CHANNEL_LABELS = {"call": "call", "email": "email", "meeting": "meeting", "visit": "visit",
                   "training": "training", "qbr": "QBR", "chat": "chat/WeChat"}
@@ -170,7 +174,7 @@ class LogContext:
 def log_context(session: Session, account_id: int, touchpoint_id: int | None = None
                 ) -> LogContext:
     from csm_tui.cadence import cadence_days
-    from db.queries import account_contacts
+    from db.queries.contacts import account_contacts
 
     account = _account(session, account_id)
     contacts = [(c.id or 0, c.name, c.role, c.level)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
 from csm_tui.settings import current_settings
-from db import activity_queries as q
+from db.queries import activity as q
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NPS_DROP = 5  # a fall of this many points or more counts as falling
 FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")

@@ -18,16 +18,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import insert, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.i18n import t
-from db.models import Account, Event, Task, Touchpoint, utcnow
-from db.store import Store
+from db.bulk import bulk_insert
+from db.models import Event, utcnow
+from db.queries import accounts as qa
+from db.queries import events as qe
+from db.queries import tasks as qt
+from db.queries import touchpoints as qtp
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 WORKDAY = re.compile(r"补班|调休上班|上班|make-?up (working )?day|working day|workday", re.I)
 HOLIDAY = re.compile(r"假期|放假|休息|节假日|holiday|day off|vacation|bank holiday", re.I)
@@ -109,7 +115,7 @@ def _when(component: Any, name: str) -> tuple[date, Any] | None:
 
 
 def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport
-                    ) -> list[dict]:
+                    ) -> list[dict[str, Any]]:
     rows = []
     for n, comp in enumerate(cal.walk("VEVENT"), start=1):
         try:
@@ -131,7 +137,7 @@ def _text(comp: Any, name: str) -> str:
 
 
 def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: IcsReport
-                   ) -> dict | None:
+                   ) -> dict[str, Any] | None:
     """The event row for one VEVENT, or None after adding why not to the report."""
     summary = _text(comp, "summary")
     uid = _text(comp, "uid")
@@ -194,8 +200,7 @@ def import_ics(store: Store, path: Path) -> IcsReport:
     report = IcsReport(source)
     rows = _component_rows(cal, source, name, report)
     with store.transaction() as session:
-        known = set(session.execute(select(Event.source_uid).where(Event.source == source))
-                    .scalars())
+        known = qe.source_uids(session, source)
         fresh = []
         for row in rows:
             if row["source_uid"] in known:
@@ -203,15 +208,12 @@ def import_ics(store: Store, path: Path) -> IcsReport:
                 continue
             known.add(row["source_uid"])
             fresh.append(row)
-        for start in range(0, len(fresh), 5000):
-            session.execute(insert(Event), fresh[start:start + 5000])
+        bulk_insert(session, Event, fresh)
         report.imported = len(fresh)
         session.flush()
         if fresh:
-            report.event_ids = list(session.execute(
-                select(Event.id).where(Event.source == source,
-                                       Event.source_uid.in_([r["source_uid"] for r in fresh])))  # type: ignore[union-attr]
-                .scalars())
+            report.event_ids = qe.event_ids_for(session, source,
+                                                [r["source_uid"] for r in fresh])
         record(session, action="events.import", entity="event", entity_id=None,
                summary=f"Imported {path.name}: {report.summary()}",
                payload={"created": report.event_ids[:5000]})
@@ -248,6 +250,7 @@ def _vevent(uid: str, summary: str, day: date, *, end: date | None = None,
 
 
 def build_export(session: Session, today: date) -> Any:
+    """The whole calendar: stored events, renewals, planned touchpoints, open tasks."""
     import icalendar
 
     cal = icalendar.Calendar()
@@ -255,29 +258,22 @@ def build_export(session: Session, today: date) -> Any:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "csm-tui")
-    for ev in session.exec(select(Event)).scalars():  # type: ignore[call-overload]
+    for ev in qe.all_events(session):
         cal.add_component(_vevent(f"event-{ev.id}@csm-tui", ev.title, ev.on_date,
                                   end=ev.end_date, at=ev.at_time, description=ev.description,
                                   yearly=ev.yearly, kind=ev.kind, categories=ev.kind))
-    names = {}
-    for aid, name, end, term in session.execute(
-            select(Account.id, Account.name, Account.contract_end, Account.term)
-            .where(Account.archived == False, Account.stage != "churned")):  # noqa: E712
+    names: dict[int, str] = {}
+    for aid, name, end, term in qa.account_terms(session):
         names[aid] = name
         if end is not None:
             cal.add_component(_vevent(f"renewal-{aid}-{term}@csm-tui", f"Renewal: {name}", end,
                                       kind="renewal", categories="renewal"))
-    for tid, aid, due, channel, step in session.execute(
-            select(Touchpoint.id, Touchpoint.account_id, Touchpoint.due_date,
-                   Touchpoint.channel, Touchpoint.next_step)
-            .where(Touchpoint.status == "planned", Touchpoint.due_date.is_not(None))):  # type: ignore[union-attr]
+    for tid, aid, due, channel, step in qtp.planned_with_dates(session):
         cal.add_component(_vevent(f"touchpoint-{tid}@csm-tui",
                                   f"{channel}: {names.get(aid, aid)}", due,
                                   description=step or "", kind="touchpoint",
                                   categories="touchpoint"))
-    for tid, aid, due, title in session.execute(
-            select(Task.id, Task.account_id, Task.due_date, Task.title)
-            .where(Task.done_at.is_(None), Task.due_date.is_not(None))):  # type: ignore[union-attr]
+    for tid, aid, due, title in qt.open_dated_tasks(session):
         cal.add_component(_vevent(f"task-{tid}@csm-tui", f"SOP: {title} ({names.get(aid, aid)})",
                                   due, kind="task", categories="task"))
     return cal

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
 from csm_tui.i18n import label, t
-from db.models import STAGES, Account, StageChange, Task, utcnow
-from db.store import Store
+from db.models import Account, StageChange, utcnow
+from db.queries.accounts import stage_candidates, stage_totals, top_of_stage
+from db.queries.tasks import next_open_tasks
+from db.vocab import STAGES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.queries.common import AnyRow
+    from db.store import Store
 
 ONBOARDING_DAYS = 14  # handover lasts about two weeks after the contract starts
 ADOPTION_AFTER_MONTHS = 2
@@ -168,11 +174,7 @@ def suggestions(session: Session, today: date) -> list[Suggestion]:
     """Date-driven moves: onboarding → adoption two months after the contract start;
     adoption → renewal 90 days before the end; renewals past their end are flagged."""
     out = []
-    rows = session.execute(select(Account.id, Account.name, Account.stage,
-                                  Account.contract_start, Account.contract_end)
-                           .where(Account.archived == False,  # noqa: E712
-                                  Account.stage.in_(("onboarding", "adoption", "renewal"))))  # type: ignore[attr-defined]
-    for aid, name, stage, start, end in rows:
+    for aid, name, stage, start, end in stage_candidates(session):
         if stage == "onboarding" and start and today >= add_months(start, ADOPTION_AFTER_MONTHS):
             out.append(Suggestion(aid, name, stage, "adoption",
                                   t("two months since the contract start ({start})",
@@ -240,32 +242,16 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
     """Per stage: the count and ARR of every account (or `owner`'s), and the first cards
     by ARR with their next open SOP task. A few queries whatever the portfolio's size."""
     columns = {s: StageColumn(s) for s in STAGES}
-    base = Account.archived == False  # noqa: E712
-    if owner is not None:
-        base = and_(base, Account.owner == owner)
-    tier_cond = (Account.tier == tier) if tier else True
-    for stage, count, arr in session.execute(
-            select(Account.stage, func.count(), func.coalesce(func.sum(Account.arr_minor), 0))
-            .where(base, tier_cond).group_by(Account.stage)):
+    for stage, count, arr in stage_totals(session, tier=tier, owner=owner):
         col = columns.setdefault(stage, StageColumn(stage))
         col.count, col.arr_minor = count, arr
-    picked: dict[int, tuple] = {}
+    picked: dict[int, AnyRow] = {}
     for stage in columns:
-        rows = session.execute(
-            select(Account.id, Account.name, Account.tier, Account.arr_minor, Account.currency,
-                   Account.stage_entered, Account.contract_end, Account.last_login,
-                   Account.nps, Account.nps_previous, Account.open_tickets,
-                   Account.open_tickets_previous, Account.stage, Account.term)
-            .where(base, tier_cond, Account.stage == stage)
-            .order_by(Account.arr_minor.desc()).limit(per_column)).all()  # type: ignore[attr-defined]
-        for r in rows:
+        for r in top_of_stage(session, stage, limit=per_column, tier=tier, owner=owner):
             picked[r.id] = r
     next_task: dict[int, tuple[str, date | None]] = {}
     if picked:
-        for aid, title, due, t_stage, t_term in session.execute(
-                select(Task.account_id, Task.title, Task.due_date, Task.stage, Task.term)
-                .where(Task.account_id.in_(list(picked)), Task.done_at.is_(None))  # type: ignore[attr-defined,union-attr]
-                .order_by(Task.due_date)):
+        for aid, title, due, t_stage, t_term in next_open_tasks(session, list(picked)):
             r = picked[aid]
             if aid not in next_task and t_stage == r.stage and t_term == r.term:
                 next_task[aid] = (title, due)

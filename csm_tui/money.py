@@ -40,7 +40,8 @@ def parse_money(text: str, *, field: str = "amount") -> int:
         raise ValueError(t("{field}: {text!r} is negative", field=field, text=text))
     if value > MAX_AMOUNT:
         raise ValueError(t("{field}: {text!r} is too large", field=field, text=text))
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # an int for every finite number
+    if isinstance(exponent, int) and exponent < -2:
         raise ValueError(t("{field}: {text!r} has more than two decimals",
                            field=field, text=text))
     return int(value * 100)

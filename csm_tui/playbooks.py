@@ -12,7 +12,7 @@ from typing import Any
 from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
 from csm_tui.tomlfile import read_toml
-from db.models import CHANNELS, STAGES, TIERS
+from db.vocab import CHANNELS, STAGES, TIERS
 
 _RELATIVE = re.compile(r"^\+(\d{1,3})([dwm])$")
 _BEFORE_END = re.compile(r"^T-(\d{1,3})$")

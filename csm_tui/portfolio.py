@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import label
 from csm_tui.rfm import rfm_for_accounts
-from db.models import TIERS
-from db.queries import account_overview
+from db.queries.accounts import account_overview
+from db.vocab import TIERS
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(slots=True)

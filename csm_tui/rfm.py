@@ -7,11 +7,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from db.queries.accounts import contract_history
+from db.queries.deals import won_deal_totals
 
-from db.models import Account, Deal
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +59,10 @@ def _quintile(sorted_values: list[float], value: float) -> int:
 
 
 def rfm_for_accounts(session: Session, today: date) -> dict[int, Rfm]:
-    deals = {aid: (last, count, total) for aid, last, count, total in session.execute(
-        select(Deal.account_id, func.max(Deal.close_date), func.count(), func.sum(Deal.value_minor))
-        .where(Deal.stage == "won").group_by(Deal.account_id))}
+    """Each active account's RFM quintiles within the portfolio (two grouped reads)."""
+    deals = {aid: (last, count, total) for aid, last, count, total in won_deal_totals(session)}
     raw: dict[int, tuple[float, float, float]] = {}
-    for aid, start, term, arr in session.execute(
-            select(Account.id, Account.contract_start, Account.term, Account.arr_minor)
-            .where(Account.archived == False)):  # noqa: E712
+    for aid, start, term, arr in contract_history(session):
         if aid in deals and deals[aid][0] is not None:
             last, count, total = deals[aid]
             raw[aid] = (-(today - last).days, count, total or 0)

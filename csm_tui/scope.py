@@ -33,6 +33,6 @@ class Scope:
 
 def default_scope(session: Session, user: str, *, team: bool = False) -> Scope:
     """Mine if the user owns an active account (and team was not asked for)."""
-    from db.queries import owns_accounts
+    from db.queries.accounts import owns_accounts
 
     return Scope(user, not team and owns_accounts(session, user))

@@ -345,7 +345,7 @@ class Services:
 
     def checklist(self, account_id: int) -> list[TaskLine]:
         """The account's SOP steps for its current stage and term."""
-        from db.queries import account_tasks
+        from db.queries.tasks import account_tasks
 
         with self.store.session() as session:
             account = _account(session, account_id)
@@ -355,7 +355,7 @@ class Services:
     def account_names(self) -> list[NameEntry]:
         """What the palette searches: every active account's name, pinyin and initials."""
         from csm_tui.namesearch import build_index
-        from db.queries import account_names
+        from db.queries.accounts import account_names
 
         with self.store.session() as session:
             return build_index(account_names(session))

@@ -12,7 +12,7 @@ from typing import Any
 from csm_tui.i18n import t
 from csm_tui.paths import config_dir, fixtures_dir
 from csm_tui.tomlfile import read_toml, table
-from db.models import TIERS
+from db.vocab import TIERS
 
 HEALTH_FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
 

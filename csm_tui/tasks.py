@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-from sqlalchemy import delete, select, update
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
@@ -23,7 +21,12 @@ from csm_tui.settings import current_settings
 from csm_tui.workdays import WorkCalendar, load_work_calendar
 from db.bulk import insert_columns
 from db.models import Account, Task, Touchpoint, utcnow
-from db.store import Store
+from db.queries import tasks as qt
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 CHUNK = 10_000  # accounts per planning round in a big sync
 
@@ -76,32 +79,15 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
     """Work out what generation would do, without writing."""
     books = current_playbooks()
     calendar = _calendar(session, today)
-    acc_stmt = select(Account.id, Account.name, Account.stage, Account.term, Account.tier,
-                      Account.stage_entered, Account.contract_end).where(
-        Account.archived == False)  # noqa: E712
-    task_stmt = select(Task.id, Task.account_id, Task.term, Task.stage, Task.step_key,
-                       Task.due_date, Task.done_at)
-    wanted_ids: set[int] | None = None
-    if account_ids is not None and len(account_ids) > 50:
-        # A chunk of a big import: ids in a range, kept in Python, instead of an IN list
-        # of thousands of parameters (compiled and bound again for every chunk).
-        wanted_ids = set(account_ids)
-        low, high = min(wanted_ids), max(wanted_ids)
-        acc_stmt = acc_stmt.where(Account.id.between(low, high))  # type: ignore[union-attr]
-        task_stmt = task_stmt.where(Task.account_id.between(low, high))  # type: ignore[attr-defined]
-    elif account_ids is not None:
-        acc_stmt = acc_stmt.where(Account.id.in_(account_ids))  # type: ignore[union-attr]
-        task_stmt = task_stmt.where(Task.account_id.in_(account_ids))  # type: ignore[attr-defined]
     existing: dict[tuple[int, int, str], dict[str, tuple[int, date | None, bool]]] = {}
-    for tid, aid, term, stage, key, due, done in session.execute(task_stmt):
-        if wanted_ids is None or aid in wanted_ids:
-            existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
+    for tid, aid, term, stage, key, due, done in qt.plan_tasks(session,
+                                                               account_ids=account_ids):
+        existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
     report = GenerationReport()
     dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
     by_kind: dict[tuple[str, str], tuple[list[Step], set[str]]] = {}
-    for aid, name, stage, term, tier, entered, end in session.execute(acc_stmt):
-        if wanted_ids is not None and aid not in wanted_ids:
-            continue
+    for aid, name, stage, term, tier, entered, end in qt.plan_accounts(
+            session, account_ids=account_ids):
         have = existing.get((aid, term, stage), {})
         if (stage, tier) not in by_kind:  # a handful of stage and tier pairs
             steps = steps_for(books, stage, tier)
@@ -162,7 +148,8 @@ def _write(session: Session, report: GenerationReport, *, log: bool = True) -> N
     created = report.created
     steps = [books[(p.stage, p.step_key)] for p in created]
     now = utcnow()
-    columns = {  # built column by column: a big import creates hundreds of thousands
+    # Built column by column: a big import creates hundreds of thousands.
+    columns: dict[str, list[Any]] = {
         "account_id": [p.account_id for p in created], "stage": [p.stage for p in created],
         "term": [p.term for p in created], "step_key": [p.step_key for p in created],
         "title": [p.title for p in created], "description": [s.description for s in steps],
@@ -170,16 +157,15 @@ def _write(session: Session, report: GenerationReport, *, log: bool = True) -> N
         "offset_days": [s.offset_days for s in steps],
         "due_date": [p.due_date for p in created], "done_at": [None] * len(created),
         "created_at": [now] * len(created)}
-    table = Task.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping per row
     keys = list(columns)
-    for start in range(0, len(created), 5000):
-        insert_columns(session, table, keys,
+    for start in range(0, len(created), 5000):  # Core: no ORM bookkeeping per row
+        insert_columns(session, Task, keys,
                        [values[start:start + 5000] for values in columns.values()])
     if report.moved:
-        session.execute(update(Task), [{"id": tid, "due_date": new}
-                                       for tid, _old, new in report.moved])
+        qt.move_due_dates(session, [{"id": tid, "due_date": new}
+                                    for tid, _old, new in report.moved])
     if report.dropped:
-        session.execute(delete(Task).where(Task.id.in_(report.dropped)))  # type: ignore[attr-defined]
+        qt.delete_tasks(session, report.dropped)
     if not log:
         return
     record(session, action="tasks.generate", entity="task", entity_id=None,
@@ -193,7 +179,7 @@ TASK_COLUMNS = ("id", "account_id", "stage", "term", "step_key", "title", "descr
 
 
 def sync_account_tasks(session: Session, today: date | None, account_id: int
-                       ) -> dict[str, list]:
+                       ) -> dict[str, list[Any]]:
     """sync_tasks for one account inside a user action, returning what it did in a form
     the action's change-log entry keeps, so that undo can put the tasks back exactly:
     ids created, [id, old due, new due] moved, and whole rows dropped."""
@@ -203,14 +189,13 @@ def sync_account_tasks(session: Session, today: date | None, account_id: int
     report = plan(session, today, account_ids=[account_id])
     if not report.changed:
         return {"created": [], "moved": [], "dropped": []}
-    ids = select(Task.id).where(Task.account_id == account_id)
-    before = set(session.scalars(ids))
-    rows = list(session.scalars(select(Task).where(Task.id.in_(report.dropped))))  # type: ignore[attr-defined]
+    before = qt.task_ids_of(session, account_id)
+    rows = qt.tasks_by_ids(session, report.dropped)
     dropped = [{c: getattr(task, c) for c in TASK_COLUMNS} for task in rows]
     for task in rows:
         session.expunge(task)  # deleted below by a bulk statement
     _write(session, report, log=False)
-    return {"created": sorted(set(session.scalars(ids)) - before),
+    return {"created": sorted(qt.task_ids_of(session, account_id) - before),
             "moved": [[tid, str(o) if o else None, str(n) if n else None]
                       for tid, o, n in report.moved],
             "dropped": dropped}

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import select, update
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.changelog import record
 from csm_tui.i18n import t
@@ -23,8 +21,14 @@ from csm_tui.scoring import (
     load_scoring,
     score_portfolio,
 )
-from db.models import TIERS, Account, TierChange, utcnow
-from db.store import Store
+from db.models import Account, TierChange, utcnow
+from db.queries.accounts import scoring_rows, update_accounts
+from db.vocab import TIERS
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 
 @dataclass(frozen=True)
@@ -57,17 +61,15 @@ class RetierReport:
 
 
 def scoring_inputs(session: Session) -> list[tuple[FactorInput, str, str, bool]]:
-    rows = session.execute(select(
-        Account.id, Account.arr_minor, Account.on_time_payment, Account.profit_margin,
-        Account.growth_potential, Account.influence, Account.referrals, Account.engagement,
-        Account.name, Account.tier, Account.tier_locked,
-    ).where(Account.archived == False, Account.stage != "churned")).all()  # noqa: E712
+    """Each scored account's factors, with its name, current tier and lock."""
+    rows = scoring_rows(session)
     return [(FactorInput(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]), r[8], r[9], r[10])
             for r in rows]
 
 
 def compute(session: Session, config: ScoringConfig | None = None
             ) -> tuple[dict[int, Score], dict[int, str], list[tuple[FactorInput, str, str, bool]]]:
+    """Scores and computed tiers of the whole portfolio, with the inputs they came from."""
     config = config or load_scoring()
     inputs = scoring_inputs(session)
     scores = score_portfolio([i[0] for i in inputs], config)
@@ -113,12 +115,11 @@ def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None 
         if dry_run:
             session.rollback()
             return RetierReport(moves, kept, len(inputs))
-        session.execute(update(Account), [{"id": aid, "score": s.total}
-                                          for aid, s in scores.items()])
+        update_accounts(session, [{"id": aid, "score": s.total} for aid, s in scores.items()])
         if moves:
             now = utcnow()
-            session.execute(update(Account), [{"id": m.account_id, "tier": m.new,
-                                               "updated_at": now} for m in moves])
+            update_accounts(session, [{"id": m.account_id, "tier": m.new, "updated_at": now}
+                                      for m in moves])
             session.add_all(TierChange(account_id=m.account_id, old_tier=m.old, new_tier=m.new,
                                        score=m.score, manual=False, reason=m.reason)
                             for m in moves)

@@ -6,17 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-from sqlalchemy import Row
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.cadence import next_touch_due
 from csm_tui.events import Occurrence, events_in_range
 from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import label, t
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints
-from db import activity_queries as aq
-from db.queries import account_basics, open_tasks_due, renewals_between
+from db.queries import activity as aq
+from db.queries.accounts import account_basics, renewals_between
+from db.queries.tasks import open_tasks_due
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.queries.common import AnyRow
 
 TIER_POINTS = {"S": 40, "A": 30, "B": 20, "C": 10}
 RENEWAL_WINDOW = 90
@@ -93,11 +97,11 @@ class TodayInputs:
 
     today: date
     last_touch: dict[int, datetime]
-    basics: dict[int, Row]
+    basics: dict[int, AnyRow]
     due_touchpoints: list[DueTouchpoint]
     planned_any: dict[int, date]
-    open_tasks: Sequence[Row]
-    renewals: Sequence[Row]
+    open_tasks: Sequence[AnyRow]
+    renewals: Sequence[AnyRow]
     events: list[Occurrence]
 
 

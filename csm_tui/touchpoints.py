@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from db.queries.touchpoints import planned_touchpoints
 
-from db.queries import planned_touchpoints
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 GROUPS = ("Overdue", "Today", "This week", "Later")
 HORIZON_DAYS = 90

@@ -18,15 +18,20 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy import delete, insert, select, update
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import current_user, record
 from csm_tui.i18n import N_, label, t
-from db.models import Account, ChangeLog, StageChange, Task, TierChange, Touchpoint, utcnow
-from db.store import Store
+from db.models import Account, Task, Touchpoint, utcnow
+from db.queries import changelog as qlog
+from db.queries import history as qh
+from db.queries import tasks as qt
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.models import ChangeLog
+    from db.store import Store
 
 HISTORY = 10
 NOT_UNDOABLE = {
@@ -121,11 +126,7 @@ def _account(session: Session, entry: ChangeLog, payload: dict[str, Any]) -> Acc
 def _expected_version(session: Session, entry: ChangeLog, version: int) -> int:
     """The version the account should have if nothing but undone changes and their
     undos happened since `entry` (each undo bumps the version, so open forms notice)."""
-    later = list(session.scalars(
-        select(ChangeLog).where(ChangeLog.entity == "account",
-                                ChangeLog.entity_id == entry.entity_id,
-                                ChangeLog.id > entry.id)  # type: ignore[operator]
-        .order_by(ChangeLog.id)))  # type: ignore[arg-type]
+    later = qlog.later_entries(session, "account", entry.entity_id, after_id=entry.id or 0)
     if later and later[-1].action == "undo" and all(e.undone or e.action == "undo"
                                                     for e in later):
         return int(json.loads(later[-1].payload).get("version", -1))
@@ -137,20 +138,18 @@ def _touched(account: Account) -> None:
     account.updated_at = utcnow()
 
 
-def _revert_tasks(session: Session, tasks: dict[str, list] | None) -> None:
+def _revert_tasks(session: Session, tasks: dict[str, list[Any]] | None) -> None:
     """Put an account's SOP tasks back as they were before the action's sync."""
     if not tasks:
         return
     created = tasks.get("created", [])
     if created:
-        done = session.scalars(select(Task.title).where(
-            Task.id.in_(created), Task.done_at.is_not(None))).first()  # type: ignore[attr-defined,union-attr]
+        done = qt.first_done_title(session, created)
         if done is not None:
             raise Refused(N_("its SOP step “{title}” was ticked since"), title=done)
-        session.execute(delete(Task).where(Task.id.in_(created)))  # type: ignore[attr-defined]
+        qt.delete_tasks(session, created)
     for tid, old, _new in tasks.get("moved", []):
-        session.execute(update(Task).where(Task.id == tid, Task.done_at.is_(None))  # type: ignore[union-attr]
-                        .values(due_date=_date(old)))
+        qt.reopen_due_date(session, tid, _date(old))
     rows = tasks.get("dropped", [])
     if rows:
         for row in rows:
@@ -158,18 +157,13 @@ def _revert_tasks(session: Session, tasks: dict[str, list] | None) -> None:
                 row[key] = _date(row[key])
             for key in ("done_at", "created_at"):
                 row[key] = _datetime(row[key])
-        session.execute(insert(Task.__table__), rows)  # type: ignore[attr-defined]
+        qt.insert_task_rows(session, rows)
     session.expire_all()
-
-
-def _history(session: Session, model: type, ids: list[int]) -> None:
-    if ids:
-        session.execute(delete(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
 
 
 # ---- one function per action: check, revert, and say what was undone -------------
 
-def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     account = session.get(Account, p.get("account_id"))
     if account is None:
         raise Refused(N_("the account no longer exists"))
@@ -209,7 +203,7 @@ def _touchpoint(session: Session, entry: ChangeLog, p: dict[str, Any], needs: st
     return tp
 
 
-def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     tp = _touchpoint(session, entry, p, "summary")
     if tp.status != "done":
         raise Refused(N_("the touchpoint is {state} now"),
@@ -220,7 +214,7 @@ def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> s
                name=account.name if account else tp.account_id, due=tp.due_date)
 
 
-def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     tp = _touchpoint(session, entry, p, "new_due_date")
     if tp.status != "planned" or str(tp.due_date) != p["new_due_date"]:
         raise Refused(N_("the touchpoint was changed since"))
@@ -232,7 +226,7 @@ def _reschedule(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
                due=tp.due_date)
 
 
-def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     task = session.get(Task, entry.entity_id)
     if task is None:
         raise Refused(N_("the task was deleted since"))
@@ -247,18 +241,18 @@ def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str
                name=account.name if account else task.account_id)
 
 
-def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     account = _account(session, entry, p)
     new = account.stage
     _revert_tasks(session, p.get("tasks"))
     account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
-    _history(session, StageChange, p.get("stage_changes", []))
+    qh.delete_stage_changes(session, p.get("stage_changes", []))
     _touched(account)
     return Msg(N_("moved {name} from {old} to {new}"), name=account.name,
                old=Shown("stage", p["stage"]), new=Shown("stage", new))
 
 
-def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     account = _account(session, entry, p)
     term = account.term
     _revert_tasks(session, p.get("tasks"))
@@ -266,19 +260,19 @@ def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     account.term, account.arr_minor = p["term"], p["arr_minor"]
     account.contract_start = _date(p["contract_start"])
     account.contract_end = _date(p["contract_end"])
-    _history(session, StageChange, p.get("stage_changes", []))
+    qh.delete_stage_changes(session, p.get("stage_changes", []))
     _touched(account)
     return Msg(N_("renewal of {name} (term {term} back to term {old})"), name=account.name,
                term=term, old=p["term"])
 
 
-def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     account = _account(session, entry, p)
     new = account.tier
     _revert_tasks(session, p.get("tasks"))
     account.tier, account.tier_locked, account.tier_reason = (
         p["tier"], p["tier_locked"], p["tier_reason"])
-    _history(session, TierChange, p.get("tier_changes", []))
+    qh.delete_tier_changes(session, p.get("tier_changes", []))
     _touched(account)
     msgid = (N_("tier override of {name} ({old} → {new}; {old} again)")
              if entry.action == "tier.override"
@@ -286,7 +280,7 @@ def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
     return Msg(msgid, name=account.name, old=p["tier"], new=new)
 
 
-def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> str:
+def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     from csm_tui.account_edit import DATE_FIELDS
 
     account = _account(session, entry, p)
@@ -312,18 +306,11 @@ UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], Msg]] = {
 }
 
 
-def _last_entry(session: Session, actor: str) -> ChangeLog | None:
-    return session.scalars(
-        select(ChangeLog).where(ChangeLog.actor == actor, ChangeLog.undone == False,  # noqa: E712
-                                ChangeLog.action != "undo")
-        .order_by(ChangeLog.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-
-
 def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
     """Undo the user's latest change that is not undone yet, in one transaction."""
     actor = actor if actor is not None else current_user()
     with store.transaction() as session:
-        entry = _last_entry(session, actor)
+        entry = qlog.last_undoable(session, actor)
         if entry is None:
             return UndoResult(False, t("Nothing to undo"))
         undoer = UNDOERS.get(entry.action)
@@ -364,6 +351,5 @@ class HistoryLine:
 
 def recent_changes(session: Session, limit: int = HISTORY) -> list[HistoryLine]:
     """The latest change-log entries, newest first (for `csm undo --list`)."""
-    rows = session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())  # type: ignore[union-attr]
-                           .limit(limit))
+    rows = qlog.recent_entries(session, limit=limit)
     return [HistoryLine(r.id or 0, r.at, r.actor, r.action, r.summary, r.undone) for r in rows]

@@ -1,5 +1,8 @@
-"""The app's vocabulary (tiers, stages, channels, roles...), for the screens, which do
-not import the database layer: the values are defined once, in `db.vocab`."""
+"""The domain's fixed vocabularies (tiers, stages, channels...), for the screens: the
+same tuples as `db.vocab`, so that nothing above the domain needs to import `db`.
+Light enough for the first paint (no SQLAlchemy)."""
+
+from __future__ import annotations
 
 from db.vocab import (
     CHANNELS,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-from sqlalchemy import select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from csm_tui.events import yearly_date
-from db.models import Event
+from db.queries.events import days_off_and_on
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass
@@ -46,9 +47,7 @@ def load_work_calendar(session: Session, *, start_year: int, end_year: int,
     """Holiday (kind "holiday") and make-up working day (kind "workday") events; ranges
     are inclusive of end_date; yearly ones are placed in every year asked for."""
     cal = WorkCalendar(skip_weekends=skip_weekends)
-    rows = session.execute(select(Event.on_date, Event.end_date, Event.yearly, Event.kind)
-                           .where(Event.kind.in_(("holiday", "workday")))).all()  # type: ignore[attr-defined]
-    for on_date, end_date, yearly, kind in rows:
+    for on_date, end_date, yearly, kind in days_off_and_on(session):
         target = cal.holidays if kind == "holiday" else cal.workdays
         if yearly:
             span = (end_date - on_date).days if end_date else 0

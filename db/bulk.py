@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, text
-from sqlmodel import Session
+from sqlalchemy import Table, func, insert, inspect, select, text
+from sqlmodel import Session, SQLModel
 
 BATCH = 5000
 
+Target = type[SQLModel] | Table  # a table class, or a Core table
 
-def bulk_insert(session: Session, model: type, rows: Iterable[dict], *,
+
+def table_of(target: Target) -> Table:
+    """The Core table behind a SQLModel table class (SQLModel does not declare
+    `__table__`; a table class is always mapped to a Table)."""
+    if isinstance(target, Table):
+        return target
+    return cast(Table, inspect(target).local_table)
+
+
+def table_name(model: type[SQLModel]) -> str:
+    """The name of a table class's table (export keys and messages use it)."""
+    return table_of(model).name
+
+
+def bulk_insert(session: Session, model: Target, rows: Iterable[Mapping[str, Any]], *,
                 batch: int = BATCH) -> int:
-    """Insert dict rows in batches inside the caller's transaction; returns the count."""
+    """Insert dict rows in batches inside the caller's transaction; returns the count.
+    A table class goes through the ORM's bulk insert, a Core table straight to Core."""
     total = 0
     it = iter(rows)
     while chunk := list(islice(it, batch)):
@@ -23,7 +39,7 @@ def bulk_insert(session: Session, model: type, rows: Iterable[dict], *,
     return total
 
 
-def insert_columns(session: Session, table: Table, keys: list[str],
+def insert_columns(session: Session, target: Target, keys: list[str],
                    columns: list[list[Any]]) -> None:
     """Insert rows given column by column (`columns[i]` holds every row's value of
     `keys[i]`), inside the caller's transaction. A big import builds its columns
@@ -35,6 +51,7 @@ def insert_columns(session: Session, table: Table, keys: list[str],
     databases take the ordinary Core path."""
     if not columns or not columns[0]:
         return
+    table = table_of(target)
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
@@ -54,17 +71,18 @@ def insert_columns(session: Session, table: Table, keys: list[str],
     connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
-def next_id(session: Session, model: type) -> int:
+def next_id(session: Session, model: type[SQLModel]) -> int:
     """The first id after the largest in use, for writers that assign ids themselves."""
-    return int(session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()) + 1  # type: ignore[attr-defined]
+    ids = table_of(model).c.id
+    return int(session.execute(select(func.coalesce(func.max(ids), 0))).scalar_one()) + 1
 
 
-def sync_sequence(session: Session, model: type) -> None:
+def sync_sequence(session: Session, model: Target) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequence past them (SQLite
     needs nothing: its rowid follows the largest id)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    table = model.__tablename__  # type: ignore[attr-defined]
+    table = table_of(model).name
     session.execute(text(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))

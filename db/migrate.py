@@ -9,13 +9,17 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 from db import models  # noqa: F401  (registers the tables)
 from db.engine import StoreError, sqlite_path
+
+if TYPE_CHECKING:  # alembic loads only when an upgrade is really due
+    from alembic.config import Config
 
 # Every revision this build knows, oldest first. A test keeps this in step with
 # the alembic scripts in db/migrations/versions.
@@ -39,10 +43,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def where(engine: Engine) -> str:
+    """The database as a message names it (no password)."""
     return engine.url.render_as_string(hide_password=True)
 
 
-def alembic_config(engine: Engine, connection=None):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine, connection: Connection | None = None) -> Config:
+    """Alembic's configuration for this database, on `connection` when given (so the
+    upgrade runs in the caller's transaction)."""
     from alembic.config import Config
 
     cfg = Config()

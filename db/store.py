@@ -7,13 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db.engine import make_engine, new_session, sqlite_path, store_error_for, to_url
 from db.migrate import ensure_schema
-from db.models import ChangeLog
+from db.queries.changelog import newest_change_id
 
 
 @dataclass
@@ -54,8 +53,7 @@ class Store:
         in its own transaction, so a new id means something was written, here, by
         another instance or by the CLI (SQLite and PostgreSQL alike)."""
         with self.session() as session:
-            newest = session.execute(select(func.max(ChangeLog.id))).scalar()
-        return int(newest or 0)
+            return newest_change_id(session) or 0
 
     def close(self) -> None:
         self.engine.dispose()

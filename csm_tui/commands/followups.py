@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import account_arg, store_from
@@ -52,11 +53,12 @@ def today(args: argparse.Namespace) -> int:
     with store.session() as session:
         scope = default_scope(session, current_user(), team=args.team)
         agenda = today_agenda(session, day, owner=scope.owner)
-    rows = [{"priority": i.priority, "kind": i.kind, "account_id": i.account_id,
-             "account": i.account, "tier": i.tier, "title": i.title,
-             "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
-             "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
-             "channel": i.channel, "contact": i.contact} for i in agenda.items]
+    rows: list[dict[str, Any]] = [
+        {"priority": i.priority, "kind": i.kind, "account_id": i.account_id,
+         "account": i.account, "tier": i.tier, "title": i.title,
+         "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
+         "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
+         "channel": i.channel, "contact": i.contact} for i in agenda.items]
     if args.json:
         json.dump({"date": day.isoformat(), "scope": "mine" if scope.mine else "team",
                    "owner": scope.owner, "items": rows}, sys.stdout,
@@ -82,7 +84,7 @@ def log(args: argparse.Namespace) -> int:
     from csm_tui.cli import resolve_today
     from csm_tui.dateparse import parse_when
     from csm_tui.followup import log_followup
-    from db.queries import account_contacts
+    from db.queries.contacts import account_contacts
 
     day = resolve_today(args)
     store = store_from(args)

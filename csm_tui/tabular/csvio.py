@@ -90,7 +90,7 @@ class CsvSource:
         self._raw: io.BufferedReader | None = None
         self.headers: list[str] = self._read_headers()
 
-    def _open(self) -> tuple[io.BufferedReader, csv.reader]:  # type: ignore[valid-type]
+    def _open(self) -> tuple[io.BufferedReader, Iterator[list[str]]]:
         raw = self.path.open("rb")
         text = io.TextIOWrapper(raw, encoding=self.dialect.encoding, newline="")
         return raw, csv.reader(text, delimiter=self.dialect.delimiter)

@@ -7,15 +7,11 @@ import csv
 import json
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Date, DateTime, Time, func, insert, select
-from sqlmodel import Session, SQLModel
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.cadence import next_touch_due
 from csm_tui.health import health_for_accounts
-from db import activity_queries as aq
-from db.bulk import sync_sequence
+from db.bulk import sync_sequence, table_name
 from db.migrate import HEAD
 from db.models import (
     Account,
@@ -28,7 +24,14 @@ from db.models import (
     TierChange,
     Touchpoint,
 )
-from db.store import Store
+from db.queries import activity as aq
+from db.queries import tables as qtab
+from db.queries.accounts import active_accounts_by_arr
+
+if TYPE_CHECKING:
+    from sqlmodel import Session, SQLModel
+
+    from db.store import Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Parents before children, so a restore never breaks a foreign key.
@@ -44,6 +47,8 @@ def safe_cell(value: Any) -> str:
 
 
 def export_accounts_csv(store: Store, out: Path, today: date) -> int:
+    """Every active account with health and next due, largest ARR first; written to a
+    temporary file and moved into place, so `out` is never half-written."""
     columns = ["id", "name", "external_id", "tier", "tier_locked", "score", "stage", "arr",
                "currency", "contract_start", "contract_end", "health", "next_due", "industry",
                "region", "owner"]
@@ -51,15 +56,15 @@ def export_accounts_csv(store: Store, out: Path, today: date) -> int:
         health = health_for_accounts(session, today)
         last = aq.last_done_touch(session)
         planned = aq.earliest_planned(session)
-        rows = session.exec(select(Account).where(Account.archived == False)  # type: ignore[call-overload]  # noqa: E712
-                            .order_by(Account.arr_minor.desc())).scalars().all()  # type: ignore[attr-defined]
+        rows = active_accounts_by_arr(session)
         tmp = out.with_name(out.name + ".tmp")
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(columns)
             for a in rows:
-                due = next_touch_due(a.tier, last.get(a.id), planned.get(a.id), today=today)
-                h = health.get(a.id)
+                aid = a.id or 0
+                due = next_touch_due(a.tier, last.get(aid), planned.get(aid), today=today)
+                h = health.get(aid)
                 values = [a.id, a.name, a.external_id, a.tier, a.tier_locked, f"{a.score:.1f}",
                           a.stage, f"{a.arr_minor / 100:.2f}", a.currency, a.contract_start,
                           a.contract_end, h.score if h else "", due, a.industry, a.region,
@@ -76,36 +81,19 @@ def _plain(value: Any) -> Any:
 
 
 def export_json(store: Store, out: Path) -> dict[str, int]:
+    """Every table, every row, as JSON that import_json restores losslessly."""
     counts: dict[str, int] = {}
     data: dict[str, Any] = {"format": FORMAT, "schema": HEAD, "tables": {}}
     with store.session() as session:
         for model in TABLES:
-            table = model.__table__  # type: ignore[attr-defined]
-            rows = session.execute(select(table).order_by(table.c.id)).mappings().all()
-            data["tables"][table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
-            counts[table.name] = len(rows)
+            name = table_name(model)
+            rows = qtab.table_rows(session, model)
+            data["tables"][name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+            counts[name] = len(rows)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(out)
     return counts
-
-
-def _typed(table: Any, row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in row.items():
-        if key not in table.c:
-            raise ValueError(f"{table.name}: unknown column {key!r}")
-        column_type = table.c[key].type
-        if value is not None and isinstance(value, str):
-            if isinstance(column_type, DateTime) or column_type.__class__.__name__ == \
-                    "UTCDateTime":
-                value = datetime.fromisoformat(value)
-            elif isinstance(column_type, Date):
-                value = date.fromisoformat(value)
-            elif isinstance(column_type, Time):
-                value = time.fromisoformat(value)
-        out[key] = value
-    return out
 
 
 def import_json(store: Store, path: Path) -> dict[str, int]:
@@ -121,22 +109,21 @@ def import_json(store: Store, path: Path) -> dict[str, int]:
         _require_empty(session)
         tables = data.get("tables", {})
         for model in TABLES:
-            table = model.__table__  # type: ignore[attr-defined]
-            rows = tables.get(table.name, [])
+            name = table_name(model)
+            rows = tables.get(name, [])
             try:
-                typed = [_typed(table, row) for row in rows]
+                typed = [qtab.typed_row(model, row) for row in rows]
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"{path}: {exc}") from None
-            for start in range(0, len(typed), 2000):
-                session.execute(insert(table), typed[start:start + 2000])
+            qtab.insert_rows(session, model, typed)
             sync_sequence(session, model)
-            counts[table.name] = len(typed)
+            counts[name] = len(typed)
     return counts
 
 
 def _require_empty(session: Session) -> None:
     for model in TABLES:
-        n = session.execute(select(func.count()).select_from(model)).scalar_one()
+        n = qtab.count_rows(session, model)
         if n:
             raise ValueError(f"the database is not empty ({n} rows in "
-                             f"{model.__tablename__}); restore into a new file with --db")  # type: ignore[attr-defined]
+                             f"{table_name(model)}); restore into a new file with --db")

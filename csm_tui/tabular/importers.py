@@ -15,10 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
@@ -27,9 +24,17 @@ from csm_tui.lifecycle import stage_for_dates
 from csm_tui.tabular.csvio import CsvSource, Dialect
 from csm_tui.tabular.mapping import Mapping, build_mapping
 from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
-from db.bulk import insert_columns, next_id, sync_sequence
+from db.bulk import bulk_insert, insert_columns, next_id, sync_sequence
 from db.models import Account, Contact, Deal, StageChange, Touchpoint, utcnow
-from db.store import Store
+from db.queries import accounts as qa
+from db.queries import contacts as qc
+from db.queries import deals as qd
+from db.queries import touchpoints as qtp
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.store import Store
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # phase, done, total
@@ -73,8 +78,7 @@ class Resolver:
     def __init__(self, session: Session) -> None:
         self.by_ext: dict[str, int] = {}
         self.by_name: dict[str, int] = {}
-        for aid, name, ext in session.execute(select(Account.id, Account.name,
-                                                     Account.external_id)):
+        for aid, name, ext in qa.account_refs(session):
             self.by_name.setdefault(norm_name(name), aid)
             if ext:
                 self.by_ext.setdefault(ext.strip(), aid)
@@ -226,11 +230,13 @@ def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[dict[s
         yield batch
 
 
-def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
+def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
+                    result: ImportResult,
                     resolver: Resolver, *, today: date, term_months: int) -> None:
     now = utcnow()
     for batch in _batches(rows):
-        inserts, updates = [], []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         for values in batch:
             ext = values.get("external_id")
             aid = (resolver.by_ext.get(ext) if ext else None) or \
@@ -255,7 +261,7 @@ def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
             ids = list(range(first, first + len(inserts)))
             columns = [ids] + [[values.get(k, default) for values in inserts]
                                for k, default in ACCOUNT_COLUMNS.items()]
-            insert_columns(session, Account.__table__, ["id", *ACCOUNT_COLUMNS], columns)  # type: ignore[attr-defined]
+            insert_columns(session, Account, ["id", *ACCOUNT_COLUMNS], columns)
             for aid, values in zip(ids, inserts, strict=True):
                 resolver.by_name.setdefault(norm_name(values["name"]), aid)
                 if values.get("external_id"):
@@ -264,29 +270,30 @@ def _write_accounts(session: Session, rows: Iterator, result: ImportResult,
             sync_sequence(session, Account)
             result.inserted += len(inserts)
         for values in updates:  # one UPDATE per distinct column set keeps it correct
-            session.execute(update(Account).where(Account.id == values.pop("id")),
-                            values)
+            qa.update_account(session, values.pop("id"), values)
         result.updated += len(updates)
 
 
-def _write_deals(session: Session, rows: Iterator, result: ImportResult, resolver: Resolver,
-                 *, today: date, term_months: int) -> None:
-    known = {ext: did for did, ext in session.execute(
-        select(Deal.id, Deal.external_id).where(Deal.external_id.is_not(None)))}  # type: ignore[union-attr]
+def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
+                 result: ImportResult, resolver: Resolver, *, today: date,
+                 term_months: int) -> None:
+    known = qd.deal_ids_by_external_id(session)
     for batch in _batches(rows):
         inserts = []
         for values in batch:
             aid = resolver.account(values.pop("account"))
+            if aid is None:  # pass 1 checked every reference; this cannot happen
+                raise LookupError(f"deal account {values.get('external_id')!r} vanished")
             values.update(account_id=aid, stage="won")
-            result.account_ids.add(aid)  # type: ignore[arg-type]
+            result.account_ids.add(aid)
             did = known.get(values.get("external_id") or "")
             if did is not None:
-                session.execute(update(Deal).where(Deal.id == did), values)
+                qd.update_deal(session, did, values)
                 result.updated += 1
             else:
                 inserts.append(values)
         if inserts:
-            session.execute(insert(Deal), inserts)
+            bulk_insert(session, Deal, inserts)
             result.inserted += len(inserts)
     apply_won_deals(session, sorted(result.account_ids), today=today, term_months=term_months)
 
@@ -297,14 +304,9 @@ def apply_won_deals(session: Session, account_ids: list[int], *, today: date,
     contract start = that date, end = start + term; stage from the dates."""
     if not account_ids:
         return
-    latest = dict(session.execute(
-        select(Deal.account_id, func.max(Deal.close_date))
-        .where(Deal.stage == "won", Deal.account_id.in_(account_ids))  # type: ignore[attr-defined]
-        .group_by(Deal.account_id)).all())
+    latest = qd.latest_won_close(session, account_ids)
     arr: dict[int, int] = {}
-    for aid, close, value in session.execute(
-            select(Deal.account_id, Deal.close_date, Deal.value_minor)
-            .where(Deal.stage == "won", Deal.account_id.in_(account_ids))):  # type: ignore[attr-defined]
+    for aid, close, value in qd.won_deal_values(session, account_ids):
         last = latest.get(aid)
         if last is not None and close is not None and close > add_months(last, -12):
             arr[aid] = arr.get(aid, 0) + value
@@ -326,10 +328,10 @@ def apply_won_deals(session: Session, account_ids: list[int], *, today: date,
         account.updated_at = now
 
 
-def _write_contacts(session: Session, rows: Iterator, result: ImportResult,
-                    resolver: Resolver, *, today: date, term_months: int) -> None:
-    existing = {(aid, norm_name(name)): cid for cid, aid, name in
-                session.execute(select(Contact.id, Contact.account_id, Contact.name))}
+def _write_contacts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
+                    result: ImportResult, resolver: Resolver, *, today: date,
+                    term_months: int) -> None:
+    existing = {(aid, norm_name(name)): cid for cid, aid, name in qc.contact_keys(session)}
     for batch in _batches(rows):
         inserts = []
         for values in batch:
@@ -337,24 +339,22 @@ def _write_contacts(session: Session, rows: Iterator, result: ImportResult,
             values["account_id"] = aid
             key = (aid, norm_name(values["name"]))
             if key in existing:
-                session.execute(update(Contact).where(Contact.id == existing[key]), values)
+                qc.update_contact(session, existing[key], values)
                 result.updated += 1
             else:
                 values["created_at"] = utcnow()
                 inserts.append(values)
                 existing[key] = -1
         if inserts:
-            session.execute(insert(Contact), inserts)
+            bulk_insert(session, Contact, inserts)
             result.inserted += len(inserts)
 
 
-def _write_touchpoints(session: Session, rows: Iterator, result: ImportResult,
-                       resolver: Resolver, *, today: date, term_months: int) -> None:
-    contacts = {(aid, norm_name(name)): cid for cid, aid, name in
-                session.execute(select(Contact.id, Contact.account_id, Contact.name))}
-    seen = {(aid, due, summary) for aid, due, summary in session.execute(
-        select(Touchpoint.account_id, Touchpoint.due_date, Touchpoint.summary)
-        .where(Touchpoint.status == "done"))}
+def _write_touchpoints(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
+                       result: ImportResult, resolver: Resolver, *, today: date,
+                       term_months: int) -> None:
+    contacts = {(aid, norm_name(name)): cid for cid, aid, name in qc.contact_keys(session)}
+    seen: set[tuple[int | None, Any, str]] = set(qtp.done_touch_keys(session))
     for batch in _batches(rows):
         inserts = []
         for values in batch:
@@ -373,7 +373,7 @@ def _write_touchpoints(session: Session, rows: Iterator, result: ImportResult,
                             "outcome": values["outcome"], "next_step": values["next_step"],
                             "origin": None, "created_at": utcnow()})
         if inserts:
-            session.execute(insert(Touchpoint), inserts)
+            bulk_insert(session, Touchpoint, inserts)
             result.inserted += len(inserts)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.money import MAX_AMOUNT
 from csm_tui.tabular.mapping import IGNORE, Mapping
-from db.models import CHANNELS, CONTACT_LEVELS, CONTACT_ROLES, OUTCOMES, STAGES, TIERS
+from db.vocab import CHANNELS, CONTACT_LEVELS, CONTACT_ROLES, OUTCOMES, STAGES, TIERS
 
 
 class RowProblem(ValueError):

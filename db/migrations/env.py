@@ -1,6 +1,7 @@
 """Alembic environment shipped inside the package; `csm db upgrade` drives it."""
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from db import models  # noqa: F401  (registers the tables)
@@ -9,7 +10,8 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def run_with(connection) -> None:  # type: ignore[no-untyped-def]
+def run_with(connection: Connection) -> None:
+    """Run the migrations on `connection`, in its transaction."""
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -32,6 +34,9 @@ else:
     else:
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: no sqlalchemy.url and no connection given")
+        engine = create_engine(url)
         with engine.begin() as conn:
             run_with(conn)

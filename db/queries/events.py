@@ -1,0 +1,63 @@
+"""Reads over events: a date range, an account's occasions, the working-day calendar,
+and what a calendar import must not add twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session, col
+
+from db.models import Event
+from db.queries.common import AnyRow
+
+
+def events_between(session: Session, *, start: date, end: date) -> Sequence[Event]:
+    """One-off events in [start, end] plus every yearly event (the caller places those)."""
+    stmt = select(Event).where(
+        or_(col(Event.yearly) == True,  # noqa: E712
+            and_(col(Event.on_date) >= start, col(Event.on_date) <= end))
+    ).order_by(col(Event.on_date))
+    return session.scalars(stmt).all()
+
+
+def account_events(session: Session, account_id: int, industry: str) -> Sequence[Event]:
+    """Events that concern an account: its own, its industry's, and global ones."""
+    stmt = select(Event).where(or_(col(Event.account_id) == account_id,
+                                   and_(col(Event.scope) == "industry",
+                                        col(Event.industry) == industry),
+                                   col(Event.scope) == "global"))
+    return session.scalars(stmt.order_by(col(Event.on_date))).all()
+
+
+def all_events(session: Session) -> Sequence[Event]:
+    """Every stored event (a calendar export writes them all)."""
+    return session.scalars(select(Event)).all()
+
+
+def events_with_lead(session: Session) -> Sequence[Event]:
+    """Events and anniversaries with a lead time: the ones that plan touchpoints."""
+    stmt = select(Event).where(col(Event.lead_days) > 0,
+                               col(Event.kind).in_(("event", "anniversary")))
+    return session.scalars(stmt).all()
+
+
+def days_off_and_on(session: Session) -> Sequence[AnyRow]:
+    """(on_date, end_date, yearly, kind) of holidays and make-up working days."""
+    stmt = (select(col(Event.on_date), col(Event.end_date), col(Event.yearly), col(Event.kind))
+            .where(col(Event.kind).in_(("holiday", "workday"))))
+    return session.execute(stmt).all()
+
+
+def source_uids(session: Session, source: str) -> set[str | None]:
+    """The UIDs already imported from one calendar (its name is the source)."""
+    stmt = select(col(Event.source_uid)).where(col(Event.source) == source)
+    return set(session.scalars(stmt))
+
+
+def event_ids_for(session: Session, source: str, uids: list[str]) -> list[int]:
+    """The ids of one calendar's events with these UIDs (what an import created)."""
+    stmt = select(col(Event.id)).where(col(Event.source) == source,
+                                       col(Event.source_uid).in_(uids))
+    return [eid for eid in session.scalars(stmt) if eid is not None]

@@ -1,0 +1,157 @@
+"""Reads and bulk writes over SOP tasks: what is open and due, what the generator
+plans from, and the statements it and undo write with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session, col
+
+from db.bulk import table_of
+from db.models import Account, Task
+from db.queries.common import AnyRow, AnySelect, active, owned_by
+
+# Above this many ids a planning read asks for the id range and filters in Python,
+# instead of an IN list of thousands of parameters (compiled and bound again for
+# every chunk of a big import).
+RANGE_AFTER = 50
+
+
+def open_tasks_due(session: Session, *, due_before: date,
+                   owner: str | None = None) -> Sequence[AnyRow]:
+    """Open SOP tasks due on or before a date, with account name and tier."""
+    stmt = (
+        select(col(Task.id), col(Task.account_id), col(Account.name), col(Account.tier),
+               col(Task.title), col(Task.due_date), col(Task.stage), col(Account.contract_end))
+        .join(Account, col(Account.id) == Task.account_id)
+        .where(col(Task.done_at).is_(None), col(Task.due_date) <= due_before)
+        .where(active())
+        .order_by(col(Task.due_date))
+    )
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def open_tasks_between(session: Session, *, start: date, end: date) -> Sequence[AnyRow]:
+    """Open tasks due in [start, end] with the account's name (the calendar)."""
+    stmt = (select(col(Task.id), col(Task.account_id), col(Account.name), col(Task.title),
+                   col(Task.due_date))
+            .join(Account, col(Account.id) == Task.account_id)
+            .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
+                   col(Task.due_date) <= end))
+    return session.execute(stmt).all()
+
+
+def open_dated_tasks(session: Session) -> Sequence[AnyRow]:
+    """(id, account_id, due date, title) of every open task with a date: what a calendar
+    export lists."""
+    stmt = (select(col(Task.id), col(Task.account_id), col(Task.due_date), col(Task.title))
+            .where(col(Task.done_at).is_(None), col(Task.due_date).is_not(None)))
+    return session.execute(stmt).all()
+
+
+def open_tasks_before(session: Session, cutoff: date) -> Sequence[Task]:
+    """Open tasks due before `cutoff`, as objects to tick (the demo's lived-in past)."""
+    stmt = select(Task).where(col(Task.due_date) < cutoff, col(Task.done_at).is_(None))
+    return session.scalars(stmt).all()
+
+
+def account_tasks(session: Session, account_id: int, *, stage: str | None = None,
+                  term: int | None = None) -> Sequence[Task]:
+    """An account's tasks (of one stage and term, if given), by due date."""
+    stmt = select(Task).where(col(Task.account_id) == account_id)
+    if stage is not None:
+        stmt = stmt.where(col(Task.stage) == stage)
+    if term is not None:
+        stmt = stmt.where(col(Task.term) == term)
+    return session.scalars(stmt.order_by(col(Task.due_date), col(Task.id))).all()
+
+
+def next_open_tasks(session: Session, account_ids: list[int]) -> Sequence[AnyRow]:
+    """(account_id, title, due date, stage, term) of these accounts' open tasks, soonest
+    first: the kanban card's next step."""
+    stmt = (select(col(Task.account_id), col(Task.title), col(Task.due_date), col(Task.stage),
+                   col(Task.term))
+            .where(col(Task.account_id).in_(account_ids), col(Task.done_at).is_(None))
+            .order_by(col(Task.due_date)))
+    return session.execute(stmt).all()
+
+
+def task_ids_of(session: Session, account_id: int) -> set[int]:
+    """The ids of an account's tasks (to tell which ones a sync created)."""
+    return {tid for tid in session.scalars(select(col(Task.id))
+                                           .where(col(Task.account_id) == account_id))
+            if tid is not None}
+
+
+def tasks_by_ids(session: Session, task_ids: list[int]) -> list[Task]:
+    """Tasks as objects, by id (to keep whole rows of what a sync drops)."""
+    return list(session.scalars(select(Task).where(col(Task.id).in_(task_ids))))
+
+
+def first_done_title(session: Session, task_ids: list[int]) -> str | None:
+    """The title of one of these tasks that is done, if any (undo refuses then)."""
+    stmt = select(col(Task.title)).where(col(Task.id).in_(task_ids),
+                                         col(Task.done_at).is_not(None))
+    return session.scalars(stmt).first()
+
+
+def _planned_ids(stmt: AnySelect, column: Any, account_ids: list[int] | None
+                 ) -> tuple[AnySelect, set[int] | None]:
+    if account_ids is not None and len(account_ids) > RANGE_AFTER:
+        wanted = set(account_ids)
+        return stmt.where(column.between(min(wanted), max(wanted))), wanted
+    if account_ids is not None:
+        return stmt.where(column.in_(account_ids)), None
+    return stmt, None
+
+
+def _only(rows: Iterable[AnyRow], wanted: set[int] | None, index: int) -> Iterator[AnyRow]:
+    return iter(rows) if wanted is None else (r for r in rows if r[index] in wanted)
+
+
+def plan_tasks(session: Session, *, account_ids: list[int] | None = None
+               ) -> Iterator[AnyRow]:
+    """(id, account_id, term, stage, step_key, due date, done_at) of the tasks of these
+    accounts (None: all), streamed: what the generator compares with the playbooks."""
+    stmt, wanted = _planned_ids(
+        select(col(Task.id), col(Task.account_id), col(Task.term), col(Task.stage),
+               col(Task.step_key), col(Task.due_date), col(Task.done_at)),
+        col(Task.account_id), account_ids)
+    return _only(session.execute(stmt), wanted, 1)
+
+
+def plan_accounts(session: Session, *, account_ids: list[int] | None = None
+                  ) -> Iterator[AnyRow]:
+    """(id, name, stage, term, tier, stage entered, contract end) of these active
+    accounts (None: all), streamed: what the generator plans for."""
+    stmt, wanted = _planned_ids(
+        select(col(Account.id), col(Account.name), col(Account.stage), col(Account.term),
+               col(Account.tier), col(Account.stage_entered), col(Account.contract_end))
+        .where(active()),
+        col(Account.id), account_ids)
+    return _only(session.execute(stmt), wanted, 0)
+
+
+def move_due_dates(session: Session, moves: list[dict[str, Any]]) -> None:
+    """Bulk UPDATE of due dates: each dict is {"id": task id, "due_date": new date}."""
+    session.execute(update(Task), moves)
+
+
+def reopen_due_date(session: Session, task_id: int, due: date | None) -> None:
+    """Put an open task's due date back (a done one keeps its date)."""
+    session.execute(update(Task).where(col(Task.id) == task_id, col(Task.done_at).is_(None))
+                    .values(due_date=due))
+
+
+def delete_tasks(session: Session, task_ids: list[int]) -> None:
+    """Delete tasks by id in one statement (the ORM is not told: expunge them first)."""
+    session.execute(delete(Task).where(col(Task.id).in_(task_ids)))
+
+
+def insert_task_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert whole task rows, ids included, in one Core executemany (undo puts back
+    what a sync dropped)."""
+    session.execute(insert(table_of(Task)), rows)

@@ -1,0 +1,93 @@
+"""Reads over touchpoints: what is due, an account's history, what the importer and the
+event planner must not write twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from db.models import Account, Contact, Touchpoint
+from db.queries.common import AnyRow, RowSelect, active, owned_by
+
+
+def planned_touchpoints(session: Session, *, due_before: date,
+                        owner: str | None = None) -> Sequence[AnyRow]:
+    """Planned touchpoints due on or before a date, with account and contact."""
+    stmt: RowSelect = (
+        select(
+            col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
+            col(Account.tier), col(Touchpoint.channel), col(Touchpoint.due_date),
+            col(Touchpoint.next_step), col(Contact.name).label("contact"),
+            col(Contact.role).label("contact_role"), col(Account.contract_end),
+        )
+        .join(Account, col(Account.id) == Touchpoint.account_id)
+        .outerjoin(Contact, col(Contact.id) == Touchpoint.contact_id)
+        .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) <= due_before)
+        .where(active())
+        .order_by(col(Touchpoint.due_date), col(Account.name))
+    )
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def planned_touchpoints_between(session: Session, *, start: date, end: date
+                                ) -> Sequence[AnyRow]:
+    """Planned touchpoints due in [start, end] with the account's name (the calendar)."""
+    stmt = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
+                   col(Touchpoint.channel), col(Touchpoint.due_date), col(Touchpoint.next_step))
+            .join(Account, col(Account.id) == Touchpoint.account_id)
+            .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) >= start,
+                   col(Touchpoint.due_date) <= end))
+    return session.execute(stmt).all()
+
+
+def planned_with_dates(session: Session) -> Sequence[AnyRow]:
+    """(id, account_id, due date, channel, next step) of every dated planned touchpoint:
+    what a calendar export lists."""
+    stmt = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Touchpoint.due_date),
+                   col(Touchpoint.channel), col(Touchpoint.next_step))
+            .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date).is_not(None)))
+    return session.execute(stmt).all()
+
+
+def account_touchpoints(session: Session, account_id: int, *, limit: int = 200
+                        ) -> Sequence[AnyRow]:
+    """An account's touchpoints, newest first, with the contact's name."""
+    stmt: RowSelect = (
+        select(col(Touchpoint.id), col(Touchpoint.status), col(Touchpoint.channel),
+               col(Touchpoint.due_date), col(Touchpoint.done_at), col(Touchpoint.summary),
+               col(Touchpoint.outcome), col(Touchpoint.next_step),
+               col(Contact.name).label("contact"))
+        .outerjoin(Contact, col(Contact.id) == Touchpoint.contact_id)
+        .where(col(Touchpoint.account_id) == account_id)
+        .order_by(col(Touchpoint.due_date).desc())
+        .limit(limit)
+    )
+    return session.execute(stmt).all()
+
+
+def contact_last_touch(session: Session, account_id: int) -> Sequence[AnyRow]:
+    """(contact_id, last done touch) for an account's stakeholders."""
+    stmt = (select(col(Touchpoint.contact_id), func.max(Touchpoint.done_at))
+            .where(col(Touchpoint.account_id) == account_id, col(Touchpoint.status) == "done",
+                   col(Touchpoint.contact_id).is_not(None))
+            .group_by(col(Touchpoint.contact_id)))
+    return session.execute(stmt).all()
+
+
+def event_origins(session: Session) -> set[str | None]:
+    """The origin keys of touchpoints planned by event operations, so a second run
+    plans nothing twice."""
+    stmt = select(col(Touchpoint.origin)).where(col(Touchpoint.origin).like("event:%"))
+    return set(session.scalars(stmt))
+
+
+def done_touch_keys(session: Session) -> set[tuple[int, date | None, str]]:
+    """(account_id, date, summary) of every done touchpoint: how an import recognises
+    a row it wrote before."""
+    stmt = (select(col(Touchpoint.account_id), col(Touchpoint.due_date),
+                   col(Touchpoint.summary))
+            .where(col(Touchpoint.status) == "done"))
+    return {(aid, due, summary) for aid, due, summary in session.execute(stmt)}
