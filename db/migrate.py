@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # alembic loads only when an upgrade is really due
 
 # Every revision this build knows, oldest first. A test keeps this in step with
 # the alembic scripts in db/migrations/versions.
-REVISIONS: tuple[str, ...] = ("0001_initial",)
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_terms_metrics_rates")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

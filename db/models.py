@@ -145,6 +145,10 @@ class Task(SQLModel, table=True):
     offset_days: int = Field(default=0)
     due_date: date | None = None
     done_at: datetime | None = None
+    closed_as: str | None = Field(
+        default=None, max_length=20,
+        description="How a closed step ended: done | superseded (its stage or term ended "
+                    "first); None while open")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -222,3 +226,53 @@ class ChangeLog(SQLModel, table=True):
     summary: str = Field(default="")
     payload: str = Field(default="{}", description="JSON: what undo needs")
     undone: bool = Field(default=False)
+
+
+class MetricReading(SQLModel, table=True):
+    """One dated reading of an account's health metric (NPS, open tickets, last login,
+    usage), written by imports, edits and `csm metric`: churn signals compare the
+    latest reading with the previous one, so they work on real data, not on a seed."""
+
+    __table_args__ = (Index("ix_metric_account_name_day", "account_id", "metric", "on_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    metric: str = Field(max_length=30, description="nps | open_tickets | last_login | usage")
+    value: float | None = Field(default=None, description="The number, for numeric metrics")
+    day: date | None = Field(default=None, description="The date, for date metrics (last login)")
+    on_date: date = Field(description="The day the reading is for")
+    source: str = Field(default="", max_length=20, description="import | edit | cli | seed")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContractTerm(SQLModel, table=True):
+    """One contract term of an account: what was sold, when, and how it ended. The
+    renewal history (and later retention and NRR) reads these."""
+
+    __table_args__ = (UniqueConstraint("account_id", "term", name="uq_contract_term"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    term: int
+    start: date | None = None
+    end: date | None = None
+    arr_minor: int = Field(default=0)
+    currency: str = Field(default="USD", max_length=3)
+    outcome: str = Field(default="open", max_length=10, description="open | renewed | churned")
+    closed_on: date | None = Field(default=None, description="When it was renewed or churned")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExchangeRate(SQLModel, table=True):
+    """How many units of the base currency one unit of `currency` is worth, as of a day
+    (from `csm rates import` or settings): totals and tier cut-offs add base amounts."""
+
+    __table_args__ = (UniqueConstraint("currency", "base", "as_of", name="uq_rate_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str = Field(max_length=3)
+    base: str = Field(max_length=3)
+    rate: float
+    as_of: date
+    source: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)

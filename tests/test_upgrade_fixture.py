@@ -3,10 +3,9 @@
 `tests/data/schema-NNNN.db` are databases written by the build at revision NNNN (see
 tests/data/README.md). EVERY NEW REVISION ADDS SUCH A FIXTURE, made before the next
 revision exists, and lists it in FIXTURES: then each later upgrade runs on real data of
-every older schema. Today HEAD is still 0001, so the plain open/upgrade keeps rows
-untouched; `test_upgrade_to_a_next_revision_*` adds a throw-away no-op revision 0002
-on top of the shipped scripts to drive the real upgrade path (backup, then alembic)
-over the fixture now, not only once a second revision exists.
+every older schema; `test_upgrade_to_a_next_revision_*` adds a throw-away no-op
+revision on top of the shipped scripts to drive the upgrade path (backup, then
+alembic) over every fixture, HEAD's included.
 """
 
 from __future__ import annotations
@@ -28,18 +27,30 @@ from db.store import open_store
 pytestmark = pytest.mark.sqlite_only  # the fixtures are SQLite files
 
 DATA = Path(__file__).parent / "data"
-FIXTURES = {"0001_initial": DATA / "schema-0001.db"}  # one per revision, oldest first
+FIXTURES = {"0001_initial": DATA / "schema-0001.db",  # one per revision, oldest first
+            "0002_terms_metrics_rates": DATA / "schema-0002.db"}
 
 
-def _contents(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table (but the version stamp), in rowid order."""
+Contents = dict[str, tuple[list[str], list[tuple]]]
+
+
+def _contents(path: Path, like: Contents | None = None) -> Contents:
+    """Every row of every table (but the version stamp), in rowid order, with the
+    column names. `like`: only the tables and columns that one has (an upgrade may add
+    tables and columns; every old row must still be there with its old values)."""
     con = sqlite3.connect(path)
     try:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
             "AND name != 'alembic_version' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
-                for t in tables}
+        out: Contents = {}
+        for table in tables if like is None else list(like):
+            columns = ([r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
+                       if like is None else like[table][0])
+            names = ", ".join(f'"{c}"' for c in columns)
+            out[table] = (columns, con.execute(
+                f'SELECT {names} FROM "{table}" ORDER BY rowid').fetchall())
+        return out
     finally:
         con.close()
 
@@ -73,16 +84,16 @@ def test_fixtures_cover_every_revision() -> None:
 
 
 @pytest.fixture(params=sorted(FIXTURES), ids=lambda rev: rev)
-def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict, str]:
+def old_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Contents, str]:
     copy = tmp_path / "csm.db"
     shutil.copyfile(FIXTURES[request.param], copy)
     before = _contents(copy)
-    assert sum(len(rows) for rows in before.values()) > 1000  # a real portfolio
+    assert sum(len(rows) for _cols, rows in before.values()) > 1000  # a real portfolio
     return copy, before, request.param
 
 
 @pytest.mark.parametrize("how", ["start", "cli"])
-def test_open_or_upgrade_keeps_every_row(old_db: tuple[Path, dict, str], how: str,
+def test_open_or_upgrade_keeps_every_row(old_db: tuple[Path, Contents, str], how: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     path, before, revision = old_db
     if how == "start":
@@ -100,7 +111,7 @@ def test_open_or_upgrade_keeps_every_row(old_db: tuple[Path, dict, str], how: st
     else:  # a fixture of an older schema: backed up before the upgrade
         assert backup is not None and _revision(backup) == revision
         assert _contents(backup) == before
-    assert _contents(path) == before
+    assert _contents(path, like=before) == before
     _assert_matches_models(path)
 
 
@@ -134,7 +145,7 @@ def next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.mark.parametrize("how", ["start", "cli"])
 def test_upgrade_to_a_next_revision_backs_up_first_and_keeps_every_row(
-        old_db: tuple[Path, dict, str], next_revision: str, how: str,
+        old_db: tuple[Path, Contents, str], next_revision: str, how: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     path, before, revision = old_db
     if how == "start":
@@ -147,9 +158,31 @@ def test_upgrade_to_a_next_revision_backs_up_first_and_keeps_every_row(
         assert f"to {next_revision}" in out
         backup = Path(out.split("backup written to ", 1)[1].strip())
     assert _revision(path) == next_revision
-    assert _contents(path) == before
+    assert _contents(path, like=before) == before
     # the backup was taken before the upgrade: old revision, same rows
     assert backup is not None and backup.parent == path.parent
     assert _revision(backup) == revision
     assert _contents(backup) == before
     _assert_matches_models(path)
+
+
+def test_upgrade_from_0001_fills_what_0002_adds(tmp_path: Path) -> None:
+    """0002: every ticked step is marked done and every account has its current term."""
+    path = tmp_path / "csm.db"
+    shutil.copyfile(FIXTURES["0001_initial"], path)
+    open_store(str(path)).close()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM task WHERE done_at IS NOT NULL "
+                           "AND closed_as IS NOT 'done'").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM task WHERE done_at IS NULL "
+                           "AND closed_as IS NOT NULL").fetchone() == (0,)
+        terms = con.execute("SELECT a.term, t.term, a.contract_end, t.\"end\", a.arr_minor, "
+                            "t.arr_minor, a.stage, t.outcome FROM account a "
+                            "JOIN contractterm t ON t.account_id = a.id").fetchall()
+        assert len(terms) == con.execute("SELECT count(*) FROM account").fetchone()[0]
+        for a_term, t_term, a_end, t_end, a_arr, t_arr, stage, outcome in terms:
+            assert (a_term, a_end, a_arr) == (t_term, t_end, t_arr)
+            assert outcome == ("churned" if stage == "churned" else "open")
+    finally:
+        con.close()
