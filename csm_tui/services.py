@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.today import TodayAgenda
     from csm_tui.touchpoints import DueTouchpoint
     from csm_tui.undo import UndoResult
+    from csm_tui.workdays import WorkCalendar
     from db.models import Account, Task
     from db.store import Session, Store
 
@@ -372,6 +373,24 @@ class Services:
             account = _account(session, account_id)
             start, end = renewal_defaults(account)
             return RenewalTerm(account_id, account.name, start, end, account.arr_minor)
+
+    def work_calendar(self) -> WorkCalendar:
+        """Weekends (settings), imported holidays and make-up working days from last
+        year to two years ahead: what every generated or suggested date is moved by.
+        Memoised for the current data version (importing a calendar moves it on)."""
+        from csm_tui.settings import current_settings
+        from csm_tui.workdays import load_work_calendar
+
+        day = self.today()
+        key = ViewKey(self._version, day, None)
+
+        def compute() -> WorkCalendar:
+            skip = bool(current_settings().extra.get("tasks", {}).get("skip_weekends", True))
+            with self.store.session() as session:
+                return load_work_calendar(session, start_year=day.year - 1,
+                                          end_year=day.year + 2, skip_weekends=skip)
+
+        return self._memoised(key, "work calendar", compute)
 
     def stage_suggestions(self) -> list[Suggestion]:
         from csm_tui.lifecycle import suggestions

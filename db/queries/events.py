@@ -44,8 +44,9 @@ def events_with_lead(session: Session) -> Sequence[Event]:
 
 
 def days_off_and_on(session: Session) -> Sequence[AnyRow]:
-    """(on_date, end_date, yearly, kind) of holidays and make-up working days."""
-    stmt = (select(col(Event.on_date), col(Event.end_date), col(Event.yearly), col(Event.kind))
+    """(on_date, end_date, yearly, kind, title) of holidays and make-up working days."""
+    stmt = (select(col(Event.on_date), col(Event.end_date), col(Event.yearly), col(Event.kind),
+                   col(Event.title))
             .where(col(Event.kind).in_(("holiday", "workday"))))
     return session.execute(stmt).all()
 

@@ -1,0 +1,51 @@
+"""Metric readings: the dated history of NPS, open tickets, last login and usage that
+the churn signals compare (latest reading against the one before)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from db.bulk import bulk_insert
+from db.models import MetricReading, utcnow
+from db.queries.common import AnyRow, among
+
+
+def insert_readings(session: Session, rows: Iterable[dict[str, object]]) -> int:
+    """Add readings in the caller's transaction: dicts with account_id, metric, value
+    (a number or None), day (a date or None), on_date and source. Returns the count."""
+    now = utcnow()
+    return bulk_insert(session, MetricReading, ({**row, "created_at": now} for row in rows))
+
+
+def account_readings(session: Session, account_id: int, *, metric: str | None = None
+                     ) -> Sequence[MetricReading]:
+    """One account's readings, newest first (for its trend)."""
+    stmt = select(MetricReading).where(col(MetricReading.account_id) == account_id)
+    if metric is not None:
+        stmt = stmt.where(col(MetricReading.metric) == metric)
+    stmt = stmt.order_by(col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
+    return session.scalars(stmt).all()
+
+
+def latest_two(session: Session, metric: str, *, since: date | None = None,
+               account_ids: Iterable[int] | None = None) -> Sequence[AnyRow]:
+    """Per account, its newest and second newest reading of `metric` (on or after
+    `since`, if given): rows of (account_id, value, day, on_date, rank) with rank 1
+    for the newest. One query with a window function (SQLite and PostgreSQL)."""
+    rank = func.row_number().over(partition_by=col(MetricReading.account_id),
+                                  order_by=(col(MetricReading.on_date).desc(),
+                                            col(MetricReading.id).desc())).label("rank")
+    inner = select(col(MetricReading.account_id), col(MetricReading.value),
+                   col(MetricReading.day), col(MetricReading.on_date), rank
+                   ).where(col(MetricReading.metric) == metric)
+    if since is not None:
+        inner = inner.where(col(MetricReading.on_date) >= since)
+    inner = among(inner, col(MetricReading.account_id), account_ids)
+    ranked = inner.subquery()
+    stmt = select(ranked.c.account_id, ranked.c.value, ranked.c.day, ranked.c.on_date,
+                  ranked.c.rank).where(ranked.c.rank <= 2)
+    return session.execute(stmt).all()
