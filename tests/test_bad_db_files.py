@@ -104,7 +104,10 @@ def real_db(tmp_path: Path) -> Path:
     folder.mkdir()
     path = folder / "csm.db"
     shutil.copyfile(FIXTURE, path)
-    open_store(str(path)).close()  # as the app leaves it: WAL mode, no journal files
+    store = open_store(str(path))  # as the app leaves it: WAL mode, no journal files,
+    store.close()                  # upgraded to the current schema
+    if store.backup_made is not None:  # the fixture is of an older schema
+        store.backup_made.unlink()
     return path
 
 
