@@ -45,18 +45,23 @@ class MoveError(ValueError):
 
 
 def stage_for_dates(start: date | None, end: date | None, today: date) -> str:
-    """The stage the contract dates alone imply (handover → onboarding → adoption →
-    renewal). The CSM decides renewed or churned; a renewal past its end stays renewal
-    and is flagged overdue elsewhere."""
-    if start is None:
-        return "handover"
+    """The stage the contract dates alone imply: no dates (or a contract not begun yet)
+    → handover; months 0–2 after the start → onboarding; 2–9 → adoption; the last 90
+    days before the end → renewal; past the end → renewal too (`renewal_passed` says
+    so, and the account is flagged "renewal date passed"). The CSM decides renewed or
+    churned."""
     if end is not None and (end - today).days <= RENEWAL_WINDOW_DAYS:
         return "renewal"
-    if (today - start).days < ONBOARDING_DAYS:
+    if start is None or today < start:
         return "handover"
     if today < add_months(start, ADOPTION_AFTER_MONTHS):
         return "onboarding"
     return "adoption"
+
+
+def renewal_passed(end: date | None, today: date) -> bool:
+    """The contract ended before `today` and nothing renewed it."""
+    return end is not None and end < today
 
 
 def adjacent(stage: str, direction: int) -> str | None:

@@ -38,10 +38,14 @@ def _run_import(kind: str, args: argparse.Namespace) -> int:
             result = import_file(store, kind, path, today=resolve_today(args),
                                  overrides=args.map, skip_invalid=args.skip_invalid,
                                  rejects=Path(args.rejects) if args.rejects else None,
-                                 term_months=args.term_months, progress=progress)
-        except (CsvError, ValueError) as exc:
+                                 term_months=args.term_months, progress=progress,
+                                 encoding=args.encoding)
+        except (CsvError, ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
     print(f"{path.name} ({result.dialect.label}): {result.summary()}")
+    if result.first_day is not None:
+        for line in result.first_day.lines():
+            print("  " + line)
     unknown = result.mapping.unknown
     if unknown:
         print(t("  columns ignored: {value}", value=', '.join(unknown)))

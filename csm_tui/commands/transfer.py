@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     imp.add_argument("--rejects", metavar="PATH", default=None,
                      help=t("where --skip-invalid writes rejected rows (default: "
                             "FILE.rejects.csv)"))
+    imp.add_argument("--encoding", default=None, metavar="NAME",
+                     help=t("the CSV file's encoding when it is not UTF-8 or clearly GB18030 "
+                            "(latin-1, cp1252, gb18030 ...)"))
     imp.add_argument("--term-months", type=int, default=12,
                      help=t("contract term for `import deals` (default 12)"))
     imp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
