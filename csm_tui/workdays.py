@@ -62,10 +62,17 @@ def load_work_calendar(session: Session, *, start_year: int, end_year: int,
     """Holiday (kind "holiday") and make-up working day (kind "workday") events; ranges
     are inclusive of end_date; yearly ones are placed in every year asked for."""
     cal = WorkCalendar(skip_weekends=skip_weekends)
-    for on_date, end_date, yearly, kind, title in days_off_and_on(session):
+    for on_date, end_date, yearly, kind, title, recurrence in days_off_and_on(session):
         target = cal.holidays if kind == "holiday" else cal.workdays
         days: list[date] = []
-        if yearly:
+        if recurrence:
+            from csm_tui.ical import expand
+
+            span = (end_date - on_date).days if end_date else 0
+            for first, _at in expand(recurrence, date(start_year, 1, 1),
+                                     date(end_year, 12, 31)):
+                days += _days(first, first + timedelta(days=span))
+        elif yearly:
             span = (end_date - on_date).days if end_date else 0
             for year in range(start_year, end_year + 1):
                 first = yearly_date(on_date, year)
