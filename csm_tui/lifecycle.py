@@ -224,8 +224,28 @@ class Card:
 class StageColumn:
     stage: str
     count: int = 0
-    arr_minor: int = 0
+    arr_minor: int = 0  # in `currency`, the base currency
     cards: list[Card] = field(default_factory=list)
+    currency: str = ""
+    missing: int = 0  # accounts left out of arr_minor: no rate for their currency
+
+
+def _base_totals(session: Session, columns: dict[str, StageColumn], today: date, *,
+                 tier: str | None, owner: str | None) -> None:
+    """Each column's ARR in the base currency (csm_tui.money; the files engineer's
+    helper, kept apart from the board's own logic)."""
+    from csm_tui.money import load_rates
+    from db.queries.rates import stage_totals_by_currency
+
+    rates = load_rates(session, today)
+    sums: dict[str, list[tuple[str, int, int]]] = {}
+    for stage, currency, count, arr in stage_totals_by_currency(session, tier=tier,
+                                                                owner=owner):
+        sums.setdefault(stage, []).append((currency, int(arr or 0), int(count)))
+    for stage, col in columns.items():
+        total = rates.total_by_currency(sums.get(stage, []))
+        col.arr_minor, col.currency = total.minor, rates.base
+        col.missing = sum(n for _c, n in total.missing)
 
 
 def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
@@ -250,6 +270,7 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
     for stage, count, arr in stage_totals(session, tier=tier, owner=owner):
         col = columns.setdefault(stage, StageColumn(stage))
         col.count, col.arr_minor = count, arr
+    _base_totals(session, columns, today, tier=tier, owner=owner)  # money: base currency
     picked: dict[int, AnyRow] = {}
     for stage in columns:
         for r in top_of_stage(session, stage, limit=per_column, tier=tier, owner=owner):

@@ -22,7 +22,7 @@ MAX_AMOUNT = Decimal(10) ** 13
 def format_money(minor: int, currency: str = "", *, compact: bool = False) -> str:
     """12345600 CNY -> '¥123,456' (compact: '¥123k', '¥1.2M')."""
     major = minor / 100
-    symbol = SYMBOLS.get(currency, "")
+    symbol = SYMBOLS.get(currency) or (f"{currency} " if currency else "")
     if compact:
         for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
             if abs(major) >= limit:

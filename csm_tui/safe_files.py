@@ -14,6 +14,7 @@ keeping only the colour codes (SGR) that Rich itself writes.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
@@ -156,7 +157,7 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-class SafeStream:
+class SafeStream(io.TextIOBase):
     """A text stream that escapes control characters on their way to the terminal,
     letting through only colour codes (SGR: ESC [ … m), which is all Rich writes."""
 
@@ -186,8 +187,8 @@ def _escape_all(text: str) -> str:
 def terminal_safe_output() -> Iterator[None]:
     """For one CLI command: stdout and stderr escape control characters from the data."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = SafeStream(out)  # type: ignore[assignment]
-    sys.stderr = SafeStream(err)  # type: ignore[assignment]
+    sys.stdout = SafeStream(out)
+    sys.stderr = SafeStream(err)
     try:
         yield
     finally:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.health import Health
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
+    from csm_tui.money import Total
     from csm_tui.namesearch import NameEntry
     from csm_tui.portfolio import PortfolioRow
     from csm_tui.tabular.importers import ImportResult
@@ -67,6 +68,7 @@ class TodayView:
     day: date
     months: list[MonthBar]
     bands: list[Band]
+    renewals_total: Total | None = None  # the renewals' ARR in the base currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,13 +291,17 @@ class Services:
         from csm_tui.today import assemble, gather
 
         def compute() -> TodayView:
+            from csm_tui.money import load_rates
+
             with self.store.session() as session:
                 inputs = gather(session, key.day, owner=key.owner)
                 months = renewals_by_month(session, key.day, owner=key.owner)
+                rates = load_rates(session, key.day)
             health = self.health(key, last_touch=inputs.last_touch)
             ids = set(inputs.basics) if key.owner is not None else None
-            return TodayView(assemble(inputs, health), key.day, months,
-                             health_bands_of(health, ids))
+            agenda = assemble(inputs, health)
+            total = rates.total((r.arr_minor, r.currency) for r in agenda.renewals)
+            return TodayView(agenda, key.day, months, health_bands_of(health, ids), total)
 
         return self._memoised(key, "today", compute)
 

@@ -39,6 +39,6 @@ def export_ics(args: argparse.Namespace) -> int:
         count = run(store, out, resolve_today(args))
     except OSError as exc:
         raise CliError(t("{out}: cannot write ({strerror})", out=out,
-                         strerror=exc.strerror)) from None
+                         strerror=exc.strerror or exc)) from None
     print(t("{count} calendar entries written to {out}", count=count, out=out))
     return 0

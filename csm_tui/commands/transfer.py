@@ -21,6 +21,7 @@ IMPORTERS: dict[str, str] = {
 }
 EXPORTERS: dict[str, str] = {
     "csv": "csm_tui.commands.tabular:export_csv",
+    "xlsx": "csm_tui.commands.tabular:export_xlsx",
     "json": "csm_tui.commands.tabular:export_json",
     "ics": "csm_tui.commands.ics:export_ics",
 }
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
                      help=t("contract term for `import deals` (default 12)"))
     imp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     imp.set_defaults(handler=lambda args: _dispatch(IMPORTERS, args.kind, args))
-    exp = sub.add_parser("export", help=t("export csv, json or ics"))
+    exp = sub.add_parser("export", help=t("export csv, xlsx, json or ics"))
     add_db(exp)
     exp.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT",
                      help="|".join(EXPORTERS))

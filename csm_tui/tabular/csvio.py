@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from csm_tui.i18n import t
 
@@ -201,8 +201,7 @@ class CsvSource:
     def _lines(self, raw: IO[bytes]) -> Iterator[str]:
         encoding = self.dialect.encoding
         if encoding not in BYTE_LINES:  # UTF-16: the codec splits the lines
-            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            yield from text
+            yield from io.TextIOWrapper(raw, encoding=encoding, newline="")
             return
         first = True
         seen_utf8 = False  # a non-ASCII line so far was UTF-8
@@ -229,7 +228,7 @@ class CsvSource:
                 seen_other = True
             yield text
 
-    def _open(self) -> tuple[IO[bytes], Iterator[list[str]]]:
+    def _open(self) -> tuple[IO[bytes], Any]:
         raw = self.path.open("rb")
         return raw, csv.reader(self._lines(raw), delimiter=self.dialect.delimiter,
                                strict=True)

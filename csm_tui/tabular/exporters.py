@@ -73,7 +73,7 @@ def _account_rows(session: Session, today: date) -> list[list[Any]]:
                     base / 100 if base is not None else None, rates.base, a.contract_start,
                     a.contract_end, h.score if h else None, due, a.industry, a.region,
                     a.owner])
-    out.sort(key=lambda r: -(r[9] if r[9] is not None else -1))
+    out.sort(key=lambda r: -r[9] if isinstance(r[9], float) else 1.0)
     return out
 
 

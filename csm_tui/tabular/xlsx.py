@@ -69,7 +69,7 @@ class XlsxSource:
             names = list(book.sheetnames)
             if not names:
                 raise CsvError(t("{path}: the workbook has no sheet", path=path))
-            self.sheet = sheet if sheet in names else names[0]
+            self.sheet: str = sheet if sheet is not None and sheet in names else names[0]
             self.size = int(book[self.sheet].max_row or 0)
         finally:
             book.close()
