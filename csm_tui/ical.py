@@ -66,6 +66,7 @@ class IcsReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (which, why)
     event_ids: list[int] = field(default_factory=list)
     calendars: int = 1
+    replanned: str = ""  # what the new calendar moved (csm_tui.event_ops), for the report
 
     def summary(self) -> str:
         text = t("{imported} imported, {duplicates} already there, {rejected} rejected",

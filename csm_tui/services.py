@@ -558,6 +558,10 @@ class Services:
         from csm_tui.ical import import_ics
 
         report = import_ics(self.store, path)
+        if report.imported:  # new holidays or make-up days: generated dates move
+            from csm_tui.event_ops import replan_working_days
+
+            report.replanned = replan_working_days(self.store, self.today()).summary()
         plan_event_touchpoints(self.store, self.today())
         return self._wrote(report)
 

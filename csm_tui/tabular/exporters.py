@@ -61,11 +61,15 @@ def _account_rows(session: Session, today: date) -> list[list[Any]]:
     health = health_for_accounts(session, today)
     last = aq.last_done_touch(session)
     planned = aq.earliest_planned(session)
+    from csm_tui.workdays import working_calendar
+
     rates = load_rates(session, today)
+    calendar = working_calendar(session, today)
     out = []
     for a in active_accounts_by_arr(session):
         aid = a.id or 0
-        due = next_touch_due(a.tier, last.get(aid), planned.get(aid), today=today)
+        due = next_touch_due(a.tier, last.get(aid), planned.get(aid), today=today,
+                             calendar=calendar)
         h = health.get(aid)
         base = rates.to_base(a.arr_minor, a.currency)
         out.append([a.id, a.name, a.external_id, a.tier, a.tier_locked, round(a.score, 1),
