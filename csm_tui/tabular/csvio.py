@@ -93,17 +93,16 @@ def _gb2312(text: str) -> bool:
 
 
 def clearly_gb18030(sample: bytes) -> bool:
-    """The lines of `sample` that are not ASCII decode as GB18030 into common Chinese
-    text only, and none of them is UTF-8."""
+    """The lines of `sample` that are neither ASCII nor UTF-8 decode as GB18030 into
+    common Chinese text only (GB2312 characters). Latin-1 text almost always has an
+    accented letter next to an ASCII one, which no GB2312 character is made of."""
     lines = sample.split(b"\n")
     if len(sample) >= SAMPLE and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut in the middle of a character
     seen = False
     for line in lines:
-        if line.isascii():
-            continue
-        if _utf8(line):
-            return False
+        if line.isascii() or _utf8(line):
+            continue  # a UTF-8 line among them is a mixed-encoding error at its row
         try:
             text = line.decode("gb18030")
         except UnicodeDecodeError:
@@ -252,7 +251,7 @@ class CsvSource:
         if exc.why == "utf8" and headers:
             column = headers[fields.index(cell)] if cell in fields and \
                 fields.index(cell) < len(headers) else column
-        where = t("{path}: row {row}, column {column!r}, value {value!r}", path=self.path,
+        where = t("{path}: row {row}, column {column!r}, value '{value}'", path=self.path,
                   row=row, column=column, value=shown)
         if exc.why == "undecided":
             return CsvError(t("{where}: the file is not UTF-8 and not clearly GB18030; say "
