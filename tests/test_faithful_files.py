@@ -60,7 +60,7 @@ def test_gbk_then_utf8_rows_are_refused_at_the_first_utf8_row(store: Store,
                                                                tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes("客户名称,行业\n".encode("gbk") + "清华大学,教育\n".encode("gbk")
-                     + "北京大学,教育\n".encode("utf-8"))
+                     + "北京大学,教育\n".encode())
     with pytest.raises(CsvError) as caught:
         import_file(store, "accounts", path, today=TODAY)
     assert "row 3" in str(caught.value) and "mixed encodings" in str(caught.value)
@@ -70,7 +70,7 @@ def test_gbk_then_utf8_rows_are_refused_at_the_first_utf8_row(store: Store,
 
 def test_utf8_then_gbk_rows_are_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "mixed2.csv"
-    path.write_bytes("name,industry\n清华大学,edu\nAcme,x\n".encode("utf-8")
+    path.write_bytes("name,industry\n清华大学,edu\nAcme,x\n".encode()
                      + "北京大学,edu\n".encode("gbk"))
     with pytest.raises(CsvError, match=r"row 4.*mixed encodings"):
         import_file(store, "accounts", path, today=TODAY)
@@ -116,7 +116,7 @@ def test_over_long_value_is_an_error_never_cut(store: Store, tmp_path: Path) -> 
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize(("data", "words"), [
     ("name\nMüller AG\n".encode("latin-1"), ["row 2", "--encoding"]),
-    ('name\n"Open\n'.encode(), ["row 2", "quote"]),
+    (b'name\n"Open\n', ["row 2", "quote"]),
 ])
 def test_cli_refusals_are_one_line_exit_2(store: Store, tmp_path: Path, data: bytes,
                                          words: list[str],
