@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -375,9 +375,17 @@ class Services:
     def renewal_term(self, account_id: int) -> RenewalTerm:
         from csm_tui.lifecycle import renewal_defaults
 
+        from csm_tui.dates import add_months
+
         with self.store.session() as session:
             account = _account(session, account_id)
             start, end = renewal_defaults(account)
+            today = self.today()
+            for _ in range(200):  # an end long past (an old CRM export): the current term
+                if end >= today:
+                    break
+                start = end + timedelta(days=1)
+                end = add_months(start, 12) - timedelta(days=1)
             return RenewalTerm(account_id, account.name, start, end, account.arr_minor)
 
     def work_calendar(self) -> WorkCalendar:
@@ -424,6 +432,10 @@ class Services:
             from csm_tui.tabular.exporters import export_accounts_csv
 
             export_accounts_csv(self.store, out, self.today())
+        elif fmt == "xlsx":
+            from csm_tui.tabular.exporters import export_accounts_xlsx
+
+            export_accounts_xlsx(self.store, out, self.today())
         elif fmt == "json":
             from csm_tui.tabular.exporters import export_json
 
@@ -433,7 +445,7 @@ class Services:
 
             export_ics(self.store, out, self.today())
         else:
-            raise ValueError(t("export: {fmt!r} is not csv, json or ics", fmt=fmt))
+            raise ValueError(t("export: {fmt!r} is not csv, xlsx, json or ics", fmt=fmt))
         return out
 
     # ---- writes: one domain call each, then the version moves on -----------------------

@@ -103,3 +103,16 @@ def test_cli_reports_the_first_day(store: Store, shared_data: Path,
     assert "renewal date passed: 85 accounts" in out
     assert "skipped (due more than 7 days before today)" in out
     assert "ARR: $10,005,534 (USD)" in out
+
+
+def test_renewal_dialog_defaults_to_the_current_term(store: Store, shared_data: Path) -> None:
+    from csm_tui.services import Services
+
+    maven = shared_data / "maven_crm"
+    import_file(store, "accounts", maven / "accounts.csv", today=TODAY)
+    import_file(store, "deals", maven / "sales_pipeline.csv", today=TODAY)
+    services = Services(store, today=lambda: TODAY, user="t")
+    with store.session() as s:
+        aid = s.exec(select(Account).where(Account.name == "Cheers")).one().id or 0
+    term = services.renewal_term(aid)
+    assert term.start <= TODAY <= term.end and (term.end - term.start).days in (364, 365)
