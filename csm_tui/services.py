@@ -373,9 +373,8 @@ class Services:
             return TierTarget(account_id, account.name, account.tier, account.tier_locked)
 
     def renewal_term(self, account_id: int) -> RenewalTerm:
-        from csm_tui.lifecycle import renewal_defaults
-
         from csm_tui.dates import add_months
+        from csm_tui.lifecycle import renewal_defaults
 
         with self.store.session() as session:
             account = _account(session, account_id)
