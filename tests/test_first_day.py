@@ -30,6 +30,7 @@ def test_maven_first_day(store: Store, shared_data: Path) -> None:
     assert day.tiers == {"S": 13, "A": 21, "B": 25, "C": 26}
     assert day.stages == {"renewal": 85} and day.renewal_passed == 85
     assert day.steps_created == 0 and day.steps_skipped > 0
+    assert day.steps_superseded == first.first_day.steps_created  # the handover steps
     assert day.total is not None and day.total.base == "USD" and not day.total.missing
     with store.session() as s:
         accounts = s.exec(select(Account)).all()

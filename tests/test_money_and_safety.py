@@ -214,3 +214,19 @@ def test_cli_today_and_log_escape_names(store: Store,
     assert main(["log", "1", "hi", "--db", db, "--today", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
     assert "\x1b[2J" not in out and "\x07" not in out and "\\u001b[2J" in out
+
+
+@pytest.mark.sqlite_only
+def test_rejects_brief_and_backup_are_0600(demo_store: Store, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from csm_tui.briefs import write_brief
+    from csm_tui.tabular.importers import import_file
+
+    bad = tmp_path / "in.csv"
+    bad.write_text("name,arr\nOk,1\nBad,x\n")
+    result = import_file(demo_store, "accounts", bad, today=TODAY, skip_invalid=True)
+    assert result.rejects_path is not None and _mode(result.rejects_path) == 0o600
+    assert _mode(write_brief("Acme", "# brief\n", TODAY, tmp_path / "b.md")) == 0o600
+    out = tmp_path / "backups" / "copy.db"
+    assert main(["backup", str(out), "--db", str(demo_store.path)]) == 0
+    assert _mode(out) == 0o600 and sorted(p.name for p in out.parent.iterdir()) == ["copy.db"]

@@ -91,6 +91,7 @@ class FirstDay:
     renewal_passed: int = 0
     steps_created: int = 0
     steps_skipped: int = 0
+    steps_superseded: int = 0  # open steps of a stage the import moved accounts out of
     grace_days: int = 7
     total: Total | None = None
 
@@ -110,6 +111,9 @@ class FirstDay:
         out.append(t("SOP steps: {created} planned, {skipped} skipped (due more than "
                      "{days} days before today)", created=self.steps_created,
                      skipped=self.steps_skipped, days=self.grace_days))
+        if self.steps_superseded:
+            out.append(t("{n} open SOP steps of the stage the accounts left were closed "
+                         "(superseded)", n=self.steps_superseded))
         if self.total is not None:
             out.append(t("ARR: {total} ({base})", total=self.total.text(compact=False),
                          base=self.total.base))
@@ -500,6 +504,7 @@ def first_day(session: Session, account_ids: list[int], *, today: date, source: 
     day.renewal_passed = qi.renewals_passed(session, account_ids, today=today)
     # TODO(daily loop): csm_tui.lifecycle.ensure_terms(session, account_ids) keeps each
     # account's ContractTerm row; call it here once it exists.
+    day.steps_superseded = qi.supersede_other_stages(session, account_ids, now=utcnow())
     report = sync_tasks(session, today, account_ids=account_ids,
                         not_before=today - timedelta(days=grace))
     day.steps_created = report.created_count or len(report.created)
