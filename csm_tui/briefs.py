@@ -15,7 +15,10 @@ def brief_path(account: str, today: date) -> Path:
 
 
 def write_brief(account: str, text: str, today: date, out: Path | None = None) -> Path:
+    """A 0600 file moved into place (csm_tui.safe_files)."""
+    from csm_tui.safe_files import write_text
+
     path = out or brief_path(account, today)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
     return path

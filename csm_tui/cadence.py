@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from csm_tui.settings import current_settings
+
+if TYPE_CHECKING:
+    from csm_tui.workdays import WorkCalendar
 
 
 def cadence_days(tier: str) -> int:
@@ -12,13 +16,15 @@ def cadence_days(tier: str) -> int:
 
 
 def next_touch_due(tier: str, last_done: datetime | date | None,
-                   earliest_planned: date | None, *, today: date) -> date:
-    """Last done touch + cadence, or the earliest planned touch, whichever is sooner.
-    An account never touched is due today."""
+                   earliest_planned: date | None, *, today: date,
+                   calendar: WorkCalendar | None = None) -> date:
+    """Last done touch + cadence (moved to a working day by `calendar`), or the earliest
+    planned touch, whichever is sooner. An account never touched is due today."""
     candidates = []
     if last_done is not None:
         day = last_done.date() if isinstance(last_done, datetime) else last_done
-        candidates.append(day + timedelta(days=cadence_days(tier)))
+        due = day + timedelta(days=cadence_days(tier))
+        candidates.append(calendar.next_working_day(due) if calendar is not None else due)
     if earliest_planned is not None:
         candidates.append(earliest_planned)
     return min(candidates) if candidates else today

@@ -31,7 +31,7 @@ class _Scored(Protocol):
 
 class _TierRow(Protocol):
     tier: str
-    arr_minor: int
+    base_minor: int | None  # ARR in the base currency; None: no rate (left out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class TierShare:
     arr_minor: int
     arr_share: float  # 0..1 of the portfolio's ARR
     account_share: float  # 0..1 of the portfolio's accounts
+    currency: str = ""  # the base currency arr_minor is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,9 @@ class MonthBar:
     year: int
     month: int
     count: int
-    arr_minor: int
+    arr_minor: int  # in the base currency
+    currency: str = ""
+    missing: int = 0  # renewals left out of arr_minor: no rate for their currency
 
     @property
     def label(self) -> str:
@@ -72,17 +75,19 @@ class Band:
         return f"{self.low}–{self.high}"
 
 
-def tier_shares(rows: Iterable[_TierRow]) -> list[TierShare]:
-    """ARR and account count per tier S, A, B, C (every tier, even when empty), with
-    their shares of the whole; an empty portfolio gives zero shares, not an error."""
+def tier_shares(rows: Iterable[_TierRow], currency: str = "") -> list[TierShare]:
+    """ARR (in the base currency `currency`) and account count per tier S, A, B, C
+    (every tier, even when empty), with their shares of the whole; an empty portfolio
+    gives zero shares, not an error. An account without a rate counts as an account
+    and adds no ARR."""
     count = dict.fromkeys(TIERS, 0)
     arr = dict.fromkeys(TIERS, 0)
     for r in rows:
         count[r.tier] = count.get(r.tier, 0) + 1
-        arr[r.tier] = arr.get(r.tier, 0) + r.arr_minor
+        arr[r.tier] = arr.get(r.tier, 0) + (r.base_minor or 0)
     total_n, total_arr = sum(count.values()), sum(arr.values())
     return [TierShare(t, count[t], arr[t], arr[t] / total_arr if total_arr else 0.0,
-                      count[t] / total_n if total_n else 0.0) for t in count]
+                      count[t] / total_n if total_n else 0.0, currency) for t in count]
 
 
 def month_starts(today: date, months: int = MONTHS) -> list[tuple[int, int]]:
@@ -95,23 +100,37 @@ def month_starts(today: date, months: int = MONTHS) -> list[tuple[int, int]]:
 
 
 def month_bars(counts: Mapping[tuple[int, int], tuple[int, int]], today: date,
-               months: int = MONTHS) -> list[MonthBar]:
+               months: int = MONTHS, *, currency: str = "",
+               missing: Mapping[tuple[int, int], int] | None = None) -> list[MonthBar]:
     """One bar per month from this one on, empty months included; `counts` maps
-    (year, month) to (renewals, ARR in minor units)."""
-    return [MonthBar(y, m, *counts.get((y, m), (0, 0))) for y, m in month_starts(today, months)]
+    (year, month) to (renewals, ARR in base-currency minor units)."""
+    missing = missing or {}
+    return [MonthBar(y, m, *counts.get((y, m), (0, 0)), currency=currency,
+                     missing=missing.get((y, m), 0)) for y, m in month_starts(today, months)]
 
 
 def renewals_by_month(session: Session, today: date, months: int = MONTHS, *,
                       owner: str | None = None) -> list[MonthBar]:
     """Renewals still ahead (active accounts' contract ends from today on) per month,
-    this month and the next `months - 1`, from one grouped query; `owner`: only the
-    accounts that user owns (None: the team's)."""
+    this month and the next `months - 1`, from one query grouped by month and currency,
+    ARR in the base currency; `owner`: only the accounts that user owns (None: the
+    team's)."""
     end = date(*month_starts(today, months + 1)[-1], 1)
-    from db.queries.accounts import renewals_per_month
+    from csm_tui.money import load_rates
+    from db.queries.rates import renewals_per_month_by_currency
 
-    rows = renewals_per_month(session, start=today, end=end, owner=owner)
-    return month_bars({(int(year), int(month)): (int(count), int(arr or 0))
-                       for year, month, count, arr in rows}, today, months)
+    rates = load_rates(session, today)
+    counts: dict[tuple[int, int], tuple[int, int]] = {}
+    missing: dict[tuple[int, int], int] = {}
+    for year, month, currency, count, arr in renewals_per_month_by_currency(
+            session, start=today, end=end, owner=owner):
+        key = (int(year), int(month))
+        n, total = counts.get(key, (0, 0))
+        base = rates.to_base(int(arr or 0), currency)
+        if base is None:
+            missing[key] = missing.get(key, 0) + int(count)
+        counts[key] = (n + int(count), total + (base or 0))
+    return month_bars(counts, today, months, currency=rates.base, missing=missing)
 
 
 def health_bands(scores: Iterable[int]) -> list[Band]:

@@ -156,7 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_tui(args)
-        return int(args.handler(args) or 0)
+        from csm_tui.safe_files import terminal_safe_output
+
+        with terminal_safe_output():  # data never drives the terminal
+            return int(args.handler(args) or 0)
     except (CliError, StoreError) as exc:
         print(t("csm: error: {exc}", exc=exc), file=sys.stderr)
         return 2

@@ -34,6 +34,10 @@ def yearly_date(original: date, year: int) -> date:
 
 def occurrences(event: Event, start: date, end: date) -> list[date]:
     """Days in [start, end] on which an event happens."""
+    if event.recurrence:  # an imported rule: expanded as RFC 5545 says (csm_tui.ical)
+        from csm_tui.ical import expand
+
+        return sorted({day for day, _at in expand(event.recurrence, start, end)})
     if not event.yearly:
         return [event.on_date] if start <= event.on_date <= end else []
     days = []

@@ -147,11 +147,13 @@ def reschedule(store: Store, touchpoint_id: int, new_date: date, *, today: date,
 def snooze(store: Store, touchpoint_id: int, days: int, *, today: date) -> date:
     if days < 1:
         raise ValueError(t("snooze: days must be at least 1"))
+    from csm_tui.workdays import on_working_day
+
     with store.session() as session:
         tp = _planned(session, touchpoint_id)
         base = max(tp.due_date or today, today)
-    return reschedule(store, touchpoint_id, base + timedelta(days=days), today=today,
-                      action="touchpoint.snooze")
+        day = on_working_day(session, base + timedelta(days=days), today)  # working days
+    return reschedule(store, touchpoint_id, day, today=today, action="touchpoint.snooze")
 
 
 @dataclass(frozen=True)

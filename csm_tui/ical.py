@@ -1,14 +1,22 @@
-"""iCalendar in and out, with the icalendar library.
+"""iCalendar in and out, with the icalendar library; recurrences expanded by
+recurring-ical-events.
 
-Import: all-day and timed events (timed ones placed on their own zone's local date
-and time), yearly RRULEs, escaped text, CJK summaries. A component that cannot be
-used is reported (which one, why) and skipped; the rest go in one transaction;
-the same file imported again adds nothing (the calendar's name plus each UID).
-Holiday feeds are recognised: days off become holidays, make-up working days (补班)
-become workdays, and both feed the SOP generator's working-day rule.
+Import: every VCALENDAR in the file; all-day and timed events (timed ones keep their
+time zone: placed on their own zone's local date and time, exported back in it);
+recurrences as RFC 5545 says (COUNT, UNTIL, INTERVAL, BYDAY with ordinals, EXDATE,
+RDATE, and RECURRENCE-ID overrides): a plain yearly rule is kept as "yearly", any
+other is kept as its VEVENT text and expanded by the library when shown. A rule the
+app cannot keep (repeating within a day) is reported, never simplified. A component
+that cannot be used is reported (which one, why) and skipped; the rest go in one
+transaction; the same file imported again adds nothing (the calendar's name plus each
+UID), and neither does our own export (its derived items are marked X-CSM-KIND, its
+events X-CSM-EVENT). Holiday feeds are recognised: days off become holidays, make-up
+working days (补班) become workdays, and both feed the working-day rule. Control
+characters are stripped from the text.
 
-Export: events, renewals, planned touchpoints and open SOP tasks as one calendar
-with stable UIDs, valid RFC 5545 that round-trips through the library.
+Export: events, renewals, planned touchpoints and open SOP tasks as one calendar with
+stable UIDs and time zones (TZID with its VTIMEZONE, or UTC), valid RFC 5545 that
+round-trips through the library and shows the right local time in khal.
 """
 
 from __future__ import annotations
@@ -16,13 +24,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.i18n import t
+from csm_tui.safe_files import strip_controls, write_bytes
 from db.bulk import bulk_insert
 from db.models import Event, utcnow
 from db.queries import accounts as qa
@@ -38,6 +48,9 @@ if TYPE_CHECKING:
 WORKDAY = re.compile(r"补班|调休上班|上班|make-?up (working )?day|working day|workday", re.I)
 HOLIDAY = re.compile(r"假期|放假|休息|节假日|holiday|day off|vacation|bank holiday", re.I)
 MAX_BYTES = 50 * 1024 * 1024
+DERIVED = ("renewal", "touchpoint", "task")  # our export's items made from other data
+SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+OUR_EVENT = re.compile(r"event-(\d+)@csm-tui")
 
 
 class IcsError(ValueError):
@@ -49,13 +62,20 @@ class IcsReport:
     source: str
     imported: int = 0
     duplicates: int = 0
+    derived: int = 0  # our own export's renewals, touchpoints and tasks: not events
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (which, why)
     event_ids: list[int] = field(default_factory=list)
+    calendars: int = 1
+    replanned: str = ""  # what the new calendar moved (csm_tui.event_ops), for the report
 
     def summary(self) -> str:
-        return t("{imported} imported, {duplicates} already there, {rejected} rejected",
+        text = t("{imported} imported, {duplicates} already there, {rejected} rejected",
                  imported=self.imported, duplicates=self.duplicates,
                  rejected=len(self.rejected))
+        if self.derived:
+            text += t("; {n} renewals, touchpoints and tasks from a csm-tui export left out "
+                      "(they come from the accounts)", n=self.derived)
+        return text
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -67,8 +87,8 @@ def _decode(raw: bytes, path: Path) -> str:
     raise IcsError(t("{path}: not UTF-8 or GB18030 text", path=path))
 
 
-def read_calendar(path: Path) -> Any:
-    """Parse a file, or raise IcsError saying why it is not a calendar."""
+def read_calendars(path: Path) -> list[Any]:
+    """Parse a file into its VCALENDARs, or raise IcsError saying why it is not one."""
     import icalendar
 
     try:
@@ -91,7 +111,12 @@ def read_calendar(path: Path) -> Any:
         raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path, exc=exc)) from None
     if not cals:
         raise IcsError(t("{path}: no calendar inside", path=path))
-    return cals[0]
+    return list(cals)
+
+
+def read_calendar(path: Path) -> Any:
+    """The first VCALENDAR of a file (kept for callers that want one)."""
+    return read_calendars(path)[0]
 
 
 def classify(summary: str, calendar_name: str) -> str:
@@ -102,42 +127,120 @@ def classify(summary: str, calendar_name: str) -> str:
     return "event"
 
 
-def _when(component: Any, name: str) -> tuple[date, Any] | None:
+def _zone_name(value: datetime) -> str:
+    """'UTC', an IANA zone name, or '' (floating) for a datetime's time zone."""
+    tz = value.tzinfo
+    if tz is None:
+        return ""
+    key = getattr(tz, "key", None) or getattr(tz, "zone", None)
+    if key:
+        return "UTC" if key in ("UTC", "Etc/UTC", "Z") else str(key)[:64]
+    name = str(tz)
+    if name in ("UTC", "utc") or value.utcoffset() == timedelta(0):
+        return "UTC"
+    return ""
+
+
+def _when(component: Any, name: str) -> tuple[date, time | None, str] | None:
+    """(local date, local time or None for all-day, zone name)."""
     prop = component.get(name)
     if prop is None:
         return None
     value = prop.dt
     if isinstance(value, datetime):
-        if value.tzinfo is not None and str(value.tzinfo) not in ("UTC", "utc"):
-            return value.date(), value.timetz().replace(tzinfo=None)
-        return value.date(), value.time()
-    return value, None
-
-
-def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport
-                    ) -> list[dict[str, Any]]:
-    rows = []
-    for n, comp in enumerate(cal.walk("VEVENT"), start=1):
-        try:
-            row = _component_row(comp, n, source, calendar_name, report)
-        except Exception as exc:  # a property the parser let through broken (year 0001-01-01
-            # minus a day, a value of the wrong type...): this event is refused, not the file
-            report.rejected.append((f"VEVENT #{n}", f"cannot read this event ({exc})"))
-            continue
-        if row is not None:
-            rows.append(row)
-    return rows
+        zone = _zone_name(value)
+        if value.tzinfo is not None and not zone:  # a fixed offset: keep the instant
+            value = value.astimezone(UTC)
+            zone = "UTC"
+        return value.date(), value.time().replace(tzinfo=None), zone
+    if isinstance(value, date):
+        return value, None, ""
+    raise ValueError(f"{name} is not a date")
 
 
 def _text(comp: Any, name: str) -> str:
     value = comp.get(name, "")
     if isinstance(value, list):  # the property is given more than once: the first counts
         value = value[0] if value else ""
-    return str(value).strip()
+    return strip_controls(str(value)).strip()
 
 
-def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: IcsReport
-                   ) -> dict[str, Any] | None:
+def _plain_yearly(comp: Any, rrule: Any) -> bool:
+    """FREQ=YEARLY and nothing else (no COUNT, UNTIL, INTERVAL, BY..., EXDATE, RDATE):
+    what the app keeps as "yearly" without the library."""
+    parts = {k.upper() for k in rrule}
+    freq = str((rrule.get("FREQ") or [""])[0]).upper()
+    return freq == "YEARLY" and parts == {"FREQ"} and comp.get("exdate") is None \
+        and comp.get("rdate") is None
+
+
+def _recurrence_text(master: Any, overrides: list[Any]) -> str:
+    return "".join(c.to_ical().decode("utf-8") for c in [master, *overrides])
+
+
+@lru_cache(maxsize=512)
+def _expander(text: str) -> Any:
+    import icalendar
+    import recurring_ical_events
+
+    cal = icalendar.Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                                       "PRODID:-//csm-tui//recurrence//EN\r\n"
+                                       + text + "END:VCALENDAR\r\n")
+    return recurring_ical_events.of(cal)
+
+
+def expand(recurrence: str, start: date, end: date) -> list[tuple[date, time | None]]:
+    """The (local date, time) each occurrence of a stored recurrence starts on, in
+    [start, end], as RFC 5545 (and recurring-ical-events) says."""
+    out = []
+    for comp in _expander(recurrence).between(start, end + timedelta(days=1)):
+        when = _when(comp, "dtstart")
+        if when is not None and start <= when[0] <= end:
+            out.append((when[0], when[1]))
+    return sorted(set(out), key=lambda x: (x[0], x[1] or time(0)))
+
+
+def _check_rule(which: str, comp: Any, rrule: Any, report: IcsReport) -> bool:
+    freq = str((rrule.get("FREQ") or [""])[0]).upper()
+    if freq in SUB_DAILY:
+        report.rejected.append((which, t("repeats {freq}: csm-tui keeps events by day, so "
+                                         "this rule cannot be kept", freq=freq.lower())))
+        return False
+    if not freq:
+        report.rejected.append((which, t("RRULE without FREQ")))
+        return False
+    return True
+
+
+def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport,
+                    offset: int = 0) -> list[dict[str, Any]]:
+    comps = list(cal.walk("VEVENT"))
+    overrides: dict[str, list[Any]] = {}
+    masters = {_text(c, "uid") for c in comps if c.get("recurrence-id") is None}
+    for c in comps:
+        uid = _text(c, "uid")
+        if c.get("recurrence-id") is not None and uid in masters:
+            overrides.setdefault(uid, []).append(c)
+    rows = []
+    for n, comp in enumerate(comps, start=offset + 1):
+        uid = _text(comp, "uid")
+        if comp.get("recurrence-id") is not None and uid in masters:
+            continue  # kept with its master's recurrence
+        try:
+            row = _component_row(comp, n, source, calendar_name, report,
+                                 overrides.get(uid, []))
+        except Exception as exc:  # a property the parser let through broken (year 0001-01-01
+            # minus a day, a value of the wrong type...): this event is refused, not the file
+            report.rejected.append((f"VEVENT #{n}", t("cannot read this event ({exc})",
+                                                      exc=exc)))
+            continue
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: IcsReport,
+                   overrides: list[Any]) -> dict[str, Any] | None:
     """The event row for one VEVENT, or None after adding why not to the report."""
     summary = _text(comp, "summary")
     uid = _text(comp, "uid")
@@ -146,6 +249,10 @@ def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: I
     if errors:
         report.rejected.append((which, "; ".join(f"{p}: {m}" for p, m in errors)))
         return None
+    kind_prop = _text(comp, "x-csm-kind")
+    if kind_prop in DERIVED:
+        report.derived += 1
+        return None
     try:
         start = _when(comp, "dtstart")
         end = _when(comp, "dtend")
@@ -153,67 +260,95 @@ def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: I
         report.rejected.append((which, str(exc)))
         return None
     if start is None:
-        report.rejected.append((which, "no DTSTART"))
+        report.rejected.append((which, t("no DTSTART")))
         return None
-    on_date, at_time = start
+    on_date, at_time, zone = start
     if not in_range(on_date) or (end is not None and not in_range(end[0])):
-        report.rejected.append((which, f"dates outside {FIRST_DATE.year}–{LAST_DATE.year}"))
+        report.rejected.append((which, t("dates outside {first}–{last}",
+                                         first=FIRST_DATE.year, last=LAST_DATE.year)))
         return None
     end_date = None
     if end is not None:
         last = end[0] - timedelta(days=1) if end[1] is None else end[0]  # DTEND exclusive
         if last < on_date:
-            report.rejected.append((which, f"DTEND {end[0]} is before DTSTART {on_date}"))
+            report.rejected.append((which, t("DTEND {end} is before DTSTART {start}",
+                                             end=end[0], start=on_date)))
             return None
         end_date = last if last != on_date else None
     yearly = False
+    recurrence = ""
     rrule = comp.get("rrule")
     if isinstance(rrule, list):
-        report.rejected.append((which, "more than one RRULE"))
+        report.rejected.append((which, t("more than one RRULE")))
         return None
     if rrule is not None:
-        freq = (rrule.get("FREQ") or [""])[0]
-        if freq != "YEARLY":
-            report.rejected.append((which, f"repeats {freq or '?'}: only yearly "
-                                           "recurrence is supported"))
+        if not _check_rule(which, comp, rrule, report):
             return None
-        yearly = True
+        if _plain_yearly(comp, rrule) and not overrides:
+            yearly = True
+        else:
+            recurrence = _recurrence_text(comp, overrides)
+    elif comp.get("rdate") is not None or overrides:
+        recurrence = _recurrence_text(comp, overrides)
+    if recurrence:
+        try:  # the library must be able to expand it, or it is reported here
+            expand(recurrence, on_date, min(LAST_DATE, on_date + timedelta(days=800)))
+        except Exception as exc:
+            report.rejected.append((which, t("a recurrence that cannot be expanded ({exc})",
+                                             exc=exc)))
+            return None
     if not uid:
         uid = "nouid-" + hashlib.sha1(f"{summary}|{on_date}|{at_time}".encode()).hexdigest()
-    kind_prop = _text(comp, "x-csm-kind")
     kind = kind_prop if kind_prop in ("event", "holiday", "workday", "anniversary") else \
         classify(summary, calendar_name)
+    ours = OUR_EVENT.fullmatch(_text(comp, "x-csm-event") or uid)
     return {
-        "title": summary or "(untitled)", "on_date": on_date, "end_date": end_date,
-        "at_time": at_time, "yearly": yearly, "kind": kind, "scope": "global",
+        "title": (summary or "(untitled)")[:300], "on_date": on_date, "end_date": end_date,
+        "at_time": at_time, "tzid": zone if at_time is not None else "", "yearly": yearly,
+        "recurrence": recurrence, "kind": kind, "scope": "global",
         "industry": None, "account_id": None, "target_tiers": "", "target_industries": "",
         "lead_days": 0, "description": _text(comp, "description"),
         "source": source, "source_uid": uid[:300], "created_at": utcnow(),
+        "_ours": int(ours.group(1)) if ours else None,
     }
 
 
 def import_ics(store: Store, path: Path) -> IcsReport:
-    """Import a file; valid events in one transaction, the rest reported."""
-    cal = read_calendar(path)
-    name = _text(cal, "x-wr-calname") or _text(cal, "prodid") or path.stem
-    source = f"ics:{name}"[:100]
-    report = IcsReport(source)
-    rows = _component_rows(cal, source, name, report)
+    """Import every calendar in a file; valid events in one transaction, the rest
+    reported."""
+    cals = read_calendars(path)
+    batches = []
+    report: IcsReport | None = None
+    offset = 0
+    for cal in cals:
+        name = _text(cal, "x-wr-calname") or _text(cal, "prodid") or path.stem
+        source = f"ics:{name}"[:100]
+        if report is None:
+            report = IcsReport(source, calendars=len(cals))
+        batches.append((source, _component_rows(cal, source, name, report, offset)))
+        offset += len(list(cal.walk("VEVENT")))
+    assert report is not None
     with store.transaction() as session:
-        known = qe.source_uids(session, source)
-        fresh = []
-        for row in rows:
-            if row["source_uid"] in known:
-                report.duplicates += 1
-                continue
-            known.add(row["source_uid"])
-            fresh.append(row)
-        bulk_insert(session, Event, fresh)
-        report.imported = len(fresh)
+        created: list[tuple[str, str]] = []
+        for source, rows in batches:
+            known = qe.source_uids(session, source)
+            fresh = []
+            for row in rows:
+                ours = row.pop("_ours")
+                if row["source_uid"] in known or (
+                        ours is not None and qe.same_event(session, ours, row["title"],
+                                                           row["on_date"])):
+                    report.duplicates += 1
+                    continue
+                known.add(row["source_uid"])
+                fresh.append(row)
+            bulk_insert(session, Event, fresh)
+            report.imported += len(fresh)
+            created += [(source, r["source_uid"]) for r in fresh]
         session.flush()
-        if fresh:
-            report.event_ids = qe.event_ids_for(session, source,
-                                                [r["source_uid"] for r in fresh])
+        for source in {s for s, _uid in created}:
+            report.event_ids += qe.event_ids_for(session, source,
+                                                 [u for s, u in created if s == source])
         record(session, action="events.import", entity="event", entity_id=None,
                summary=f"Imported {path.name}: {report.summary()}",
                payload={"created": report.event_ids[:5000]})
@@ -222,17 +357,35 @@ def import_ics(store: Store, path: Path) -> IcsReport:
 
 # ---- export ------------------------------------------------------------------
 
+def _start(day: date, at: time, tzid: str) -> datetime:
+    """A timed start as an aware datetime in its own zone: UTC, an IANA zone (written
+    with TZID and its VTIMEZONE), or floating time read as this machine's local time
+    and written in UTC, so every client shows the same instant."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    naive = datetime.combine(day, at)
+    if tzid == "UTC":
+        return naive.replace(tzinfo=UTC)
+    if tzid:
+        try:
+            return naive.replace(tzinfo=ZoneInfo(tzid))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return naive.astimezone().astimezone(UTC)
+
+
 def _vevent(uid: str, summary: str, day: date, *, end: date | None = None,
-            at: Any = None, description: str = "", yearly: bool = False,
-            kind: str = "", categories: str = "") -> Any:
+            at: time | None = None, tzid: str = "", description: str = "",
+            yearly: bool = False, kind: str = "", categories: str = "",
+            event_id: int | None = None) -> Any:
     import icalendar
 
     ev = icalendar.Event()
     ev.add("uid", uid)
     ev.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    ev.add("summary", summary)
+    ev.add("summary", strip_controls(summary))
     if at is not None:
-        start = datetime.combine(day, at)
+        start = _start(day, at, tzid)
         ev.add("dtstart", start)
         ev.add("dtend", start + timedelta(hours=1))
     else:
@@ -241,12 +394,31 @@ def _vevent(uid: str, summary: str, day: date, *, end: date | None = None,
     if yearly:
         ev.add("rrule", {"freq": "yearly"})
     if description:
-        ev.add("description", description)
+        ev.add("description", strip_controls(description))
     if categories:
         ev.add("categories", categories)
     if kind:
         ev.add("x-csm-kind", kind)
+    if event_id is not None:
+        ev.add("x-csm-event", f"event-{event_id}@csm-tui")
     return ev
+
+
+def _recurring(ev: Event) -> list[Any]:
+    """A stored recurrence written back as it came (its overrides included), marked as
+    ours so that reading it back adds nothing."""
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+                                       "PRODID:-//csm-tui//recurrence//EN\r\n"
+                                       + ev.recurrence + "END:VCALENDAR\r\n")
+    comps = list(cal.walk("VEVENT"))
+    for comp in comps:
+        for prop in ("x-csm-kind", "x-csm-event"):
+            comp.pop(prop, None)
+        comp.add("x-csm-kind", ev.kind)
+        comp.add("x-csm-event", f"event-{ev.id}@csm-tui")
+    return comps
 
 
 def build_export(session: Session, today: date) -> Any:
@@ -259,9 +431,14 @@ def build_export(session: Session, today: date) -> Any:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "csm-tui")
     for ev in qe.all_events(session):
+        if ev.recurrence:
+            for comp in _recurring(ev):
+                cal.add_component(comp)
+            continue
         cal.add_component(_vevent(f"event-{ev.id}@csm-tui", ev.title, ev.on_date,
-                                  end=ev.end_date, at=ev.at_time, description=ev.description,
-                                  yearly=ev.yearly, kind=ev.kind, categories=ev.kind))
+                                  end=ev.end_date, at=ev.at_time, tzid=ev.tzid,
+                                  description=ev.description, yearly=ev.yearly, kind=ev.kind,
+                                  categories=ev.kind, event_id=ev.id))
     names: dict[int, str] = {}
     for aid, name, end, term in qa.account_terms(session):
         names[aid] = name
@@ -276,15 +453,15 @@ def build_export(session: Session, today: date) -> Any:
     for tid, aid, due, title in qt.open_dated_tasks(session):
         cal.add_component(_vevent(f"task-{tid}@csm-tui", f"SOP: {title} ({names.get(aid, aid)})",
                                   due, kind="task", categories="task"))
+    cal.add_missing_timezones()  # a VTIMEZONE for every TZID used
     return cal
 
 
 def export_ics(store: Store, out: Path, today: date) -> int:
-    """Write the calendar; returns the number of VEVENTs written."""
+    """Write the calendar (a 0600 file moved into place); returns the number of
+    VEVENTs written."""
     with store.session() as session:
         cal = build_export(session, today)
     data = cal.to_ical()
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return len(cal.subcomponents)
+    write_bytes(out, data)
+    return sum(1 for c in cal.subcomponents if c.name == "VEVENT")

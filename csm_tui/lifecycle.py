@@ -45,18 +45,23 @@ class MoveError(ValueError):
 
 
 def stage_for_dates(start: date | None, end: date | None, today: date) -> str:
-    """The stage the contract dates alone imply (handover → onboarding → adoption →
-    renewal). The CSM decides renewed or churned; a renewal past its end stays renewal
-    and is flagged overdue elsewhere."""
-    if start is None:
-        return "handover"
+    """The stage the contract dates alone imply: no dates (or a contract not begun yet)
+    → handover; months 0–2 after the start → onboarding; 2–9 → adoption; the last 90
+    days before the end → renewal; past the end → renewal too (`renewal_passed` says
+    so, and the account is flagged "renewal date passed"). The CSM decides renewed or
+    churned."""
     if end is not None and (end - today).days <= RENEWAL_WINDOW_DAYS:
         return "renewal"
-    if (today - start).days < ONBOARDING_DAYS:
+    if start is None or today < start:
         return "handover"
     if today < add_months(start, ADOPTION_AFTER_MONTHS):
         return "onboarding"
     return "adoption"
+
+
+def renewal_passed(end: date | None, today: date) -> bool:
+    """The contract ended before `today` and nothing renewed it."""
+    return end is not None and end < today
 
 
 def adjacent(stage: str, direction: int) -> str | None:
@@ -219,8 +224,28 @@ class Card:
 class StageColumn:
     stage: str
     count: int = 0
-    arr_minor: int = 0
+    arr_minor: int = 0  # in `currency`, the base currency
     cards: list[Card] = field(default_factory=list)
+    currency: str = ""
+    missing: int = 0  # accounts left out of arr_minor: no rate for their currency
+
+
+def _base_totals(session: Session, columns: dict[str, StageColumn], today: date, *,
+                 tier: str | None, owner: str | None) -> None:
+    """Each column's ARR in the base currency (csm_tui.money; the files engineer's
+    helper, kept apart from the board's own logic)."""
+    from csm_tui.money import load_rates
+    from db.queries.rates import stage_totals_by_currency
+
+    rates = load_rates(session, today)
+    sums: dict[str, list[tuple[str, int, int]]] = {}
+    for stage, currency, count, arr in stage_totals_by_currency(session, tier=tier,
+                                                                owner=owner):
+        sums.setdefault(stage, []).append((currency, int(arr or 0), int(count)))
+    for stage, col in columns.items():
+        total = rates.total_by_currency(sums.get(stage, []))
+        col.arr_minor, col.currency = total.minor, rates.base
+        col.missing = sum(n for _c, n in total.missing)
 
 
 def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
@@ -245,6 +270,7 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
     for stage, count, arr in stage_totals(session, tier=tier, owner=owner):
         col = columns.setdefault(stage, StageColumn(stage))
         col.count, col.arr_minor = count, arr
+    _base_totals(session, columns, today, tier=tier, owner=owner)  # money: base currency
     picked: dict[int, AnyRow] = {}
     for stage in columns:
         for r in top_of_stage(session, stage, limit=per_column, tier=tier, owner=owner):

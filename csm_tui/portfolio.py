@@ -1,5 +1,8 @@
 """The portfolio view: every account with what a CSM scans for first, grouped by
-tier with the 80/20 figures (count, ARR, share of ARR) per group."""
+tier with the 80/20 figures (count, ARR, share of ARR) per group. Totals, shares and
+the ARR sort use base-currency amounts (csm_tui.money); each row keeps its own
+currency for display, and an account whose currency has no rate is left out of the
+totals and counted."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import label
+from csm_tui.money import Rates, Total, load_rates
 from csm_tui.rfm import rfm_for_accounts
 from db.queries.accounts import account_overview
 from db.vocab import TIERS
@@ -36,19 +40,23 @@ class PortfolioRow:
     segment: str = ""
     locked: bool = False
     search: str = field(default="", repr=False)
+    base_minor: int | None = None  # ARR in the base currency; None: no rate known
+    base: str = ""  # the base currency
 
 
 @dataclass(frozen=True, slots=True)
 class TierGroup:
     tier: str
     count: int
-    arr_minor: int
+    arr_minor: int  # in the base currency
     share: float
+    base: str = ""
+    missing: int = 0  # accounts left out of arr_minor: no rate for their currency
 
 
 SORT_KEYS = {
     "name": lambda r: r.name.casefold(),
-    "arr": lambda r: -r.arr_minor,
+    "arr": lambda r: -r.base_minor if r.base_minor is not None else 1,
     "stage": lambda r: r.stage,
     "health": lambda r: r.health if r.health is not None else 999,
     "renewal": lambda r: r.days_to_renewal if r.days_to_renewal is not None else 10**6,
@@ -60,9 +68,11 @@ SORT_KEYS = {
 
 def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
                    health: dict[int, Health] | None = None,
-                   owner: str | None = None) -> list[PortfolioRow]:
+                   owner: str | None = None, rates: Rates | None = None
+                   ) -> list[PortfolioRow]:
     """All active accounts (or one owner's), largest ARR first; health and RFM unless
-    told not to."""
+    told not to; ARR also in the base currency."""
+    rates = rates or load_rates(session, today)
     if health is None:
         health = health_for_accounts(session, today) if with_lenses else {}
     rfm = rfm_for_accounts(session, today) if with_lenses else {}
@@ -78,6 +88,7 @@ def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
             health=h.score if h else None, score=r.score, segment=seg, locked=r.tier_locked,
             search=" ".join((r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier, r.stage,
                              seg, label("stage", r.stage), label("rfm", seg))).casefold(),
+            base_minor=rates.to_base(r.arr_minor, r.currency), base=rates.base,
         ))
     return rows
 
@@ -94,11 +105,26 @@ def sort_rows(rows: list[PortfolioRow], key: str, *, reverse: bool = False
     return sorted(rows, key=SORT_KEYS[key], reverse=reverse)
 
 
+def rows_total(rows: list[PortfolioRow]) -> Total:
+    """The rows' ARR in the base currency, with the currencies left out."""
+    base = rows[0].base if rows else ""
+    minor = 0
+    missing: dict[str, int] = {}
+    for r in rows:
+        if r.base_minor is None:
+            missing[r.currency] = missing.get(r.currency, 0) + 1
+        else:
+            minor += r.base_minor
+    return Total(base, minor, tuple(sorted(missing.items())))
+
+
 def tier_groups(rows: list[PortfolioRow]) -> list[TierGroup]:
-    total = sum(r.arr_minor for r in rows) or 1
+    total = rows_total(rows).minor or 1
+    base = rows[0].base if rows else ""
     groups = []
     for tier in TIERS:
         members = [r for r in rows if r.tier == tier]
-        arr = sum(r.arr_minor for r in members)
-        groups.append(TierGroup(tier, len(members), arr, arr / total))
+        got = rows_total(members)
+        groups.append(TierGroup(tier, len(members), got.minor, got.minor / total, base,
+                                sum(n for _c, n in got.missing)))
     return groups

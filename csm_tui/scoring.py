@@ -12,11 +12,14 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import N_, t
 from csm_tui.paths import config_dir, fixtures_dir
 from csm_tui.tomlfile import read_toml, table
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FACTORS = ("revenue", "payment", "profit", "growth", "influence", "referrals", "engagement")
 FACTOR_LABELS = {"revenue": N_("revenue (ARR)"), "payment": N_("on-time payment"),
@@ -142,6 +145,16 @@ def load_scoring(user_path: Path | None = None) -> ScoringConfig:
 
 
 # ---- scoring ---------------------------------------------------------------
+
+def base_revenue(session: Session, amounts: list[tuple[int, str]]) -> list[int]:
+    """Each (ARR, currency) in base-currency minor units, with the newest known rates;
+    an amount with no rate counts as 0 (it is named by the totals' warning, never
+    compared raw against amounts in another currency)."""
+    from csm_tui.money import load_rates
+
+    rates = load_rates(session, None)
+    return [rates.to_base(minor, currency) or 0 for minor, currency in amounts]
+
 
 def _raw(f: FactorInput, name: str) -> float:
     if name == "revenue":

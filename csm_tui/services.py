@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.health import Health
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
+    from csm_tui.money import Total
     from csm_tui.namesearch import NameEntry
     from csm_tui.portfolio import PortfolioRow
     from csm_tui.tabular.importers import ImportResult
@@ -67,6 +68,7 @@ class TodayView:
     day: date
     months: list[MonthBar]
     bands: list[Band]
+    renewals_total: Total | None = None  # the renewals' ARR in the base currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,13 +291,17 @@ class Services:
         from csm_tui.today import assemble, gather
 
         def compute() -> TodayView:
+            from csm_tui.money import load_rates
+
             with self.store.session() as session:
                 inputs = gather(session, key.day, owner=key.owner)
                 months = renewals_by_month(session, key.day, owner=key.owner)
+                rates = load_rates(session, key.day)
             health = self.health(key, last_touch=inputs.last_touch)
             ids = set(inputs.basics) if key.owner is not None else None
-            return TodayView(assemble(inputs, health), key.day, months,
-                             health_bands_of(health, ids))
+            agenda = assemble(inputs, health)
+            total = rates.total((r.arr_minor, r.currency) for r in agenda.renewals)
+            return TodayView(agenda, key.day, months, health_bands_of(health, ids), total)
 
         return self._memoised(key, "today", compute)
 
@@ -367,11 +373,18 @@ class Services:
             return TierTarget(account_id, account.name, account.tier, account.tier_locked)
 
     def renewal_term(self, account_id: int) -> RenewalTerm:
+        from csm_tui.dates import add_months
         from csm_tui.lifecycle import renewal_defaults
 
         with self.store.session() as session:
             account = _account(session, account_id)
             start, end = renewal_defaults(account)
+            today = self.today()
+            for _ in range(200):  # an end long past (an old CRM export): the current term
+                if end >= today:
+                    break
+                start = end + timedelta(days=1)
+                end = add_months(start, 12) - timedelta(days=1)
             return RenewalTerm(account_id, account.name, start, end, account.arr_minor)
 
     def work_calendar(self) -> WorkCalendar:
@@ -418,6 +431,10 @@ class Services:
             from csm_tui.tabular.exporters import export_accounts_csv
 
             export_accounts_csv(self.store, out, self.today())
+        elif fmt == "xlsx":
+            from csm_tui.tabular.exporters import export_accounts_xlsx
+
+            export_accounts_xlsx(self.store, out, self.today())
         elif fmt == "json":
             from csm_tui.tabular.exporters import export_json
 
@@ -427,7 +444,7 @@ class Services:
 
             export_ics(self.store, out, self.today())
         else:
-            raise ValueError(t("export: {fmt!r} is not csv, json or ics", fmt=fmt))
+            raise ValueError(t("export: {fmt!r} is not csv, xlsx, json or ics", fmt=fmt))
         return out
 
     # ---- writes: one domain call each, then the version moves on -----------------------
@@ -552,6 +569,10 @@ class Services:
         from csm_tui.ical import import_ics
 
         report = import_ics(self.store, path)
+        if report.imported:  # new holidays or make-up days: generated dates move
+            from csm_tui.event_ops import replan_working_days
+
+            report.replanned = replan_working_days(self.store, self.today()).summary()
         plan_event_touchpoints(self.store, self.today())
         return self._wrote(report)
 

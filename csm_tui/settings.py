@@ -80,8 +80,10 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     if sum(weights.values()) <= 0:
         raise SettingsError(t("{path}: health weights add up to 0", path=path))
     risk = table(data, "risk", where, SettingsError)
-    for section in ("lifecycle", "tasks"):  # read elsewhere as tables
+    for section in ("lifecycle", "tasks", "money"):  # read elsewhere as tables
         table(data, section, where, SettingsError)
+    _check_tasks(table(data, "tasks", where, SettingsError), path)
+    _check_money(table(data, "money", where, SettingsError), path)
     return Settings(
         cadence=cadence, health_weights=weights,
         no_login_days=_number(path, "risk.no_login_days", risk.get("no_login_days"),
@@ -90,6 +92,59 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
                                     risk.get("decision_maker_days"), minimum=1, integer=True),
         extra={k: v for k, v in data.items() if k not in ("cadence", "health", "risk")},
     )
+
+
+def _check_tasks(tasks: dict[str, Any], path: Path) -> None:
+    if "import_grace_days" in tasks:
+        _number(path, "tasks.import_grace_days", tasks["import_grace_days"], minimum=0,
+                integer=True)
+    if "skip_weekends" in tasks and not isinstance(tasks["skip_weekends"], bool):
+        raise SettingsError(t("{path}: {key} must be true or false, not {value!r}",
+                              path=path, key="tasks.skip_weekends",
+                              value=tasks["skip_weekends"]))
+
+
+def _is_currency(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha() \
+        and value.isupper()
+
+
+def _check_money(money: dict[str, Any], path: Path) -> None:
+    """[money]: base_currency ("" = the currency most of the book's ARR is in) and
+    [money.rates]: CODE = units of the base currency per unit of CODE."""
+    for key in money:
+        if key not in ("base_currency", "rates"):
+            raise SettingsError(t("{path}: money.{key} is not known (base_currency, rates)",
+                                  path=path, key=key))
+    base = money.get("base_currency", "")
+    if base != "" and not _is_currency(base):
+        raise SettingsError(t("{path}: money.base_currency must be a 3-letter code like CNY "
+                              "or \"\" (the book's main currency), not {value!r}",
+                              path=path, value=base))
+    rates = money.get("rates", {})
+    if not isinstance(rates, dict):
+        raise SettingsError(t("{path}: money.rates must be a table of CODE = rate",
+                              path=path))
+    for code, rate in rates.items():
+        if not _is_currency(code):
+            raise SettingsError(t("{path}: money.rates.{key} is not a 3-letter currency code",
+                                  path=path, key=code))
+        _number(path, f"money.rates.{code}", rate, minimum=0, integer=False, maximum=1e9)
+        if rate <= 0:
+            raise SettingsError(t("{path}: {key} must be above 0, not {value!r}", path=path,
+                                  key=f"money.rates.{code}", value=rate))
+
+
+def money_settings(settings: Settings) -> tuple[str, dict[str, float]]:
+    """(base currency or "" for automatic, rates by currency) from [money]."""
+    money = settings.extra.get("money", {})
+    return str(money.get("base_currency", "")), {
+        str(k): float(v) for k, v in money.get("rates", {}).items()}
+
+
+def import_grace_days(settings: Settings) -> int:
+    """[tasks] import_grace_days: an import creates no SOP step overdue by more."""
+    return int(settings.extra.get("tasks", {}).get("import_grace_days", 7))
 
 
 def user_settings_path() -> Path:

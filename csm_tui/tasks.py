@@ -48,6 +48,7 @@ class GenerationReport:
     moved: list[tuple[int, date | None, date | None]] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
     created_count: int = 0  # big chunked runs count instead of listing
+    skipped: int = 0  # steps not created: due before `not_before` (an import's grace)
 
     @property
     def changed(self) -> bool:
@@ -74,9 +75,10 @@ def _calendar(session: Session, today: date) -> WorkCalendar:
                               skip_weekends=skip)
 
 
-def plan(session: Session, today: date, *, account_ids: list[int] | None = None
-         ) -> GenerationReport:
-    """Work out what generation would do, without writing."""
+def plan(session: Session, today: date, *, account_ids: list[int] | None = None,
+         not_before: date | None = None) -> GenerationReport:
+    """Work out what generation would do, without writing. `not_before` (an import):
+    a new step due before that day is not created, only counted in `skipped`."""
     books = current_playbooks()
     calendar = _calendar(session, today)
     existing: dict[tuple[int, int, str], dict[str, tuple[int, date | None, bool]]] = {}
@@ -100,7 +102,10 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
             else:
                 due = dues[memo] = due_for(step, stage_entered=entered, contract_end=end,
                                            today=today, calendar=calendar)
-            if step.key not in have:
+            if step.key not in have and not_before is not None and due is not None \
+                    and due < not_before:
+                report.skipped += 1
+            elif step.key not in have:
                 report.created.append(PlannedTask(aid, name, stage, term, step.key,
                                                   step.title, due))
             else:
@@ -124,21 +129,23 @@ def generate_tasks(store: Store, today: date, *, account_ids: list[int] | None =
 
 
 def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None,
-               log: bool = True) -> GenerationReport:
+               log: bool = True, not_before: date | None = None) -> GenerationReport:
     """generate_tasks inside the caller's transaction (a stage move, a tier change, an
     edit of the contract dates), so the change and its tasks commit together."""
     session.flush()
     if account_ids is None or len(account_ids) <= CHUNK:
-        report = plan(session, today, account_ids=account_ids)
+        report = plan(session, today, account_ids=account_ids, not_before=not_before)
         if report.changed:
             _write(session, report, log=log)
         return report
     total = GenerationReport()  # a big import: chunk by chunk, so memory stays flat
     for start in range(0, len(account_ids), CHUNK):
-        part = plan(session, today, account_ids=account_ids[start:start + CHUNK])
+        part = plan(session, today, account_ids=account_ids[start:start + CHUNK],
+                    not_before=not_before)
         if part.changed:
             _write(session, part)
         total.created_count += len(part.created)
+        total.skipped += part.skipped
     return total
 
 

@@ -61,10 +61,14 @@ class RetierReport:
 
 
 def scoring_inputs(session: Session) -> list[tuple[FactorInput, str, str, bool]]:
-    """Each scored account's factors, with its name, current tier and lock."""
+    """Each scored account's factors, with its name, current tier and lock. Revenue is
+    in the base currency (money.base_revenue), so cut-offs compare like with like."""
+    from csm_tui.scoring import base_revenue
+
     rows = scoring_rows(session)
-    return [(FactorInput(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]), r[8], r[9], r[10])
-            for r in rows]
+    revenue = base_revenue(session, [(r[1], r[11]) for r in rows])
+    return [(FactorInput(r[0], arr, r[2], r[3], r[4], r[5], r[6], r[7]), r[8], r[9], r[10])
+            for r, arr in zip(rows, revenue, strict=True)]
 
 
 def compute(session: Session, config: ScoringConfig | None = None

@@ -13,6 +13,7 @@ from csm_tui.events import Occurrence, events_in_range
 from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import label, t
 from csm_tui.touchpoints import DueTouchpoint, due_touchpoints
+from csm_tui.workdays import WorkCalendar, working_calendar
 from db.queries import activity as aq
 from db.queries.accounts import account_basics, renewals_between
 from db.queries.tasks import open_tasks_due
@@ -103,6 +104,7 @@ class TodayInputs:
     open_tasks: Sequence[AnyRow]
     renewals: Sequence[AnyRow]
     events: list[Occurrence]
+    calendar: WorkCalendar | None = None  # cadence dates move to working days
 
 
 def gather(session: Session, today: date, *, owner: str | None = None) -> TodayInputs:
@@ -117,7 +119,8 @@ def gather(session: Session, today: date, *, owner: str | None = None) -> TodayI
         open_tasks=open_tasks_due(session, due_before=today, owner=owner),
         renewals=renewals_between(session, start=today - timedelta(days=30),
                                   end=today + timedelta(days=RENEWAL_WINDOW), owner=owner),
-        events=events_in_range(session, today, today + timedelta(days=14)))
+        events=events_in_range(session, today, today + timedelta(days=14)),
+        calendar=working_calendar(session, today))
 
 
 def today_agenda(session: Session, today: date, *,
@@ -154,7 +157,8 @@ def assemble(inputs: TodayInputs, health: dict[int, Health]) -> TodayAgenda:
     for aid, row in basics.items():
         if aid in planned_accounts or aid in planned_any or row.stage == "churned":
             continue
-        due = next_touch_due(row.tier, last.get(aid), None, today=today)
+        due = next_touch_due(row.tier, last.get(aid), None, today=today,
+                             calendar=inputs.calendar)
         if due <= today:
             score, why = priority(row.tier, (today - due).days, renewal_days(aid),
                                   health.get(aid))

@@ -11,7 +11,8 @@ from db.store import Store
 
 def backup_to(store: Store, out: Path) -> int:
     """Copy the live database to `out` (safe while the app is open); returns the
-    number of accounts in the copy, read back from the copy itself."""
+    number of accounts in the copy, read back from the copy itself. The CLI passes a
+    0600 temporary file beside the target (csm_tui.safe_files) and moves it into place."""
     if store.path is None:
         raise StoreError("backup works on SQLite files; use pg_dump for a PostgreSQL database")
     try:

@@ -173,6 +173,12 @@ class Event(SQLModel, table=True):
     description: str = Field(default="")
     source: str = Field(default="manual", max_length=100)
     source_uid: str | None = Field(default=None, max_length=300)
+    recurrence: str = Field(default="", description="An imported recurring event's VEVENT "
+                            "text (RRULE, EXDATE, RDATE, its RECURRENCE-ID overrides), "
+                            "expanded by recurring-ical-events; '' when it does not recur "
+                            "or recurs plainly yearly")
+    tzid: str = Field(default="", max_length=64, description="The time zone of at_time: an "
+                      "IANA name, 'UTC', or '' for floating (local) time")
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -87,10 +87,11 @@ class RenewalMonths(Widget):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.bars: list[MonthBar] = []
-        self.currency = "CNY"
+        self.currency = ""  # the base currency, from the bars
 
     def set_bars(self, bars: list[MonthBar]) -> None:
         self.bars = bars
+        self.currency = bars[0].currency if bars else ""
         self.refresh()
 
     def render(self) -> Content:

@@ -1,9 +1,11 @@
 """Small modal dialogs shared by the screens: yes/no, and a date prompt that shows
-the resolved date as you type."""
+the resolved date as you type (a relative one moved to the next working day, and
+why: "→ Mon 7 Dec (moved from Sat 5 Dec: weekend)")."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import N_, long_day, t
+from csm_tui.dateparse import FORMS_HELP
+from csm_tui.i18n import N_, t
+from csm_tui.workdays import resolve
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
+    from csm_tui.workdays import WorkCalendar
 
 
 class Confirm(ModalScreen[bool]):
@@ -56,6 +63,7 @@ class DatePrompt(ModalScreen[date | None]):
         self.today = today
         self.initial = initial
         self.quick = quick
+        self.calendar: WorkCalendar | None = None  # loaded once, in the background
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -68,6 +76,14 @@ class DatePrompt(ModalScreen[date | None]):
 
     def on_mount(self) -> None:
         self._show(self.initial)
+        app = cast("CsmApp", self.app)
+        if getattr(app, "services", None) is not None:
+            app.background(app.services.work_calendar, done=self._calendar_loaded)
+
+    def _calendar_loaded(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        if self.is_mounted:  # the prompt may have closed while the calendar loaded
+            self._show(self.query_one("#date-input", Input).value)
 
     def _show(self, text: str) -> date | None:
         label = self.query_one("#date-resolved", Label)
@@ -75,12 +91,12 @@ class DatePrompt(ModalScreen[date | None]):
             label.update(f"[dim]{FORMS_HELP}[/dim]")
             return None
         try:
-            day = parse_when(text, self.today)
+            resolved = resolve(text, self.today, self.calendar)
         except ValueError as exc:
             label.update(f"[red]{exc}[/red]")
             return None
-        label.update(f"→ {long_day(day)}")
-        return day
+        label.update(resolved.text())
+        return resolved.day
 
     @on(Input.Changed, "#date-input")
     def _changed(self, event: Input.Changed) -> None:

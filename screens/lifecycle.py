@@ -80,8 +80,10 @@ class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
             head = self.query_one(f"#head-{column.stage}", Label)
             more = t(" (top {n})", n=len(column.cards)) if column.count > len(column.cards) \
                 else ""
-            head.update(f"{label('stage', column.stage)} · {column.count}{more} · "
-                        f"{format_money(column.arr_minor, 'CNY', compact=True)}")
+            money = format_money(column.arr_minor, column.currency, compact=True)
+            if column.missing:  # no rate to the base currency: left out, and said so
+                money += t(" (+{n} without a rate)", n=column.missing)
+            head.update(f"{label('stage', column.stage)} · {column.count}{more} · {money}")
             keep = target[0] if target and target[1] == column.stage else None
             self._column(column.stage).set_cards(column.cards, today, keep=keep)
         self._focus_after = None

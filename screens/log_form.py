@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import on
@@ -16,15 +16,27 @@ from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import N_, label, long_day, t
+from csm_tui.dateparse import FORMS_HELP
+from csm_tui.i18n import N_, label, t
 from csm_tui.vocab import CHANNELS, OUTCOMES
+from csm_tui.workdays import Resolved, resolve
 from screens.base import CsmModal
 from screens.choice import Choice
 from screens.dialogs import Confirm
 
 if TYPE_CHECKING:
     from csm_tui.followup import LogContext, LogResult  # noqa: F401  (in a string below)
+    from csm_tui.services import Services
+    from csm_tui.workdays import WorkCalendar
+
+
+def _log_on_working_day(services: Services, text: str, today: date, account_id: int,
+                        **fields: Any) -> LogResult:
+    """Runs in the write worker: a relative next date typed before the working-day
+    calendar had loaded is resolved here (the services memoise the calendar)."""
+    if text:
+        fields["next_date"] = resolve(text, today, services.work_calendar()).day
+    return services.log_followup(account_id, **fields)
 
 
 class LogFollowUpScreen(CsmModal["LogResult | None"]):
@@ -49,6 +61,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self._saving = False
         self._prefilled: dict[str, str] = {}  # what the form filled in, not the user
         self._fresh = True  # cleared once shown: a dialog closing on top keeps the text
+        if not hasattr(self, "_calendar"):
+            self._calendar: WorkCalendar | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
@@ -88,6 +102,12 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
     def _load(self) -> None:
         self.csm.background(partial(self.csm.services.log_context, self.account_id,
                                     self.touchpoint_id), done=self._fill, failed=self._error)
+        if self._calendar is None:  # working days, read once (the services memoise it)
+            self.csm.background(self.csm.services.work_calendar, done=self._calendar_loaded)
+
+    def _calendar_loaded(self, calendar: WorkCalendar) -> None:
+        self._calendar = calendar
+        self._show_next()
 
     def _fill(self, ctx: LogContext) -> None:
         if (ctx.account_id, ctx.touchpoint_id) != (self.account_id, self.touchpoint_id):
@@ -112,22 +132,25 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
     def _today(self) -> date:
         return self.csm.today()
 
-    def _resolve_next(self) -> date | None:
+    def _resolve_next(self) -> Resolved | None:
+        """The next follow-up; a relative one ("+14d") moved to a working day."""
         text = self.query_one("#log-next", Input).value
         if not text.strip():
             return None
-        return parse_when(text, self._today())
+        return resolve(text, self._today(), self._calendar)
 
     @on(Input.Changed, "#log-next")
     def _next_changed(self, event: Input.Changed) -> None:
+        self._show_next()
+
+    def _show_next(self) -> None:
         resolved = self.query_one("#log-next-resolved", Label)
         try:
             day = self._resolve_next()
         except ValueError as exc:
             resolved.update(f"[red]{exc}[/red]")
             return
-        resolved.update(f"→ {long_day(day)}" if day
-                        else f"[dim]{t('no next follow-up')}[/dim]")
+        resolved.update(day.text() if day else f"[dim]{t('no next follow-up')}[/dim]")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -153,7 +176,7 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
             self.query_one("#log-summary", Input).focus()
             return
         try:
-            next_date = self._resolve_next()
+            resolved = self._resolve_next()
         except ValueError as exc:
             self._error(t("next follow-up: {error}", error=exc))
             self.query_one("#log-next", Input).focus()
@@ -161,8 +184,14 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         contact = self.query_one("#log-contact", Choice).value
         outcome = self.query_one("#log-outcome", Choice).value
         self._saving = True
+        text = self.query_one("#log-next", Input).value
+        next_date = resolved.day if resolved else None
+        if resolved is not None and self._calendar is None:  # not read yet: in the worker
+            next_date = None
         self.csm.write(partial(
-            self.csm.services.log_followup, self.account_id, touchpoint_id=self.touchpoint_id,
+            _log_on_working_day, self.csm.services,
+            text if resolved is not None and self._calendar is None else "", self._today(),
+            self.account_id, touchpoint_id=self.touchpoint_id,
             summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
             contact_id=contact if isinstance(contact, int) else None,
             outcome=outcome if isinstance(outcome, str) else "", next_date=next_date,

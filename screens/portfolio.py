@@ -21,6 +21,7 @@ from csm_tui.portfolio import (
     PortfolioRow,
     TierGroup,
     filter_rows,
+    rows_total,
     sort_rows,
     tier_groups,
 )
@@ -82,8 +83,8 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         self.rows, self.today = data
         self._lines = {r.id: self._line(r) for r in self.rows}
         self._groups = {g.tier: g for g in tier_groups(self.rows)}
-        self.query_one(TierChart).set_shares(tier_shares(self.rows),
-                                             self.rows[0].currency if self.rows else "")
+        base = self.rows[0].base if self.rows else ""
+        self.query_one(TierChart).set_shares(tier_shares(self.rows, base), base)
         self._resort()
 
     def _resort(self) -> None:
@@ -119,11 +120,13 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
                 continue
             shown += len(members)
             g = groups[tier]
-            arr = sum([r.arr_minor for r in members])
+            arr = rows_total(members)  # in the base currency; no rate: left out, named
             heading = t("Tier {tier} · {n} of {total} accounts · {arr} · "
                         "{share} of portfolio ARR", tier=tier, n=len(members), total=g.count,
-                        arr=format_money(arr, members[0].currency, compact=True),
-                        share=f"{g.share:.0%}")
+                        arr=arr.text(), share=f"{g.share:.0%}")
+            if arr.missing:
+                heading += " · " + t("{n} left out: no rate to {base}",
+                                     n=sum(n for _c, n in arr.missing), base=arr.base)
             lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
             lines.extend([vrows[r.id] for r in members])
         self.query_one(VirtualTable).set_rows(lines)

@@ -110,11 +110,14 @@ class TodayScreen(DataScreen["TodayView"]):
             VRow(f"event:{n}", (short_day(occ.day), occ.title))
             for n, occ in enumerate(agenda.events)])
         self.query_one(TodayCharts).update(view.months, view.bands)
-        arr = sum(r.arr_minor for r in agenda.renewals)
+        total = view.renewals_total  # in the base currency (no rate: left out, named)
+        arr = total.text() if total is not None else "—"
+        if total is not None and total.missing:
+            arr += " " + t("+{n} without a rate", n=sum(n for _c, n in total.missing))
         self.sub_title = t("{scope} · {todo} to do · {renewals} renewals ({arr}) · "
                            "{risk} at risk · {events} events", scope=self.csm.scope_label,
                            todo=len(agenda.items), renewals=len(agenda.renewals),
-                           arr=format_money(arr, 'CNY', compact=True),
+                           arr=arr,
                            risk=len(agenda.at_risk), events=len(agenda.events))
 
     # ---- what is selected ----------------------------------------------------------------

@@ -25,7 +25,7 @@ from db.models import Account
 @dataclass
 class Row:
     tier: str
-    arr_minor: int
+    base_minor: int | None
 
 
 def test_tier_shares_known_portfolio() -> None:

@@ -47,13 +47,16 @@ def test_money() -> None:
 
 
 @pytest.mark.parametrize(("start", "end", "stage"), [
-    (date(2026, 11, 20), date(2027, 11, 20), "handover"),
+    (date(2026, 11, 20), date(2027, 11, 20), "onboarding"),
+    (None, None, "handover"),
+    (date(2026, 12, 20), date(2027, 12, 20), "handover"),
+    (None, date(2026, 12, 1), "renewal"),
     (date(2026, 10, 1), date(2027, 10, 1), "onboarding"),
     (date(2026, 6, 1), date(2027, 6, 1), "adoption"),
     (date(2026, 1, 1), date(2027, 1, 1), "renewal"),
     (date(2025, 10, 1), date(2026, 10, 1), "renewal"),
 ])
-def test_stage_for_dates(start: date, end: date, stage: str) -> None:
+def test_stage_for_dates(start: date | None, end: date | None, stage: str) -> None:
     assert stage_for_dates(start, end, date(2026, 11, 24)) == stage
 
 

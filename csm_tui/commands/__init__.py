@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tiers",
     "tasks",
     "undo",
+    "rates",
+    "agenda",
 )
 
 

@@ -44,13 +44,20 @@ def upgrade(args: argparse.Namespace) -> int:
 
 def backup(args: argparse.Namespace) -> int:
     from csm_tui.commands.common import store_from
+    from csm_tui.safe_files import temp_beside
     from db.backup import backup_to
 
     store = store_from(args)
     out = Path(args.out)
-    if out.exists():
+    if out.exists() or out.is_symlink():
         raise CliError(t("{out} already exists; choose a new file name", out=out))
-    rows = backup_to(store, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with temp_beside(out) as tmp:  # 0600, exclusive, moved into place when complete
+            rows = backup_to(store, tmp)
+    except OSError as exc:
+        raise CliError(t("{out}: cannot write ({strerror})", out=out,
+                         strerror=exc.strerror or exc)) from None
     print(t("backup of {rows} accounts written to {out}", rows=rows, out=out))
     store.close()
     return 0

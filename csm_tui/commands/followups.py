@@ -82,15 +82,19 @@ def today(args: argparse.Namespace) -> int:
 
 def log(args: argparse.Namespace) -> int:
     from csm_tui.cli import resolve_today
-    from csm_tui.dateparse import parse_when
     from csm_tui.followup import log_followup
+    from csm_tui.workdays import resolve, working_calendar
     from db.queries.contacts import account_contacts
 
     day = resolve_today(args)
     store = store_from(args)
     account = account_arg(store, args.account)
+    moved = None
     try:
-        next_date = parse_when(args.next, day) if args.next else None
+        if args.next:  # a relative date ("+14d") lands on a working day
+            with store.session() as session:
+                moved = resolve(args.next, day, working_calendar(session, day))
+        next_date = moved.day if moved else None
     except ValueError as exc:
         raise CliError(t("--next: {exc}", exc=exc)) from None
     contact_id = None
@@ -111,7 +115,9 @@ def log(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     if result.next_date:
         print(t("logged follow-up #{done_id} for {name}; next follow-up {day}",
-                done_id=result.done_id, name=account.name, day=result.next_date))
+                done_id=result.done_id, name=account.name, day=result.next_date)
+              + (" " + t("(moved from {original}: {why})", original=moved.moved_from,
+                         why=moved.why) if moved and moved.moved_from else ""))
     else:
         print(t("logged follow-up #{done_id} for {name}", done_id=result.done_id,
                 name=account.name))

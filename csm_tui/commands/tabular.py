@@ -38,10 +38,14 @@ def _run_import(kind: str, args: argparse.Namespace) -> int:
             result = import_file(store, kind, path, today=resolve_today(args),
                                  overrides=args.map, skip_invalid=args.skip_invalid,
                                  rejects=Path(args.rejects) if args.rejects else None,
-                                 term_months=args.term_months, progress=progress)
-        except (CsvError, ValueError) as exc:
+                                 term_months=args.term_months, progress=progress,
+                                 encoding=args.encoding)
+        except (CsvError, ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
     print(f"{path.name} ({result.dialect.label}): {result.summary()}")
+    if result.first_day is not None:
+        for line in result.first_day.lines():
+            print("  " + line)
     unknown = result.mapping.unknown
     if unknown:
         print(t("  columns ignored: {value}", value=', '.join(unknown)))
@@ -85,6 +89,11 @@ def import_json(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cannot_write(out: str, exc: OSError) -> CliError:
+    return CliError(t("{out}: cannot write ({strerror})", out=out,
+                      strerror=exc.strerror or exc))
+
+
 def export_csv(args: argparse.Namespace) -> int:
     from csm_tui.cli import resolve_today
     from csm_tui.tabular.exporters import export_accounts_csv
@@ -93,8 +102,20 @@ def export_csv(args: argparse.Namespace) -> int:
     try:
         n = export_accounts_csv(store, Path(args.out), resolve_today(args))
     except OSError as exc:
-        raise CliError(t("{out}: cannot write ({strerror})",
-                         out=args.out, strerror=exc.strerror)) from None
+        raise _cannot_write(args.out, exc) from None
+    print(t("{n} accounts written to {out}", n=n, out=args.out))
+    return 0
+
+
+def export_xlsx(args: argparse.Namespace) -> int:
+    from csm_tui.cli import resolve_today
+    from csm_tui.tabular.exporters import export_accounts_xlsx
+
+    store = store_from(args)
+    try:
+        n = export_accounts_xlsx(store, Path(args.out), resolve_today(args))
+    except OSError as exc:
+        raise _cannot_write(args.out, exc) from None
     print(t("{n} accounts written to {out}", n=n, out=args.out))
     return 0
 
@@ -106,8 +127,7 @@ def export_json(args: argparse.Namespace) -> int:
     try:
         counts = run(store, Path(args.out))
     except OSError as exc:
-        raise CliError(t("{out}: cannot write ({strerror})",
-                         out=args.out, strerror=exc.strerror)) from None
+        raise _cannot_write(args.out, exc) from None
     print(t("wrote {out}: {counts}", out=args.out,
             counts=t(", ").join(f"{n} {t(kind)}" for kind, n in counts.items() if n)))
     return 0

@@ -21,6 +21,7 @@ IMPORTERS: dict[str, str] = {
 }
 EXPORTERS: dict[str, str] = {
     "csv": "csm_tui.commands.tabular:export_csv",
+    "xlsx": "csm_tui.commands.tabular:export_xlsx",
     "json": "csm_tui.commands.tabular:export_json",
     "ics": "csm_tui.commands.ics:export_ics",
 }
@@ -40,11 +41,14 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     imp.add_argument("--rejects", metavar="PATH", default=None,
                      help=t("where --skip-invalid writes rejected rows (default: "
                             "FILE.rejects.csv)"))
+    imp.add_argument("--encoding", default=None, metavar="NAME",
+                     help=t("the CSV file's encoding when it is not UTF-8 or clearly GB18030 "
+                            "(latin-1, cp1252, gb18030 ...)"))
     imp.add_argument("--term-months", type=int, default=12,
                      help=t("contract term for `import deals` (default 12)"))
     imp.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     imp.set_defaults(handler=lambda args: _dispatch(IMPORTERS, args.kind, args))
-    exp = sub.add_parser("export", help=t("export csv, json or ics"))
+    exp = sub.add_parser("export", help=t("export csv, xlsx, json or ics"))
     add_db(exp)
     exp.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT",
                      help="|".join(EXPORTERS))

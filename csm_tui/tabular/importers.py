@@ -13,27 +13,32 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
-from csm_tui.i18n import t
+from csm_tui.i18n import label, t
 from csm_tui.lifecycle import stage_for_dates
-from csm_tui.tabular.csvio import CsvSource, Dialect
+from csm_tui.metrics import Reading
+from csm_tui.metrics import record as record_readings
+from csm_tui.safe_files import atomic_write
+from csm_tui.tabular.csvio import Dialect, TableSource, open_table
 from csm_tui.tabular.mapping import Mapping, build_mapping
 from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
 from db.bulk import bulk_insert, insert_columns, next_id, sync_sequence
-from db.models import Account, Contact, Deal, StageChange, Touchpoint, utcnow
+from db.models import Account, Contact, Deal, StageChange, TierChange, Touchpoint, utcnow
 from db.queries import accounts as qa
 from db.queries import contacts as qc
 from db.queries import deals as qd
 from db.queries import touchpoints as qtp
+from db.vocab import TIERS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from csm_tui.money import Total
     from db.store import Store
 
 BATCH = 2000
@@ -63,6 +68,7 @@ class ImportResult:
     written: bool = False
     rejects_path: Path | None = None
     account_ids: set[int] = field(default_factory=set)
+    first_day: FirstDay | None = None  # accounts and deals: what the book looks like now
 
     def summary(self) -> str:
         skipped = ", ".join(f"{n} {why}" for why, n in self.skip_reasons.items())
@@ -70,6 +76,50 @@ class ImportResult:
                   rows=self.rows, inserted=self.inserted, updated=self.updated,
                   skipped=self.skipped) + (f" ({skipped})" if skipped else "")
                 + t(", {n} rejected", n=len(self.errors)))
+
+
+@dataclass
+class FirstDay:
+    """What an accounts or deals import leaves: tiers scored, stages from the contract
+    dates, SOP steps planned (none overdue by more than the grace period), ARR in the
+    base currency."""
+
+    tiers: dict[str, int] = field(default_factory=dict)  # every account, per tier
+    locked: int = 0
+    scored: bool = True  # False: every score alike (no ARR yet), tiers left as they were
+    stages: dict[str, int] = field(default_factory=dict)  # the imported accounts
+    renewal_passed: int = 0
+    steps_created: int = 0
+    steps_skipped: int = 0
+    steps_superseded: int = 0  # open steps of a stage the import moved accounts out of
+    grace_days: int = 7
+    total: Total | None = None
+
+    def lines(self) -> list[str]:
+        tiers = t(", ").join(f"{tier} {self.tiers.get(tier, 0)}" for tier in TIERS)
+        out = [t("tiers scored: {tiers} ({locked} locked kept)", tiers=tiers,
+                 locked=self.locked) if self.scored else
+               t("tiers: {tiers}; not scored yet: every account scores alike (import their "
+                 "deals, or give an ARR column)", tiers=tiers)]
+        if self.stages:
+            stages = t(", ").join(f"{label('stage', s)} {n}" for s, n in
+                                  sorted(self.stages.items(), key=lambda p: -p[1]))
+            out.append(t("stages from the contract dates: {stages}", stages=stages))
+        if self.renewal_passed:
+            out.append(t("renewal date passed: {n} accounts (flagged; renew or churn them)",
+                         n=self.renewal_passed))
+        out.append(t("SOP steps: {created} planned, {skipped} skipped (due more than "
+                     "{days} days before today)", created=self.steps_created,
+                     skipped=self.steps_skipped, days=self.grace_days))
+        if self.steps_superseded:
+            out.append(t("{n} open SOP steps of the stage the accounts left were closed "
+                         "(superseded)", n=self.steps_superseded))
+        if self.total is not None:
+            out.append(t("ARR: {total} ({base})", total=self.total.text(compact=False),
+                         base=self.total.base))
+            if self.total.warning:
+                out.append(self.total.warning)
+        return out
 
 
 class Resolver:
@@ -127,7 +177,7 @@ class _Checker:
         return values, ""
 
 
-def _scan(source: CsvSource, checker: _Checker, result: ImportResult,
+def _scan(source: TableSource, checker: _Checker, result: ImportResult,
           progress: Progress | None, phase: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield the good rows; count skips; record errors."""
     for number, row, problem in source.rows():
@@ -147,9 +197,10 @@ def _scan(source: CsvSource, checker: _Checker, result: ImportResult,
         yield number, values
 
 
-def _write_rejects(source: CsvSource, result: ImportResult, out: Path) -> None:
+def _write_rejects(source: TableSource, result: ImportResult, out: Path) -> None:
+    """The rejected rows with a reason column: a 0600 file moved into place."""
     bad = {e.row: e for e in result.errors}
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_write(out, text=True, encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", *source.headers, "reason"])
         for number, row, _problem in source.rows():
@@ -162,12 +213,13 @@ def _write_rejects(source: CsvSource, result: ImportResult, out: Path) -> None:
 def import_file(store: Store, kind: str, path: Path, *, today: date,
                 overrides: list[str] | None = None, skip_invalid: bool = False,
                 rejects: Path | None = None, term_months: int = 12,
-                progress: Progress | None = None, check_only: bool = False) -> ImportResult:
-    """Check then (if clean, or skip_invalid) write one file of `kind`; `check_only`
-    stops after the check (the TUI's preview)."""
+                progress: Progress | None = None, check_only: bool = False,
+                encoding: str | None = None) -> ImportResult:
+    """Check then (if clean, or skip_invalid) write one file of `kind` (CSV, or an .xlsx
+    workbook's first sheet); `check_only` stops after the check (the TUI's preview)."""
     if term_months < 1 or term_months > 120:
         raise ValueError(f"--term-months: {term_months} must be between 1 and 120")
-    source = CsvSource(path)
+    source = open_table(path, encoding=encoding)
     mapping = build_mapping(kind, source.headers, overrides)
     result = ImportResult(kind, path, source.dialect, mapping)
     if check_only:
@@ -189,9 +241,8 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
             if result.errors and not skip_invalid:
                 raise _RollBack
             if result.account_ids and kind in ("accounts", "deals"):
-                from csm_tui.tasks import sync_tasks
-
-                sync_tasks(session, today, account_ids=sorted(result.account_ids))
+                result.first_day = first_day(session, sorted(result.account_ids),
+                                             today=today, source=path.name)
             record(session, action=f"import.{kind}", entity=kind, entity_id=None,
                    summary=f"Imported {path.name}: {result.summary()}",
                    payload={"file": str(path.name), "inserted": result.inserted,
@@ -234,6 +285,7 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
                     result: ImportResult,
                     resolver: Resolver, *, today: date, term_months: int) -> None:
     now = utcnow()
+    readings: list[list[Reading]] = []
     for batch in _batches(rows):
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -245,6 +297,9 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
                                           values.get("contract_end")):
                 values["stage"] = stage_for_dates(values.get("contract_start"),
                                                   values.get("contract_end"), today)
+            if "tier" in values:  # a tier the file gives is the user's: kept by scoring
+                values.update(tier_locked=True, tier_reason=t("from {file}",
+                                                              file=result.path.name))
             if aid is None:
                 values.setdefault("stage_entered", today)
                 values["created_at"] = values["updated_at"] = now
@@ -262,6 +317,8 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
             columns = [ids] + [[values.get(k, default) for values in inserts]
                                for k, default in ACCOUNT_COLUMNS.items()]
             insert_columns(session, Account, ["id", *ACCOUNT_COLUMNS], columns)
+            readings.extend(_readings(aid, values, today) for aid, values
+                            in zip(ids, inserts, strict=True))
             for aid, values in zip(ids, inserts, strict=True):
                 resolver.by_name.setdefault(norm_name(values["name"]), aid)
                 if values.get("external_id"):
@@ -270,8 +327,26 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
             sync_sequence(session, Account)
             result.inserted += len(inserts)
         for values in updates:  # one UPDATE per distinct column set keeps it correct
-            qa.update_account(session, values.pop("id"), values)
+            aid = values.pop("id")
+            readings.append(_readings(aid, values, today))
+            qa.update_account(session, aid, values)
         result.updated += len(updates)
+        record_readings(session, (r for rs in readings for r in rs))
+        readings.clear()
+
+
+def _readings(account_id: int, values: dict[str, Any], today: date) -> list[Reading]:
+    """The NPS, open tickets and last login a row gives, as dated readings (so the
+    churn signals compare them with the next import's)."""
+    out = []
+    for metric in ("nps", "open_tickets"):
+        if values.get(metric) is not None:
+            out.append(Reading(account_id, metric, float(values[metric]), None, today,
+                               "import"))
+    if values.get("last_login") is not None:
+        out.append(Reading(account_id, "last_login", None, values["last_login"], today,
+                           "import"))
+    return out
 
 
 def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
@@ -378,10 +453,11 @@ def _write_touchpoints(session: Session, rows: Iterator[tuple[int, dict[str, Any
 
 
 
-def preview_rows(path: Path, kind: str, overrides: list[str] | None = None, *, limit: int = 5
+def preview_rows(path: Path, kind: str, overrides: list[str] | None = None, *, limit: int = 5,
+                 encoding: str | None = None
                  ) -> tuple[Dialect, Mapping, list[dict[str, str]]]:
-    """What the import screen shows before anything is written."""
-    source = CsvSource(path)
+    """What the import screen shows before anything is written (CSV or .xlsx)."""
+    source = open_table(path, encoding=encoding)
     mapping = build_mapping(kind, source.headers, overrides)
     rows = []
     for _number, row, _problem in source.rows():
@@ -389,3 +465,50 @@ def preview_rows(path: Path, kind: str, overrides: list[str] | None = None, *, l
         if len(rows) >= limit:
             break
     return source.dialect, mapping, rows
+
+
+def first_day(session: Session, account_ids: list[int], *, today: date, source: str
+              ) -> FirstDay:
+    """After an accounts or deals import, in its transaction: score every tier (locks
+    kept), plan the SOP steps of the imported accounts without any due more than the
+    grace period before today, and sum the book's ARR in the base currency."""
+    from csm_tui.money import load_rates
+    from csm_tui.settings import current_settings, import_grace_days
+    from csm_tui.tasks import sync_tasks
+    from csm_tui.tiering import compute
+    from db.queries import imports as qi
+    from db.queries.rates import arr_by_currency
+
+    session.flush()
+    grace = import_grace_days(current_settings())
+    day = FirstDay(grace_days=grace)
+    scores, tiers, inputs = compute(session)
+    day.scored = len({s.total for s in scores.values()}) > 1
+    if day.scored:  # all alike (no ARR yet): ranking them would be arbitrary
+        qa.update_accounts(session, [{"id": aid, "score": s.total} for aid, s in scores.items()])
+        moves = [(f.account_id, old, tiers[f.account_id]) for f, _name, old, locked in inputs
+                 if not locked and tiers[f.account_id] != old]
+        if moves:
+            now = utcnow()
+            qa.update_accounts(session, [{"id": aid, "tier": new, "updated_at": now}
+                                         for aid, _old, new in moves])
+            session.add_all(TierChange(account_id=aid, old_tier=old, new_tier=new,
+                                       score=scores[aid].total, manual=False,
+                                       reason=f"scored on import of {source}"[:500])
+                            for aid, old, new in moves)
+    session.flush()
+    for tier, locked, n in qi.tier_counts(session):
+        day.tiers[tier] = day.tiers.get(tier, 0) + int(n)
+        day.locked += int(n) if locked else 0
+    day.stages = {stage: int(n) for stage, n in qi.stage_counts(session, account_ids)}
+    day.renewal_passed = qi.renewals_passed(session, account_ids, today=today)
+    # TODO(daily loop): csm_tui.lifecycle.ensure_terms(session, account_ids) keeps each
+    # account's ContractTerm row; call it here once it exists.
+    day.steps_superseded = qi.supersede_other_stages(session, account_ids, now=utcnow())
+    report = sync_tasks(session, today, account_ids=account_ids,
+                        not_before=today - timedelta(days=grace))
+    day.steps_created = report.created_count or len(report.created)
+    day.steps_skipped = report.skipped
+    rates = load_rates(session, today)
+    day.total = rates.total_by_currency(arr_by_currency(session))
+    return day

@@ -41,6 +41,19 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M", "%Y-%m-%d
                  "%Y/%m/%d %H:%M", "%Y年%m月%d日")
 
 
+# Longest text each stored field holds (the columns' lengths in db/models.py).
+MAX_LENGTH = {"name": 200, "external_id": 100, "industry": 100, "region": 100, "owner": 100,
+              "product": 200, "title": 200, "email": 200, "phone": 50}
+
+
+def fit(field: str, column: str, text: str) -> str:
+    """`text` if it fits its field; a value too long is an error, never cut."""
+    limit = MAX_LENGTH.get(field)
+    if limit is not None and len(text) > limit:
+        raise RowProblem(column, text, f"too long: {len(text)} characters, at most {limit}")
+    return text
+
+
 def norm_name(name: str) -> str:
     """The key an account name is matched by: NFKC, casefolded, spaces collapsed."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
@@ -136,10 +149,10 @@ def parse_account(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
     c = cells(mapping, row)
     if "name" not in c:
         raise RowProblem(mapping.field_of("name") or "name", "", "name is empty")
-    out: dict[str, Any] = {"name": c["name"][1][:200]}
+    out: dict[str, Any] = {"name": fit("name", *c["name"])}
     for field in ("external_id", "industry", "region", "owner"):
         if field in c:
-            out[field] = c[field][1][:100]
+            out[field] = fit(field, *c[field])
     if "arr" in c:
         out["arr_minor"] = parse_amount(*c["arr"])
     if "currency" in c:
@@ -192,7 +205,7 @@ def parse_deal(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
     out["value_minor"] = parse_amount(*c["value"])
     for field in ("external_id", "owner", "product"):
         if field in c:
-            out[field] = c[field][1][:100]
+            out[field] = fit(field, *c[field])
     return out
 
 
@@ -203,7 +216,9 @@ def parse_contact(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
         if part)
     if not name:
         raise RowProblem(mapping.field_of("name") or "name", "", "contact name is empty")
-    out: dict[str, Any] = {"account": c.get("account", ("", ""))[1], "name": name[:200]}
+    name_column = c["name"][0] if "name" in c else (mapping.field_of("first_name") or "name")
+    out: dict[str, Any] = {"account": c.get("account", ("", ""))[1],
+                           "name": fit("name", name_column, name)}
     if not out["account"]:
         raise RowProblem(mapping.field_of("account") or "account", "", "account is empty")
     out["role"] = _pick(ROLE_ALIASES, CONTACT_ROLES, *c["role"], "role") if "role" in c \
@@ -212,7 +227,7 @@ def parse_contact(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
         if "level" in c else "staff"
     for field in ("title", "email", "phone", "notes"):
         if field in c:
-            out[field] = c[field][1]
+            out[field] = fit(field, *c[field])
     if "email" in out and "@" not in out["email"]:
         raise RowProblem(c["email"][0], out["email"], "not an email address")
     return out

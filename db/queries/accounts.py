@@ -129,13 +129,13 @@ def contract_history(session: Session) -> Sequence[AnyRow]:
 
 
 def scoring_rows(session: Session) -> Sequence[AnyRow]:
-    """The scoring factors of every active account not churned, with name, tier and lock,
-    in the order tiering unpacks them."""
+    """The scoring factors of every active account not churned, with name, tier, lock
+    and currency, in the order tiering unpacks them."""
     stmt = select(
         col(Account.id), col(Account.arr_minor), col(Account.on_time_payment),
         col(Account.profit_margin), col(Account.growth_potential), col(Account.influence),
         col(Account.referrals), col(Account.engagement), col(Account.name), col(Account.tier),
-        col(Account.tier_locked),
+        col(Account.tier_locked), col(Account.currency),
     ).where(active(), col(Account.stage) != "churned")
     return session.execute(stmt).all()
 

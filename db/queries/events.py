@@ -14,9 +14,11 @@ from db.queries.common import AnyRow
 
 
 def events_between(session: Session, *, start: date, end: date) -> Sequence[Event]:
-    """One-off events in [start, end] plus every yearly event (the caller places those)."""
+    """One-off events in [start, end] plus every yearly or recurring event (the caller
+    places those)."""
     stmt = select(Event).where(
         or_(col(Event.yearly) == True,  # noqa: E712
+            col(Event.recurrence) != "",
             and_(col(Event.on_date) >= start, col(Event.on_date) <= end))
     ).order_by(col(Event.on_date))
     return session.scalars(stmt).all()
@@ -44,9 +46,10 @@ def events_with_lead(session: Session) -> Sequence[Event]:
 
 
 def days_off_and_on(session: Session) -> Sequence[AnyRow]:
-    """(on_date, end_date, yearly, kind, title) of holidays and make-up working days."""
+    """(on_date, end_date, yearly, kind, title, recurrence) of holidays and make-up
+    working days."""
     stmt = (select(col(Event.on_date), col(Event.end_date), col(Event.yearly), col(Event.kind),
-                   col(Event.title))
+                   col(Event.title), col(Event.recurrence))
             .where(col(Event.kind).in_(("holiday", "workday"))))
     return session.execute(stmt).all()
 
@@ -62,3 +65,10 @@ def event_ids_for(session: Session, source: str, uids: list[str]) -> list[int]:
     stmt = select(col(Event.id)).where(col(Event.source) == source,
                                        col(Event.source_uid).in_(uids))
     return [eid for eid in session.scalars(stmt) if eid is not None]
+
+
+def same_event(session: Session, event_id: int, title: str, on_date: date) -> bool:
+    """Is event `event_id` the one with this title and first date (our own export
+    read back into the database it came from)?"""
+    event = session.get(Event, event_id)
+    return event is not None and event.title == title and event.on_date == on_date

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Contact, Touchpoint
@@ -91,3 +91,17 @@ def done_touch_keys(session: Session) -> set[tuple[int, date | None, str]]:
                    col(Touchpoint.summary))
             .where(col(Touchpoint.status) == "done"))
     return {(aid, due, summary) for aid, due, summary in session.execute(stmt)}
+
+
+def planned_from(session: Session, day: date) -> Sequence[AnyRow]:
+    """(id, due_date, origin) of planned touchpoints due on or after `day`: what a new
+    holiday calendar may move."""
+    stmt = (select(col(Touchpoint.id), col(Touchpoint.due_date), col(Touchpoint.origin))
+            .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) >= day))
+    return session.execute(stmt).all()
+
+
+def move_planned(session: Session, moves: list[dict[str, object]]) -> None:
+    """Bulk UPDATE of planned touchpoints' due dates: {"id": ..., "due_date": ...}."""
+    if moves:
+        session.execute(update(Touchpoint), moves)

@@ -1,4 +1,5 @@
-"""contract terms, metric readings, exchange rates; how a closed SOP step ended
+"""contract terms, metric readings, exchange rates; how a closed SOP step ended; an
+event's recurrence rule and time zone
 
 Revision ID: 0002_terms_metrics_rates
 Revises: 0001_initial
@@ -67,6 +68,10 @@ def upgrade() -> None:
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('closed_as', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
 
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('recurrence', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('tzid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False, server_default=''))
+
     op.execute("UPDATE task SET closed_as = 'done' WHERE done_at IS NOT NULL")
     op.execute(
         "INSERT INTO contractterm (account_id, term, start, \"end\", arr_minor, currency, outcome, "
@@ -77,6 +82,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_column('tzid')
+        batch_op.drop_column('recurrence')
+
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_column('closed_as')
 
