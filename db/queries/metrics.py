@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from db.bulk import bulk_insert
@@ -49,3 +49,18 @@ def latest_two(session: Session, metric: str, *, since: date | None = None,
     stmt = select(ranked.c.account_id, ranked.c.value, ranked.c.day, ranked.c.on_date,
                   ranked.c.rank).where(ranked.c.rank <= 2)
     return session.execute(stmt).all()
+
+
+def delete_reading(session: Session, reading_id: int) -> None:
+    """Remove one reading (undo of `csm metric`)."""
+    session.execute(delete(MetricReading).where(col(MetricReading.id) == reading_id))
+
+
+def newest_reading_id(session: Session, account_id: int, metric: str) -> int | None:
+    """The id of an account's newest reading of `metric` (by day, then by id)."""
+    stmt = (select(col(MetricReading.id))
+            .where(col(MetricReading.account_id) == account_id,
+                   col(MetricReading.metric) == metric)
+            .order_by(col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
+            .limit(1))
+    return session.scalars(stmt).first()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Contact, Touchpoint
@@ -91,3 +92,41 @@ def done_touch_keys(session: Session) -> set[tuple[int, date | None, str]]:
                    col(Touchpoint.summary))
             .where(col(Touchpoint.status) == "done"))
     return {(aid, due, summary) for aid, due, summary in session.execute(stmt)}
+
+
+def _rows(result: object) -> int:
+    """How many rows a Core UPDATE changed (the driver's count)."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def open_touchpoints(session: Session, account_id: int) -> list[Touchpoint]:
+    """An account's planned touchpoints as objects, soonest first (undated last): what a
+    follow-up closes and what it leaves as the next touch."""
+    stmt = (select(Touchpoint)
+            .where(col(Touchpoint.account_id) == account_id,
+                   col(Touchpoint.status) == "planned")
+            .order_by(col(Touchpoint.due_date).is_(None), col(Touchpoint.due_date),
+                      col(Touchpoint.id)))
+    return list(session.scalars(stmt))
+
+
+def close_planned(session: Session, touchpoint_id: int, values: dict[str, Any]) -> int:
+    """Close a planned touchpoint in one statement that checks it is still planned
+    (`UPDATE … WHERE id = :id AND status = 'planned'`): 1 if this writer closed it, 0 if
+    someone else did first (or it does not exist). The ORM is not told: read it after."""
+    stmt = (update(Touchpoint)
+            .where(col(Touchpoint.id) == touchpoint_id, col(Touchpoint.status) == "planned")
+            .values(**values))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def set_planned_status(session: Session, touchpoint_ids: list[int], *, status: str,
+                       was: str) -> int:
+    """Move touchpoints from status `was` to `status` (skip duplicates of the next touch,
+    or put them back on undo) in one statement; returns how many moved."""
+    if not touchpoint_ids:
+        return 0
+    stmt = (update(Touchpoint)
+            .where(col(Touchpoint.id).in_(touchpoint_ids), col(Touchpoint.status) == was)
+            .values(status=status))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
