@@ -148,8 +148,8 @@ class TodayScreen(DataScreen["TodayView"]):
 
     def action_log(self) -> None:
         item = self._selected()
-        if item is not None:
-            self.csm.open_log_form(item.account_id, item.touchpoint_id)
+        if item is not None:  # on an SOP row the form offers to tick the step too
+            self.csm.open_log_form(item.account_id, item.touchpoint_id, item.task_id)
         elif (account_id := self._selected_account()) is not None:
             self.csm.open_log_form(account_id)
 
@@ -165,14 +165,20 @@ class TodayScreen(DataScreen["TodayView"]):
             triage.mark_done(self.csm, item.touchpoint_id)
 
     def action_snooze(self) -> None:
-        if (item := self._selected_touch()) is not None and item.touchpoint_id:
-            triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
-                                snooze=True)
+        self._move(snooze=True)
 
     def action_reschedule(self) -> None:
-        if (item := self._selected_touch()) is not None and item.touchpoint_id:
+        self._move(snooze=False)
+
+    def _move(self, *, snooze: bool) -> None:
+        """`s` / `r`: a planned touch moves; a cadence row gets its next touch planned on
+        the chosen day (an SOP step keeps its playbook date)."""
+        item = self._selected()
+        if item is not None and item.kind == "cadence":
+            triage.ask_plan_date(self.csm, item.account_id, item.account, snooze=snooze)
+        elif (item := self._selected_touch()) is not None and item.touchpoint_id:
             triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
-                                snooze=False)
+                                snooze=snooze)
 
     def action_tick(self) -> None:
         item = self._selected()

@@ -195,6 +195,6 @@ def test_cli_log_and_today(demo_store: Store, capsys: pytest.CaptureFixture[str]
     assert main(["today", "--json", "--db", db, "--today", "2026-11-24"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["date"] == "2026-11-24" and data["items"]
-    assert set(data["items"][0]) == {"priority", "kind", "account_id", "account", "tier",
+    assert set(data["items"][0]) == {"ref", "priority", "kind", "account_id", "account", "tier",
                                      "title", "due", "days_overdue", "why", "touchpoint_id",
                                      "task_id", "channel", "contact"}
