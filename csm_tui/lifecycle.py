@@ -39,7 +39,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "onboarding": ("handover", "adoption", "churned"),
     "adoption": ("onboarding", "renewal", "churned"),
     "renewal": ("adoption", "renewed", "churned"),
-    "renewed": ("handover",),
+    "renewed": ("handover", "churned"),
     "churned": ("handover",),
 }
 
