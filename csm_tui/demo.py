@@ -281,6 +281,7 @@ def seed_demo_portfolio(store: Store, today: date) -> SeedResult:
         _bulk(session, Account, accounts)
         _terms_and_readings(session, accounts, today)
         n_contacts, n_touch = _history(session, rng, accounts, today, risky)
+        _settle(session, accounts)
         n_events = _seed_events(session, today)
     return SeedResult(len(accounts), n_contacts, n_touch, n_events)
 
@@ -431,4 +432,12 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
         _bulk(session, Account, rows)
         _terms_and_readings(session, rows, today)
         n_contacts, n_touch = _history(session, rng, rows, today, risky)
+        _settle(session, rows)
     return SeedResult(accounts, n_contacts, n_touch, 0)
+
+
+def _settle(session: Session, accounts: list[dict[str, Any]]) -> None:
+    """A churned account seeded with a planned touch has it closed: no cadence."""
+    from csm_tui.lifecycle import settle_books
+
+    settle_books(session, [a["id"] for a in accounts])

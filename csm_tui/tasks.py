@@ -116,12 +116,18 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None
 
 def generate_tasks(store: Store, today: date, *, account_ids: list[int] | None = None,
                    dry_run: bool = False) -> GenerationReport:
-    """Create, move and drop tasks so that every account matches its playbook."""
+    """Create, move and drop tasks so that every account matches its playbook; steps of
+    a stage or term an account has left are superseded, a churned account's planned
+    touches closed, and every account has its current term's row."""
     if dry_run:
         with store.session() as session:
             return plan(session, today, account_ids=account_ids)
     with store.transaction() as session:
-        return sync_tasks(session, today, account_ids=account_ids)
+        report = sync_tasks(session, today, account_ids=account_ids)
+        from csm_tui.lifecycle import settle_books
+
+        settle_books(session, account_ids)  # books kept before these rules existed
+        return report
 
 
 def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None,

@@ -130,3 +130,15 @@ def set_planned_status(session: Session, touchpoint_ids: list[int], *, status: s
             .where(col(Touchpoint.id).in_(touchpoint_ids), col(Touchpoint.status) == was)
             .values(status=status))
     return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def skip_planned_of_churned(session: Session, account_ids: list[int] | None = None) -> int:
+    """Close as skipped the planned touches of churned accounts (a churned account has
+    no cadence), in one statement; returns how many."""
+    churned = select(col(Account.id)).where(col(Account.stage) == "churned")
+    stmt = update(Touchpoint).where(col(Touchpoint.status) == "planned",
+                                    col(Touchpoint.account_id).in_(churned))
+    if account_ids is not None:
+        stmt = stmt.where(col(Touchpoint.account_id).in_(account_ids))
+    return _rows(session.execute(stmt.values(status="skipped"),
+                                 execution_options={"synchronize_session": False}))
