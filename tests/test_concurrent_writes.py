@@ -154,8 +154,8 @@ def test_two_people_closing_one_planned_touch(store: Store) -> None:
 def test_two_logs_without_a_selection_leave_one_next_touch(store: Store) -> None:
     aid = _account(store)
     for n in range(ROUNDS):
-        _together(*(lambda w=who: log_followup(store, aid, summary=f"{w} {n}", now=NOW,
-                                               today=TODAY) for who in ("alice", "bob")))
+        _together(*(lambda w=who, n=n: log_followup(store, aid, summary=f"{w} {n}", now=NOW,
+                                                    today=TODAY) for who in ("alice", "bob")))
         with store.session() as s:
             planned = s.exec(select(Touchpoint).where(Touchpoint.account_id == aid,
                                                       Touchpoint.status == "planned")).all()
