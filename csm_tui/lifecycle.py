@@ -33,6 +33,7 @@ ONBOARDING_DAYS = 14  # handover lasts about two weeks after the contract starts
 ADOPTION_AFTER_MONTHS = 2
 RENEWAL_WINDOW_DAYS = 90
 CARDS_PER_COLUMN = 12
+CARD_SIGNALS = ("no_login", "nps_falling", "tickets_rising")  # the one a card shows first
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "handover": ("onboarding", "churned"),
@@ -345,6 +346,7 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
         columns[r.stage].cards.append(Card(
             r.id, r.name, r.tier, r.arr_minor, r.currency,
             (today - r.stage_entered).days if r.stage_entered else None, title, due,
-            _risk(r.stage, r.contract_end, [sg.label for sg in signals.get(r.id, [])], today),
+            _risk(r.stage, r.contract_end, [sg.label for sg in sorted(
+                signals.get(r.id, []), key=lambda sg: CARD_SIGNALS.index(sg.key))], today),
             r.stage_entered if r.stage == "renewed" else None))
     return [columns[s] for s in STAGES]

@@ -184,5 +184,7 @@ def metrics_text(d: AccountDetail) -> Text:
         out.append(" → ".join(values))
         if trend.direction:
             out.append(f" {trend.direction}", style="bold")
-        out.append("  " + t("(latest {day})", day=last_on) + "\n", style="dim")
+        dated = trend.readings[-1][2] is not None  # a date metric says its own day
+        out.append(("" if dated else "  " + t("(latest {day})", day=last_on)) + "\n",
+                   style="dim")
     return out
