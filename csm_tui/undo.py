@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.changelog import current_user, record
 from csm_tui.i18n import N_, label, t
 from db.models import Account, Task, Touchpoint, utcnow
+from db.queries import accounts as qa
 from db.queries import changelog as qlog
 from db.queries import history as qh
 from db.queries import metrics as qm
@@ -388,8 +389,12 @@ def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
                    else Msg(N_("{action} can't be undone"), action=entry.action))
             return UndoResult(False, t("Can't undo “{summary}”: {why}", summary=entry.summary,
                                        why=why.text()), entry.id, entry.action)
+        payload = json.loads(entry.payload or "{}")
+        account_id = entry.entity_id if entry.entity == "account" else payload.get("account_id")
+        if isinstance(account_id, int):  # checked and put back under the account's row lock
+            qa.lock_account(session, account_id)
         try:
-            what = undoer(session, entry, json.loads(entry.payload or "{}"))
+            what = undoer(session, entry, payload)
             session.flush()
         except Refused as exc:
             session.rollback()
@@ -398,7 +403,7 @@ def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
                               entry.id, entry.action)
         entry.undone = True
         done = Msg(N_("Undone: {what}"), what=what)
-        payload: dict[str, Any] = {"undid": entry.id}
+        payload = {"undid": entry.id}
         if entry.entity == "account" and entry.entity_id is not None:
             account = session.get(Account, entry.entity_id)
             payload["version"] = account.version if account else None

@@ -9,8 +9,8 @@ import pytest
 
 from csm_tui.metrics import Reading, record
 from csm_tui.workdays import WorkCalendar
-from db.queries.metrics import account_readings, latest_two
 from db.models import Account
+from db.queries.metrics import account_readings, latest_two
 from db.store import Store
 
 
