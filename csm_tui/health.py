@@ -145,22 +145,23 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def metric_trends(session: Session, today: date, metric: str,
-                  account_ids: Iterable[int] | None = None) -> dict[int, Trend]:
-    """Per account, its latest reading of `metric` and the previous one, both within
-    `[risk] window_days` of today: one windowed query for all accounts."""
+def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
+                  account_ids: Iterable[int] | None = None) -> dict[str, dict[int, Trend]]:
+    """Per metric and account, the latest reading and the previous one, both within
+    `[risk] window_days` of today: one windowed query for all of them."""
     since = today - timedelta(days=current_settings().signal_window_days)
-    out: dict[int, Trend] = {}
-    rows = sorted(qm.latest_two(session, metric, since=since, account_ids=account_ids),
+    out: dict[str, dict[int, Trend]] = {m: {} for m in metrics}
+    rows = sorted(qm.latest_two_each(session, metrics, since=since, account_ids=account_ids),
                   key=lambda r: r.rank)
-    for aid, value, _day, on, rank in rows:
+    for aid, metric, value, _day, on, rank in rows:
         if value is None:
             continue
+        trends = out[metric]
         if rank == 1:
-            out[aid] = Trend(float(value), on)
-        elif aid in out:
-            latest = out[aid]
-            out[aid] = Trend(latest.value, latest.on, float(value), on)
+            trends[aid] = Trend(float(value), on)
+        elif aid in trends:
+            latest = trends[aid]
+            trends[aid] = Trend(latest.value, latest.on, float(value), on)
     return out
 
 
@@ -212,8 +213,8 @@ def churn_signals(session: Session, today: date, account_ids: Iterable[int] | No
     what a kanban card warns about."""
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
-    nps = metric_trends(session, today, "nps", ids)
-    tickets = metric_trends(session, today, "open_tickets", ids)
+    trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
+    nps, tickets = trends["nps"], trends["open_tickets"]
     churn = tuple(f for f in settings.risk_flags
                   if f in ("no_login", "tickets_rising", "nps_falling"))
     only = Settings(settings.cadence, settings.health_weights, settings.no_login_days,
@@ -242,8 +243,8 @@ def health_for_accounts(session: Session, today: date,
     dm_touch = q.last_touch_by_role(session, "decision_maker", ids)
     contacts = q.contact_counts(session, ids)
     overdue = q.overdue_task_counts(session, today, ids)
-    nps = metric_trends(session, today, "nps", ids)
-    tickets = metric_trends(session, today, "open_tickets", ids)
+    trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
+    nps, tickets = trends["nps"], trends["open_tickets"]
     result: dict[int, Health] = {}
     for row in q.health_inputs(session, ids):
         inputs = HealthInputs(
