@@ -145,7 +145,7 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
             resolved.update(f"[red]{exc}[/red]")
             return
         resolved.update(f"→ {long_day(day)}" if day
-                        else f"[dim]{t('no next follow-up')}[/dim]")
+                        else f"[dim]{t('empty: the next touch at the tier’s cadence')}[/dim]")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

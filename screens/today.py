@@ -3,6 +3,7 @@ renewals in the next 90 days, at-risk accounts and the fortnight's events."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -154,13 +155,14 @@ class TodayScreen(DataScreen["TodayView"]):
             self.csm.open_log_form(account_id)
 
     def action_done(self) -> None:
-        """`d`: a planned touch is done; an SOP step is ticked."""
+        """`d`: a planned touch is done; an SOP step is ticked; a cadence touch is logged
+        as done (as `csm done C…`), leaving the next one at the cadence."""
         item = self._selected()
         if item is not None and item.task_id is not None:
             self.action_tick()
         elif item is not None and item.kind == "cadence":
-            self.notify(t("a cadence touch is done by logging it: press l"),
-                        severity="warning")
+            self.csm.write(partial(self.services.log_followup, item.account_id,
+                                   summary=t("Cadence touch")))
         elif (item := self._selected_touch()) is not None and item.touchpoint_id:
             triage.mark_done(self.csm, item.touchpoint_id)
 

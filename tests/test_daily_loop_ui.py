@@ -251,3 +251,28 @@ async def test_snoozing_a_cadence_row_plans_the_touch(demo_store: Store,
         planned = s.exec(select(Touchpoint).where(Touchpoint.account_id == aid)).all()
         assert [(tp.status, tp.due_date) for tp in planned] == [
             ("planned", TODAY + timedelta(days=3))]
+
+
+async def test_done_on_a_cadence_row_logs_it(demo_store: Store,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`d` on a cadence row is `csm done C…`: a touch logged, the next one planned."""
+    with demo_store.transaction() as s:
+        acc = Account(name="Fabrikam New", tier="A", owner=DEMO_USER, stage="handover")
+        s.add(acc)
+        s.flush()
+        aid = acc.id
+    monkeypatch.setenv("CSM_USER", DEMO_USER)
+    app = watched_app(demo_store, TODAY, user=DEMO_USER)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        table = app.screen.query_one("#today-due", VirtualTable)
+        table.move_to_key(f"cadence:{aid}")
+        table.focus()
+        await press(pilot, "d", ready=TodayScreen)
+        assert f"cadence:{aid}" not in [r.key for r in table.rows]
+        assert _screen_keys(pilot) == _cli_keys(demo_store)
+    with demo_store.session() as s:
+        from db.models import Touchpoint
+
+        rows = s.exec(select(Touchpoint).where(Touchpoint.account_id == aid)).all()
+        assert sorted(tp.status for tp in rows) == ["done", "planned"]
