@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     when: datetime | date
-    kind: str  # touch | planned | tier | stage | term | step
+    kind: str  # touch | planned | skipped | tier | stage | term | step
     text: str
 
 
@@ -96,6 +96,10 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
             age = (today.year - day.year) * 12 + today.month - day.month
             if 0 <= age < 12:
                 months[11 - age] += 1
+        elif tp.status == "skipped" and tp.due_date:  # closed: a duplicate, a churned touch
+            timeline.append(TimelineEntry(tp.due_date, "skipped",
+                                          f"{label('channel', tp.channel)}: "
+                                          f"{tp.next_step or '—'}"))
         elif tp.status == "planned":
             timeline.append(TimelineEntry(tp.due_date, "planned",
                                           f"{label('channel', tp.channel)}: "

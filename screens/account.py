@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from csm_tui.services import Services, ViewKey
 
 KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta",
-              "term": "bold blue", "step": "dim"}
+              "term": "bold blue", "step": "dim", "skipped": "dim"}
 # Timeline kinds this screen adds to the shared ones (csm_tui.i18n's "timeline" labels).
-KIND_NAMES = {"term": N_("term"), "step": N_("step")}
+KIND_NAMES = {"term": N_("term"), "step": N_("step"), "skipped": N_("skipped")}
 
 
 class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
