@@ -1,6 +1,13 @@
 """Editing an account from the form: every field parsed and checked, the row
 saved only when all are valid, with an optimistic version check so that a
-concurrent edit by a teammate is never overwritten silently."""
+concurrent edit by a teammate is never overwritten silently.
+
+The check and the write are one statement (`UPDATE account SET version = version + 1
+WHERE id = :id AND version = :v`, its row count read): two saves at the same instant
+cannot both pass it. Saves merge by field: given the values the form opened with
+(`base`), only the fields this user changed are written; when someone else saved in
+between, their value stays for every field this user did not touch, and only a field
+both changed (to different values) is a conflict to ask about."""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from csm_tui.dates import parse_iso_date
 from csm_tui.i18n import current_language, label, t
 from csm_tui.money import parse_money
 from db.models import Account, utcnow
+from db.queries import accounts as qa
 from db.store import Store
 
 TEXT_FIELDS = ("name", "industry", "region", "owner")
@@ -32,20 +40,43 @@ class FieldError(ValueError):
 
 
 class EditConflict(RuntimeError):
-    """Someone else saved this account since the form was opened."""
+    """Someone else saved this account since the form was opened, and changed a field
+    this user changed too (`disputed`)."""
 
-    def __init__(self, theirs: dict[str, str], version: int = 0) -> None:
+    def __init__(self, theirs: dict[str, str], version: int = 0,
+                 disputed: list[str] | None = None) -> None:
         super().__init__(t("this account was changed by someone else since you opened it"))
         self.theirs = theirs
         self.version = version  # theirs: saving again with it puts yours over theirs
+        self.disputed = disputed if disputed is not None else list(theirs)
+
+
+def changed_fields(base: dict[str, str], values: dict[str, str]) -> list[str]:
+    """The form fields this user changed since the form opened with `base`."""
+    return [k for k in EDITABLE if values.get(k, base.get(k, "")) != base.get(k, "")]
+
+
+def merge(base: dict[str, str], theirs: dict[str, str], yours: dict[str, str]
+          ) -> tuple[dict[str, str], list[str]]:
+    """Yours on top of theirs, field by field: theirs for every field you did not touch,
+    yours for the ones you did; and the fields both of you changed, differently."""
+    mine = changed_fields(base, yours)
+    merged = dict(theirs)
+    for key in mine:
+        merged[key] = yours[key]
+    disputed = [k for k in mine if theirs.get(k, "") != base.get(k, "")
+                and theirs.get(k, "") != yours.get(k, "")]
+    return merged, disputed
 
 
 def conflict_lines(initial: dict[str, str], theirs: dict[str, str],
-                   yours: dict[str, str]) -> list[str]:
-    """Each field that either side changed since the form opened, with both values:
-    `region: theirs 上海 · yours 北京`."""
+                   yours: dict[str, str], only: list[str] | None = None) -> list[str]:
+    """Each field that either side changed since the form opened (or only those in
+    `only`: the disputed ones), with both values: `region: theirs 上海 · yours 北京`."""
     out = []
     for key in theirs:
+        if only is not None and key not in only:
+            continue
         mine = yours.get(key, initial.get(key, ""))
         was = initial.get(key, "")
         if (theirs[key] != was or mine != was) and theirs[key] != mine:
@@ -125,33 +156,61 @@ def parse_form(values: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+FORM_TO_MODEL = {"arr": "arr_minor"}
+TERM_FIELDS = {"contract_start", "contract_end", "arr_minor", "currency"}
+
+
 def update_account(store: Store, account_id: int, values: dict[str, str], *,
-                   expected_version: int, today: date | None = None) -> EditResult:
-    """Validate and save in one transaction; refuse if the version moved on."""
+                   expected_version: int, base: dict[str, str] | None = None,
+                   today: date | None = None) -> EditResult:
+    """Validate and save in one transaction. The version is checked and moved on in one
+    statement; if someone saved first, `base` (the values the form opened with) lets
+    the save merge by field, and only a field both changed is an EditConflict. Without
+    `base` every field is written and any earlier save is a conflict."""
     parsed = parse_form(values)
     with store.transaction() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise LookupError(t("account {account_id} not found", account_id=account_id))
-        if account.version != expected_version:
-            raise EditConflict(form_values(account), account.version)
+        if not qa.claim_version(session, account_id, expected_version):
+            account = session.get(Account, account_id)
+            if account is None:
+                raise LookupError(t("account {account_id} not found", account_id=account_id))
+            theirs = form_values(account)
+            if base is None:
+                raise EditConflict(theirs, account.version)
+            values, disputed = merge(base, theirs, values)
+            if disputed:
+                raise EditConflict(theirs, account.version, disputed)
+            if not qa.claim_version(session, account_id, account.version):
+                raise EditConflict(theirs, account.version)  # yet another save came first
+            base, parsed = theirs, parse_form(values)
+        account = session.get(Account, account_id, populate_existing=True)
+        assert account is not None
+        writable = None if base is None else {FORM_TO_MODEL.get(k, k)
+                                              for k in changed_fields(base, values)}
         changed = {}
         for key, new in parsed.items():
+            if writable is not None and key not in writable:
+                continue
             old = getattr(account, key)
             if old != new:
                 changed[key] = (old, new)
                 setattr(account, key, new)
         if not changed:
-            return EditResult({}, account.version)
-        account.version += 1
+            session.rollback()  # the version stays where it was
+            return EditResult({}, expected_version)
         account.updated_at = utcnow()
+        from csm_tui.lifecycle import refresh_term
+        from csm_tui.metrics import add_readings, edit_readings
         from csm_tui.tasks import sync_account_tasks
 
         dates_moved = {"contract_start", "contract_end"} & set(changed)
         tasks = sync_account_tasks(session, today if dates_moved else None, account_id)
+        if TERM_FIELDS & set(changed):
+            refresh_term(session, account)
+        readings = add_readings(session, edit_readings(account_id, changed,
+                                                       today or utcnow().date()))
         record(session, action="account.edit", entity="account", entity_id=account_id,
                summary=f"Edited {account.name}: {', '.join(changed)}",
                payload={"before": {k: v[0] for k, v in changed.items()},
                         "after": {k: v[1] for k, v in changed.items()},
-                        "version": account.version, "tasks": tasks})
+                        "version": account.version, "tasks": tasks, "readings": readings})
         return EditResult(changed, account.version)

@@ -22,14 +22,31 @@ from db.queries import touchpoints as qtp
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from db.models import Contact, Task
+    from db.models import Contact, ContractTerm, Task
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     when: datetime | date
-    kind: str  # touch | planned | tier | stage
+    kind: str  # touch | planned | skipped | tier | stage | term | step
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricTrend:
+    """One metric's recent readings, oldest first: the account screen draws its trend."""
+
+    metric: str
+    label: str
+    readings: list[tuple[date, float | None, date | None]]  # (on, number, date)
+
+    @property
+    def direction(self) -> str:
+        """↑ ↓ or → between the last two numeric readings ("" with fewer than two)."""
+        values = [v for _on, v, _d in self.readings if v is not None]
+        if len(values) < 2:
+            return ""
+        return "↑" if values[-1] > values[-2] else "↓" if values[-1] < values[-2] else "→"
 
 
 @dataclass
@@ -45,6 +62,8 @@ class AccountDetail:
     tasks: list[Task]
     events: list[tuple[date, str]]
     touch_counts: list[int] = field(default_factory=list)  # per month, oldest first
+    metrics: list[MetricTrend] = field(default_factory=list)
+    terms: list[ContractTerm] = field(default_factory=list)
 
 
 def _as_date(value: datetime | date | None) -> date | None:
@@ -77,6 +96,10 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
             age = (today.year - day.year) * 12 + today.month - day.month
             if 0 <= age < 12:
                 months[11 - age] += 1
+        elif tp.status == "skipped" and tp.due_date:  # closed: a duplicate, a churned touch
+            timeline.append(TimelineEntry(tp.due_date, "skipped",
+                                          f"{label('channel', tp.channel)}: "
+                                          f"{tp.next_step or '—'}"))
         elif tp.status == "planned":
             timeline.append(TimelineEntry(tp.due_date, "planned",
                                           f"{label('channel', tp.channel)}: "
@@ -92,6 +115,14 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
         old = label("stage", sc.old_stage) if sc.old_stage else "—"
         timeline.append(TimelineEntry(sc.at, "stage", f"{old} → {label('stage', sc.new_stage)}: "
                                                       f"{sc.reason}"))
+    terms = list(qh.account_terms(session, account_id))
+    for term in terms:
+        timeline.append(TimelineEntry(term.start or term.created_at, "term", _term_text(term)))
+    for title, stage, term_no, done_at, how in qt.closed_steps(session, account_id):
+        text = (t("superseded: {title} ({stage}, term {term})", title=title,
+                  stage=label("stage", stage), term=term_no) if how == "superseded"
+                else t("done: {title}", title=title))
+        timeline.append(TimelineEntry(done_at, "step", text))
     timeline.sort(key=lambda e: _as_date(e.when) or date.min, reverse=True)
     tasks = list(qt.account_tasks(session, account_id, stage=account.stage, term=account.term))
     events: list[tuple[date, str]] = []
@@ -107,7 +138,34 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
         events.append((account.contract_end, t("contract end / renewal")))
     events.sort()
     return AccountDetail(account, scores.get(account_id), tiers.get(account_id), health, rfm,
-                         contacts, last_by_contact, timeline, tasks, events, months)
+                         contacts, last_by_contact, timeline, tasks, events, months,
+                         metric_trends(session, account_id), terms)
+
+
+def _term_text(term: ContractTerm) -> str:
+    from csm_tui.money import format_money
+
+    outcome = {"open": t("current"),
+               "renewed": t("renewed {day}", day=term.closed_on or "—"),
+               "churned": t("churned {day}", day=term.closed_on or "—")}.get(term.outcome,
+                                                                           term.outcome)
+    return t("term {term}: {start} → {end} · {arr} · {outcome}", term=term.term,
+             start=term.start or "—", end=term.end or "—",
+             arr=format_money(term.arr_minor, term.currency), outcome=outcome)
+
+
+def metric_trends(session: Session, account_id: int, *, last: int = 6) -> list[MetricTrend]:
+    """Each metric with readings, its last `last` readings oldest first."""
+    from csm_tui.metrics import METRICS
+    from db.queries.metrics import account_readings
+
+    by_metric: dict[str, list[tuple[date, float | None, date | None]]] = {}
+    for r in account_readings(session, account_id):  # newest first
+        rows = by_metric.setdefault(r.metric, [])
+        if len(rows) < last:
+            rows.append((r.on_date, r.value, r.day))
+    return [MetricTrend(name, t(METRICS[name][1]), list(reversed(by_metric[name])))
+            for name in METRICS if name in by_metric]
 
 
 def occurrences_of_anniversary(founded: date, start: date, end: date) -> list[date]:

@@ -344,13 +344,18 @@ class CsmApp(App[int]):
             self.notify(t("theme not saved: {error}", error=exc), severity="warning")
 
     # ---- actions shared by the screens ------------------------------------------------------
-    def open_log_form(self, account_id: int, touchpoint_id: int | None = None) -> None:
-        """`l` everywhere: log a follow-up for an account (closing a planned touchpoint)."""
+    def open_log_form(self, account_id: int, touchpoint_id: int | None = None,
+                      task_id: int | None = None) -> None:
+        """`l` everywhere: log a follow-up for an account (closing the selected planned
+        touchpoint, else its earliest open one; on an SOP step's row, offering to tick
+        the step)."""
         from screens.log_form import LogFollowUpScreen
 
         def saved(result: LogResult | None) -> None:
             if result is None:
                 return
+            if result.ticked:
+                self.notify(t("Done: {title}", title=result.ticked), title=t("SOP step"))
             if result.next_date:
                 self.notify(t("Follow-up saved; next on {day}", day=short_day(result.next_date)),
                             title=t("Logged"))
@@ -361,7 +366,7 @@ class CsmApp(App[int]):
         if form is None:  # one form, kept installed: showing it again is cheap
             form = self._log_form = LogFollowUpScreen()
             self.install_screen(form, name="log-form")
-        form.prepare(account_id, touchpoint_id)
+        form.prepare(account_id, touchpoint_id, task_id)
         self.push_screen(form, saved)
 
     def open_tier_override(self, account_id: int) -> None:

@@ -279,9 +279,37 @@ def seed_demo_portfolio(store: Store, today: date) -> SeedResult:
                 risky.add(acc["id"])
             accounts.append(acc)
         _bulk(session, Account, accounts)
+        _terms_and_readings(session, accounts, today)
         n_contacts, n_touch = _history(session, rng, accounts, today, risky)
+        _settle(session, accounts)
         n_events = _seed_events(session, today)
     return SeedResult(len(accounts), n_contacts, n_touch, n_events)
+
+
+def _terms_and_readings(session: Session, accounts: list[dict[str, Any]], today: date) -> None:
+    """Each seeded account's current contract term, and its metric history: the previous
+    NPS and ticket count six weeks ago, the current ones this week, the last login (the
+    churn signals compare these readings, as they would an import's)."""
+    from csm_tui.lifecycle import ensure_terms
+    from csm_tui.metrics import Reading, record
+
+    session.flush()
+    ensure_terms(session, [a["id"] for a in accounts])
+    before, now = today - timedelta(days=42), today - timedelta(days=3)
+    readings: list[Reading] = []
+    for a in accounts:
+        aid = a["id"]
+        if a["nps_previous"] is not None:
+            readings.append(Reading(aid, "nps", a["nps_previous"], None, before, "seed"))
+        if a["nps"] is not None:
+            readings.append(Reading(aid, "nps", a["nps"], None, now, "seed"))
+        readings.append(Reading(aid, "open_tickets", a["open_tickets_previous"], None, before,
+                                "seed"))
+        readings.append(Reading(aid, "open_tickets", a["open_tickets"], None, now, "seed"))
+        if a["last_login"] is not None:
+            readings.append(Reading(aid, "last_login", None, a["last_login"], a["last_login"],
+                                    "seed"))
+    record(session, readings)
 
 
 DEMO_LOCKS = {"清华大学": "strategic logo: the reference customer for higher education",
@@ -317,6 +345,7 @@ def _tick_past_steps(store: Store, today: date) -> None:
         for task in open_tasks_before(session, cutoff):
             if rng.random() < 0.85 and task.due_date is not None:
                 task.done_at = datetime.combine(task.due_date, time(10, 0), tzinfo=UTC)
+                task.closed_as = "done"
 
 
 def _seed_events(session: Session, today: date) -> int:
@@ -401,5 +430,14 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
                 referrals=rng.choice([0, 0, 0, 0, 1, 1, 2, 3]), engagement=rng.randint(0, 5),
             ))
         _bulk(session, Account, rows)
+        _terms_and_readings(session, rows, today)
         n_contacts, n_touch = _history(session, rng, rows, today, risky)
+        _settle(session, rows)
     return SeedResult(accounts, n_contacts, n_touch, 0)
+
+
+def _settle(session: Session, accounts: list[dict[str, Any]]) -> None:
+    """A churned account seeded with a planned touch has it closed: no cadence."""
+    from csm_tui.lifecycle import settle_books
+
+    settle_books(session, [a["id"] for a in accounts])

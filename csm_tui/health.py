@@ -4,23 +4,29 @@ Each factor scores 0..1; the weighted mean (weights from settings) gives the sco
 The breakdown says how many of the 100 points each factor gave, so a CSM can see
 why an account is red. Computed for the whole portfolio in a few grouped queries;
 the wording of the breakdown is only built when someone looks at it.
+
+The churn signals come from history: "NPS falling" and "tickets rising" compare an
+account's latest metric reading with the previous one (no earlier reading within the
+window of `[risk] window_days`: no trend, no flag), so they work on real, imported
+data. Which flags are raised and their thresholds are in `[risk]` of settings.toml;
+each flag comes with the sentence that explains it (`Signal.why`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
-from csm_tui.settings import current_settings
+from csm_tui.settings import Settings, current_settings
 from db.queries import activity as q
+from db.queries import metrics as qm
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-NPS_DROP = 5  # a fall of this many points or more counts as falling
 FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
 
 
@@ -30,11 +36,31 @@ class HealthInputs:
     days_since_touch: int | None
     days_since_login: int | None
     tickets: int
-    tickets_previous: int
+    tickets_previous: int | None  # the reading before the latest (None: no trend)
     nps: int | None
-    nps_previous: int | None
+    nps_previous: int | None  # likewise
     on_time_payment: float
     overdue_tasks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One risk flag: its settings name, its short label (Today's "why", the board's
+    card) and the sentence that explains it (the account screen)."""
+
+    key: str
+    label: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """An account's latest reading of a metric and the one before it (if any)."""
+
+    value: float
+    on: date
+    previous: float | None = None
+    previous_on: date | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +69,7 @@ class Health:
     flags: list[str] = field(default_factory=list)
     points: tuple[float, ...] = ()
     inputs: HealthInputs | None = None
+    signals: list[Signal] = field(default_factory=list)
 
     @property
     def at_risk(self) -> bool:
@@ -78,11 +105,12 @@ def factor_scores(i: HealthInputs) -> tuple[float, ...]:
     touch = 0.0 if i.days_since_touch is None else _ramp(i.days_since_touch, i.cadence,
                                                          i.cadence * 3)
     login = 0.5 if i.days_since_login is None else _ramp(i.days_since_login, 7, 60)
-    tickets = max(0.0, 1 - i.tickets / 10 - (0.2 if i.tickets > i.tickets_previous else 0))
+    rising = i.tickets_previous is not None and i.tickets > i.tickets_previous
+    tickets = max(0.0, 1 - i.tickets / 10 - (0.2 if rising else 0))
     if i.nps is None:
         nps = 0.5
     else:
-        falling = i.nps_previous is not None and i.nps <= i.nps_previous - NPS_DROP
+        falling = i.nps_previous is not None and i.nps <= i.nps_previous - _drop()
         nps = max(0.0, min(1.0, (i.nps + 100) / 200 - (0.15 if falling else 0)))
     payment = max(0.0, min(1.0, i.on_time_payment))
     sop = {0: 1.0, 1: 0.5, 2: 0.25}.get(i.overdue_tasks, 0.0)
@@ -95,11 +123,12 @@ def factor_labels(i: HealthInputs) -> tuple[str, ...]:
                     cadence=i.cadence))
     login = (t("no login data") if i.days_since_login is None
              else t("last login {days}d ago", days=i.days_since_login))
+    rising = i.tickets_previous is not None and i.tickets > i.tickets_previous
     tickets = t("{n} open tickets", n=i.tickets) + (
-        t(" (up from {n})", n=i.tickets_previous) if i.tickets > i.tickets_previous else "")
+        t(" (up from {n})", n=i.tickets_previous) if rising else "")
     if i.nps is None:
         nps = t("no NPS yet")
-    elif i.nps_previous is not None and i.nps <= i.nps_previous - NPS_DROP:
+    elif i.nps_previous is not None and i.nps <= i.nps_previous - _drop():
         nps = t("NPS {nps} (down from {previous})", nps=i.nps, previous=i.nps_previous)
     else:
         nps = f"NPS {i.nps}"
@@ -108,10 +137,102 @@ def factor_labels(i: HealthInputs) -> tuple[str, ...]:
     return touch, login, tickets, nps, payment, sop
 
 
+def _drop() -> int:
+    return int(current_settings().nps_drop)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
+                  account_ids: Iterable[int] | None = None) -> dict[str, dict[int, Trend]]:
+    """Per metric and account, the latest reading and the previous one, both within
+    `[risk] window_days` of today: one windowed query for all of them."""
+    since = today - timedelta(days=current_settings().signal_window_days)
+    out: dict[str, dict[int, Trend]] = {m: {} for m in metrics}
+    rows = sorted(qm.latest_two_each(session, metrics, since=since, account_ids=account_ids),
+                  key=lambda r: r.rank)
+    for aid, metric, value, _day, on, rank in rows:
+        if value is None:
+            continue
+        trends = out[metric]
+        if rank == 1:
+            trends[aid] = Trend(float(value), on)
+        elif aid in trends:
+            latest = trends[aid]
+            trends[aid] = Trend(latest.value, latest.on, float(value), on)
+    return out
+
+
+def signals_of(settings: Settings, today: date, *, last_login: date | None,
+               nps: Trend | None, tickets: Trend | None, dm_touch: date | None,
+               contacts: int) -> list[Signal]:
+    """The risk flags `[risk] flags` asks for, each with its explanation."""
+    wanted, out = settings.risk_flags, []
+    if "no_login" in wanted:
+        days = _days(last_login, today)
+        if days is None:
+            out.append(Signal("no_login", t("no login {days}d+", days=settings.no_login_days),
+                              t("no login recorded")))
+        elif days >= settings.no_login_days:
+            out.append(Signal("no_login", t("no login {days}d+", days=settings.no_login_days),
+                              t("last login {day}, {days} days ago (flag at {limit})",
+                                day=last_login, days=days, limit=settings.no_login_days)))
+    if ("tickets_rising" in wanted and tickets is not None and tickets.previous is not None
+            and tickets.value - tickets.previous >= settings.tickets_rise):
+        out.append(Signal("tickets_rising", t("tickets rising"),
+                          t("open tickets {old} on {old_day} → {new} on {new_day}",
+                            old=_num(tickets.previous), old_day=tickets.previous_on,
+                            new=_num(tickets.value), new_day=tickets.on)))
+    if ("nps_falling" in wanted and nps is not None and nps.previous is not None
+            and nps.previous - nps.value >= settings.nps_drop):
+        out.append(Signal("nps_falling", t("NPS falling"),
+                          t("NPS {old} on {old_day} → {new} on {new_day} (a fall of {n}; "
+                            "flag at {drop})", old=_num(nps.previous), old_day=nps.previous_on,
+                            new=_num(nps.value), new_day=nps.on,
+                            n=_num(nps.previous - nps.value), drop=settings.nps_drop)))
+    if "no_decision_maker" in wanted:
+        dm_days = _days(dm_touch, today)
+        if dm_days is None or dm_days > settings.decision_maker_days:
+            why = (t("no touch with a decision maker on record") if dm_touch is None else
+                   t("last decision-maker touch {day}, {days} days ago (flag after {limit})",
+                     day=dm_touch, days=dm_days, limit=settings.decision_maker_days))
+            out.append(Signal("no_decision_maker",
+                              t("no decision-maker touch {days}d+",
+                                days=settings.decision_maker_days), why))
+    if "single_threaded" in wanted and contacts <= 1:
+        out.append(Signal("single_threaded", t("single-threaded"),
+                          t("{n} stakeholder(s) on record", n=contacts)))
+    return out
+
+
+def churn_signals(session: Session, today: date, account_ids: Iterable[int] | None = None
+                  ) -> dict[int, list[Signal]]:
+    """The churn signals only (no login, tickets rising, NPS falling) of these accounts:
+    what a kanban card warns about."""
+    ids = None if account_ids is None else list(account_ids)
+    settings = current_settings()
+    trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
+    nps, tickets = trends["nps"], trends["open_tickets"]
+    churn = tuple(f for f in settings.risk_flags
+                  if f in ("no_login", "tickets_rising", "nps_falling"))
+    only = Settings(settings.cadence, settings.health_weights, settings.no_login_days,
+                    settings.decision_maker_days, settings.extra, churn, settings.nps_drop,
+                    settings.tickets_rise, settings.signal_window_days)
+    return {row.id: signals_of(only, today, last_login=row.last_login, nps=nps.get(row.id),
+                               tickets=tickets.get(row.id), dm_touch=None, contacts=2)
+            for row in q.health_inputs(session, ids)}
+
+
+def _previous(trend: Trend | None) -> int | None:
+    return None if trend is None or trend.previous is None else round(trend.previous)
+
+
 def health_for_accounts(session: Session, today: date,
                         account_ids: Iterable[int] | None = None, *,
                         last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
-    """Health of every active account (or of the given ones), in five or six queries.
+    """Health of every active account (or of the given ones), in a handful of queries.
     Pass `last_touch` when the caller already has it (Today does)."""
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
@@ -122,30 +243,23 @@ def health_for_accounts(session: Session, today: date,
     dm_touch = q.last_touch_by_role(session, "decision_maker", ids)
     contacts = q.contact_counts(session, ids)
     overdue = q.overdue_task_counts(session, today, ids)
-    no_login = t("no login {days}d+", days=settings.no_login_days)
-    no_dm = t("no decision-maker touch {days}d+", days=settings.decision_maker_days)
+    trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
+    nps, tickets = trends["nps"], trends["open_tickets"]
     result: dict[int, Health] = {}
     for row in q.health_inputs(session, ids):
         inputs = HealthInputs(
             cadence=settings.cadence.get(row.tier, 45),
             days_since_touch=_days(last_touch.get(row.id), today),
             days_since_login=_days(row.last_login, today), tickets=row.open_tickets,
-            tickets_previous=row.open_tickets_previous, nps=row.nps,
-            nps_previous=row.nps_previous, on_time_payment=row.on_time_payment,
+            tickets_previous=_previous(tickets.get(row.id)), nps=row.nps,
+            nps_previous=_previous(nps.get(row.id)), on_time_payment=row.on_time_payment,
             overdue_tasks=overdue.get(row.id, 0))
         points = tuple(s * w for s, w in zip(factor_scores(inputs), scale, strict=True))
-        flags = []
-        if inputs.days_since_login is None or inputs.days_since_login >= settings.no_login_days:
-            flags.append(no_login)
-        if row.open_tickets > row.open_tickets_previous:
-            flags.append(t("tickets rising"))
-        if (row.nps is not None and row.nps_previous is not None
-                and row.nps <= row.nps_previous - NPS_DROP):
-            flags.append(t("NPS falling"))
-        dm_days = _days(dm_touch.get(row.id), today)
-        if dm_days is None or dm_days > settings.decision_maker_days:
-            flags.append(no_dm)
-        if contacts.get(row.id, 0) <= 1:
-            flags.append(t("single-threaded"))
-        result[row.id] = Health(round(sum(points)), flags, points, inputs)
+        dm = dm_touch.get(row.id)
+        signals = signals_of(settings, today, last_login=row.last_login, nps=nps.get(row.id),
+                             tickets=tickets.get(row.id),
+                             dm_touch=dm.date() if dm is not None else None,
+                             contacts=contacts.get(row.id, 0))
+        result[row.id] = Health(round(sum(points)), [sg.label for sg in signals], points,
+                                inputs, signals)
     return result

@@ -2,19 +2,23 @@
 renewal that starts a new term, and the kanban's data.
 
 handover → onboarding (months 0-2) → adoption (months 2-9) → renewal (last 90 days)
-→ renewed (a new term starts at handover) or churned (win-back).
+→ renewed (the renewed term is recorded; the new term's card waits in "renewed" until
+it moves on to handover) or churned (win-back). Every account has a ContractTerm row for
+its current term (`ensure_terms`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.dates import add_months
 from csm_tui.i18n import label, t
 from db.models import Account, StageChange, utcnow
+from db.queries import history as qh
 from db.queries.accounts import stage_candidates, stage_totals, top_of_stage
 from db.queries.tasks import next_open_tasks
 from db.vocab import STAGES
@@ -29,13 +33,14 @@ ONBOARDING_DAYS = 14  # handover lasts about two weeks after the contract starts
 ADOPTION_AFTER_MONTHS = 2
 RENEWAL_WINDOW_DAYS = 90
 CARDS_PER_COLUMN = 12
+CARD_SIGNALS = ("no_login", "nps_falling", "tickets_rising")  # the one a card shows first
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "handover": ("onboarding", "churned"),
     "onboarding": ("handover", "adoption", "churned"),
     "adoption": ("onboarding", "renewal", "churned"),
     "renewal": ("adoption", "renewed", "churned"),
-    "renewed": ("handover",),
+    "renewed": ("handover", "churned"),
     "churned": ("handover",),
 }
 
@@ -81,10 +86,79 @@ def _apply(session: Session, account: Account, new_stage: str, reason: str, toda
     return change
 
 
+# ---- contract terms ------------------------------------------------------------
+
+def ensure_terms(session: Session, account_ids: Iterable[int] | None = None) -> int:
+    """Give every account (or these) a ContractTerm row for its current term, from its
+    own columns, if it has none: call after creating or importing accounts, in the
+    same transaction. Returns how many rows were added."""
+    now = utcnow()
+    rows = [{"account_id": aid, "term": term, "start": start, "end": end, "arr_minor": arr,
+             "currency": currency,
+             "outcome": "churned" if stage == "churned" else "open",
+             "closed_on": entered if stage == "churned" else None, "created_at": now}
+            for aid, term, start, end, arr, currency, stage, entered
+            in qh.accounts_without_term(session, account_ids)]
+    return qh.insert_terms(session, rows) if rows else 0
+
+
+def refresh_term(session: Session, account: Account) -> None:
+    """The current term's row says what the account says (dates, ARR, currency) after
+    an edit of those; made if missing."""
+    row = qh.term_row(session, account.id or 0, account.term)
+    if row is None:
+        session.flush()
+        ensure_terms(session, [account.id or 0])
+        return
+    row.start, row.end = account.contract_start, account.contract_end
+    row.arr_minor, row.currency = account.arr_minor, account.currency
+
+
+def settle_books(session: Session, account_ids: list[int] | None = None) -> None:
+    """What the rules say, for accounts written in bulk (a seed, an import): open steps of
+    a stage or term an account has left are superseded, a churned account's planned
+    touches are closed, and every account has its current term's row."""
+    from db.queries.tasks import supersede_stale
+    from db.queries.touchpoints import skip_planned_of_churned
+
+    session.flush()
+    supersede_stale(session, at=utcnow(), account_ids=account_ids)
+    skip_planned_of_churned(session, account_ids)
+    ensure_terms(session, account_ids)
+
+
+def _close_term(session: Session, account: Account, outcome: str, today: date
+                ) -> dict[str, Any]:
+    """Mark the current term renewed or churned; what it was, for undo."""
+    session.flush()
+    ensure_terms(session, [account.id or 0])
+    row = qh.term_row(session, account.id or 0, account.term)
+    assert row is not None
+    before = {"term": row.term, "outcome": row.outcome,
+              "closed_on": str(row.closed_on or "")}
+    row.outcome, row.closed_on = outcome, (today if outcome != "open" else None)
+    return before
+
+
+def _churn(session: Session, account: Account, today: date) -> dict[str, Any]:
+    """A churn closes every planned touch (skipped: kept in history, off every list) and
+    ends the term as churned; its open steps are superseded by the sync after it."""
+    from db.queries.touchpoints import open_touchpoints, set_planned_status
+
+    skipped = [tp.id for tp in open_touchpoints(session, account.id or 0)]
+    set_planned_status(session, [i for i in skipped if i is not None], status="skipped",
+                       was="planned")
+    return {"skipped": skipped, "term_before": _close_term(session, account, "churned",
+                                                           today)}
+
+
 def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "",
                today: date) -> str:
-    """Move an account to `new_stage` if the rules allow it; then its new stage's SOP
-    tasks are generated. Returns the old stage."""
+    """Move an account to `new_stage` if the rules allow it. The old stage's open steps
+    are closed as superseded (kept in history, off Today) and the new stage's steps are
+    generated; a churn also closes the planned touches and ends the term. Returns the
+    old stage."""
+    from csm_tui.followup import locked_account
     from csm_tui.tasks import sync_account_tasks
 
     if new_stage not in STAGES:
@@ -95,9 +169,7 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
     if new_stage == "churned" and not reason.strip():
         raise MoveError(t("reason: a move to churned needs the reason"))
     with store.transaction() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise LookupError(t("account {account_id} not found", account_id=account_id))
+        account = locked_account(session, account_id)
         old = account.stage
         if new_stage == old:
             raise MoveError(t("{name} is already in {stage}", name=account.name,
@@ -110,55 +182,69 @@ def move_stage(store: Store, account_id: int, new_stage: str, *, reason: str = "
         old_entered = account.stage_entered
         change = _apply(session, account, new_stage, reason.strip() or "moved on the board",
                         today)
+        extra: dict[str, Any] = {}
+        if new_stage == "churned":
+            extra = _churn(session, account, today)
+        elif old == "churned":  # won back: the term is open again
+            extra = {"term_before": _close_term(session, account, "open", today)}
         tasks = sync_account_tasks(session, today, account_id)
         record(session, action="stage.move", entity="account", entity_id=account_id,
                summary=f"{account.name}: {old} → {new_stage}" + (f" ({reason})" if reason
                                                                  else ""),
                payload={"stage": old, "stage_entered": str(old_entered or ""),
                         "new_stage": new_stage, "version": account.version,
-                        "stage_changes": [change.id], "tasks": tasks})
+                        "stage_changes": [change.id], "tasks": tasks, **extra})
     return old
 
 
-def renewal_defaults(account: Account, term_months: int = 12) -> tuple[date, date]:
-    """New term dates: the day after the old end, for the same length."""
-    start = (account.contract_end + timedelta(days=1)) if account.contract_end else date.today()
+def churn(store: Store, account_id: int, *, reason: str, today: date) -> str:
+    """`C` on the board, `csm churn`: the move to churned, which needs a reason."""
+    return move_stage(store, account_id, "churned", reason=reason, today=today)
+
+
+def renewal_defaults(account: Account, today: date, term_months: int = 12
+                     ) -> tuple[date, date]:
+    """New term dates: the day after the old end, for the same length; when the old
+    contract ended long ago (over 30 days), the term that starts today."""
+    start = (account.contract_end + timedelta(days=1)) if account.contract_end else today
+    if start < today - timedelta(days=30):
+        start = today
     return start, add_months(start, term_months) - timedelta(days=1)
 
 
 def renew(store: Store, account_id: int, *, new_start: date, new_end: date, today: date,
           arr_minor: int | None = None) -> int:
-    """Record the renewal, start the new term and return the account to handover.
-    Returns the new term number."""
+    """Record the renewal: the old term ends renewed, the new term starts (its row, its
+    dates and ARR), the card goes to "renewed" (dated today) and gets the renewed-stage
+    steps; the old term's open steps are superseded. Returns the new term number."""
+    from csm_tui.followup import locked_account
     from csm_tui.tasks import sync_account_tasks
 
     if new_end <= new_start:
         raise MoveError(t("contract_end: the new end must be after the new start"))
+    if arr_minor is not None and arr_minor < 0:
+        raise MoveError(t("ARR: must not be negative"))
     with store.transaction() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise LookupError(t("account {account_id} not found", account_id=account_id))
-        if account.stage not in ("renewal", "renewed"):
+        account = locked_account(session, account_id)
+        if account.stage != "renewal":
             raise MoveError(t("{name} is in {stage}; only a renewal renews", name=account.name,
                               stage=label("stage", account.stage)))
-        payload = {"stage": account.stage, "term": account.term,
-                   "contract_start": str(account.contract_start or ""),
-                   "contract_end": str(account.contract_end or ""),
-                   "arr_minor": account.arr_minor}
-        payload["stage_entered"] = str(account.stage_entered or "")
-        changes = []
-        if account.stage == "renewal":
-            changes.append(_apply(session, account, "renewed", f"renewed until {new_end}",
-                                  today))
+        payload: dict[str, Any] = {
+            "stage": account.stage, "term": account.term,
+            "contract_start": str(account.contract_start or ""),
+            "contract_end": str(account.contract_end or ""), "arr_minor": account.arr_minor,
+            "stage_entered": str(account.stage_entered or "")}
+        payload["term_before"] = _close_term(session, account, "renewed", today)
+        change = _apply(session, account, "renewed", f"renewed until {new_end}", today)
         account.term += 1
         account.contract_start, account.contract_end = new_start, new_end
         if arr_minor is not None:
             account.arr_minor = arr_minor
-        changes.append(_apply(session, account, "handover",
-                              f"term {account.term} starts {new_start}", today))
+        session.flush()
+        ensure_terms(session, [account_id])
         payload["tasks"] = sync_account_tasks(session, today, account_id)
         payload["version"] = account.version
-        payload["stage_changes"] = [c.id for c in changes]
+        payload["stage_changes"] = [change.id]
         record(session, action="stage.renew", entity="account", entity_id=account_id,
                summary=f"{account.name}: renewed, term {account.term} "
                        f"({new_start} → {new_end})", payload=payload)
@@ -188,6 +274,9 @@ def suggestions(session: Session, today: date) -> list[Suggestion]:
             out.append(Suggestion(aid, name, stage, "renewal",
                                   t("contract ends {end} (in {days} days)", end=end,
                                     days=(end - today).days)))
+        elif stage == "renewed" and start and start <= today:
+            out.append(Suggestion(aid, name, stage, "handover",
+                                  t("the new term started {start}", start=start)))
         elif stage == "renewal" and end and end < today:
             out.append(Suggestion(aid, name, stage, None,
                                   t("overdue renewal: contract ended {end}; renewed or churned?",
@@ -218,6 +307,7 @@ class Card:
     next_task: str
     next_task_due: date | None
     risk: str  # empty when none
+    renewed_on: date | None = None  # a card in "renewed": the day it was renewed
 
 
 @dataclass
@@ -248,17 +338,10 @@ def _base_totals(session: Session, columns: dict[str, StageColumn], today: date,
         col.missing = sum(n for _c, n in total.missing)
 
 
-def _risk(stage: str, end: date | None, login: date | None, nps: int | None,
-          nps_prev: int | None, tickets: int, tickets_prev: int, today: date) -> str:
+def _risk(stage: str, end: date | None, signals: list[str], today: date) -> str:
     if stage == "renewal" and end and end < today:
         return t("overdue renewal")
-    if login is None or (today - login).days >= 30:
-        return t("no login {days}d+", days=30)
-    if nps is not None and nps_prev is not None and nps <= nps_prev - 5:
-        return t("NPS falling")
-    if tickets > tickets_prev:
-        return t("tickets rising")
-    return ""
+    return signals[0] if signals else ""
 
 
 def load_board(session: Session, today: date, *, tier: str | None = None,
@@ -281,11 +364,15 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
             r = picked[aid]
             if aid not in next_task and t_stage == r.stage and t_term == r.term:
                 next_task[aid] = (title, due)
+    from csm_tui.health import churn_signals
+
+    signals = churn_signals(session, today, list(picked)) if picked else {}
     for r in sorted(picked.values(), key=lambda r: -r.arr_minor):
         title, due = next_task.get(r.id, ("", None))
         columns[r.stage].cards.append(Card(
             r.id, r.name, r.tier, r.arr_minor, r.currency,
             (today - r.stage_entered).days if r.stage_entered else None, title, due,
-            _risk(r.stage, r.contract_end, r.last_login, r.nps, r.nps_previous,
-                  r.open_tickets, r.open_tickets_previous, today)))
+            _risk(r.stage, r.contract_end, [sg.label for sg in sorted(
+                signals.get(r.id, []), key=lambda sg: CARD_SIGNALS.index(sg.key))], today),
+            r.stage_entered if r.stage == "renewed" else None))
     return [columns[s] for s in STAGES]

@@ -82,3 +82,11 @@ def search(index: list[NameEntry], query: str, *, limit: int = 20) -> list[tuple
     hits = [pair for pair in scored if pair[0] > 0]
     hits.sort(key=lambda pair: -pair[0])
     return hits[:limit]
+
+
+def key_matches(index: list[NameEntry], query: str) -> list[NameEntry]:
+    """The entries one of whose keys equals the query once folded: the same name up to
+    case, width and spaces, or its full pinyin, or its pinyin initials (`csm … 清华大学`,
+    `tsinghua`-style typing aside: `qinghuadaxue`, `QHDX`)."""
+    q = _fold(query)
+    return [entry for entry in index if q and q in entry.keys]

@@ -14,6 +14,7 @@ from csm_tui.paths import config_dir, fixtures_dir
 from csm_tui.tomlfile import read_toml
 from db.vocab import CHANNELS, STAGES, TIERS
 
+TERMS = ("all", "first", "renewal")
 _RELATIVE = re.compile(r"^\+(\d{1,3})([dwm])$")
 _BEFORE_END = re.compile(r"^T-(\d{1,3})$")
 
@@ -33,6 +34,11 @@ class Step:
     anchor: str  # "stage" (after stage entry) or "contract_end" (before it)
     amount: int  # days, or months when unit == "m"
     unit: str  # d | m
+    terms: str = "all"  # all | first (the first contract term only) | renewal (later ones)
+
+    def for_term(self, term: int) -> bool:
+        """Whether this step belongs to contract term `term` (1 is the first)."""
+        return self.terms == "all" or (self.terms == "first") == (term <= 1)
 
     @property
     def offset_days(self) -> int:
@@ -78,7 +84,8 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
                 raise PlaybookError(t("{where}: key is used twice in this stage", where=where))
             seen.add(key)
             for field in raw:
-                if field not in ("key", "title", "description", "tiers", "channel", "due"):
+                if field not in ("key", "title", "description", "tiers", "channel", "due",
+                                 "terms"):
                     raise PlaybookError(t("{where}: unknown field {field!r}",
                                           where=where, field=field))
             title = raw.get("title")
@@ -101,8 +108,12 @@ def parse_playbooks(data: dict[str, Any], path: Path) -> dict[str, list[Step]]:
                 anchor, amount, unit = parse_due(due)
             except ValueError as exc:
                 raise PlaybookError(t("{where}: due {exc}", where=where, exc=exc)) from None
+            terms = raw.get("terms", "all")
+            if terms not in TERMS:
+                raise PlaybookError(t("{where}: terms must be one of {value} (got {terms!r})",
+                                      where=where, value=", ".join(TERMS), terms=terms))
             out[stage].append(Step(stage, key, title, str(raw.get("description", "")),
-                                   frozenset(tiers), channel, anchor, amount, unit))
+                                   frozenset(tiers), channel, anchor, amount, unit, terms))
     return out
 
 
@@ -128,5 +139,9 @@ def current_playbooks() -> dict[str, list[Step]]:
     return _cached(str(config_dir() / "playbooks.toml"))
 
 
-def steps_for(books: dict[str, list[Step]], stage: str, tier: str) -> list[Step]:
-    return [s for s in books.get(stage, []) if tier in s.tiers]
+def steps_for(books: dict[str, list[Step]], stage: str, tier: str, *,
+              term: int | None = None) -> list[Step]:
+    """A stage's steps for a tier (and, given `term`, for that contract term: a renewed
+    customer does not get the first term's steps, and the other way round)."""
+    return [s for s in books.get(stage, []) if tier in s.tiers
+            and (term is None or s.for_term(term))]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.health import Health
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
+    from csm_tui.metrics import MetricSaved
     from csm_tui.money import Total
     from csm_tui.namesearch import NameEntry
     from csm_tui.portfolio import PortfolioRow
@@ -80,11 +81,12 @@ class TaskLine:
     due_date: date | None
     channel: str
     done: bool
+    superseded: bool = False  # closed because its stage or term ended first
 
 
 def task_line(task: Task) -> TaskLine:
     return TaskLine(task.id or 0, task.title, task.due_date, task.channel,
-                    task.done_at is not None)
+                    task.done_at is not None, task.closed_as == "superseded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,11 +346,12 @@ class Services:
         with self.store.session() as session:
             return account_detail(session, account_id, day)
 
-    def log_context(self, account_id: int, touchpoint_id: int | None = None) -> LogContext:
+    def log_context(self, account_id: int, touchpoint_id: int | None = None,
+                    task_id: int | None = None) -> LogContext:
         from csm_tui.followup import log_context
 
         with self.store.session() as session:
-            return log_context(session, account_id, touchpoint_id)
+            return log_context(session, account_id, touchpoint_id, task_id)
 
     def checklist(self, account_id: int) -> list[TaskLine]:
         """The account's SOP steps for its current stage and term."""
@@ -378,13 +381,7 @@ class Services:
 
         with self.store.session() as session:
             account = _account(session, account_id)
-            start, end = renewal_defaults(account)
-            today = self.today()
-            for _ in range(200):  # an end long past (an old CRM export): the current term
-                if end >= today:
-                    break
-                start = end + timedelta(days=1)
-                end = add_months(start, 12) - timedelta(days=1)
+            start, end = renewal_defaults(account, self.today())
             return RenewalTerm(account_id, account.name, start, end, account.arr_minor)
 
     def work_calendar(self) -> WorkCalendar:
@@ -455,19 +452,45 @@ class Services:
     def log_followup(self, account_id: int, *, touchpoint_id: int | None = None,
                      summary: str, channel: str = "call", contact_id: int | None = None,
                      outcome: str = "", next_date: date | None = None,
-                     next_step: str = "") -> LogResult:
+                     next_step: str = "", task_id: int | None = None) -> LogResult:
+        """A follow-up by the one rule (csm_tui.followup): it closes the selected (else
+        the earliest open) planned touch, leaves one next planned touch, and ticks the
+        SOP step `task_id` if given."""
         from csm_tui.followup import log_followup
 
         return self._wrote(log_followup(
             self.store, account_id, touchpoint_id=touchpoint_id, summary=summary,
             channel=channel, contact_id=contact_id, outcome=outcome, next_date=next_date,
-            next_step=next_step, now=self.now(), today=self.today()))
+            next_step=next_step, task_id=task_id, now=self.now(), today=self.today()))
 
-    def mark_done(self, touchpoint_id: int) -> None:
+    def mark_done(self, touchpoint_id: int) -> LogResult:
         from csm_tui.followup import mark_done
 
-        mark_done(self.store, touchpoint_id, now=self.now())
-        self._wrote(None)
+        return self._wrote(mark_done(self.store, touchpoint_id, now=self.now(),
+                                     today=self.today()))
+
+    def plan_touch(self, account_id: int, day: date, *, snooze: bool = False) -> int:
+        """A cadence row snoozed or rescheduled: the account's next touch on `day`."""
+        from csm_tui.followup import plan_touch
+
+        action = "touchpoint.snooze" if snooze else "touchpoint.reschedule"
+        return self._wrote(plan_touch(self.store, account_id, day, today=self.today(),
+                                      action=action))
+
+    def churn(self, account_id: int, *, reason: str) -> str:
+        """Churned (with the reason): planned touches and open steps closed, the term
+        ended churned, the win-back steps made."""
+        from csm_tui.lifecycle import churn
+
+        return self._wrote(churn(self.store, account_id, reason=reason, today=self.today()))
+
+    def record_metric(self, account_id: int, metric: str, value: str, *,
+                      on: date | None = None) -> MetricSaved:
+        from csm_tui.metrics import record_metric
+
+        return self._wrote(record_metric(self.store, account_id, metric, value,
+                                         on=on or self.today(), today=self.today(),
+                                         source="edit"))
 
     def reschedule(self, touchpoint_id: int, day: date, *, snooze: bool = False) -> date:
         from csm_tui.followup import reschedule
@@ -548,11 +571,14 @@ class Services:
         return self._wrote(undo_last(self.store, actor=self.user))
 
     def update_account(self, account_id: int, values: dict[str, str], *,
-                       expected_version: int) -> EditResult:
+                       expected_version: int, base: dict[str, str] | None = None
+                       ) -> EditResult:
+        """Save the form: checked and written in one statement, merged by field against
+        `base` (the values the form opened with) when someone saved in between."""
         from csm_tui.account_edit import update_account
 
         return self._wrote(update_account(self.store, account_id, values,
-                                          expected_version=expected_version,
+                                          expected_version=expected_version, base=base,
                                           today=self.today()))
 
     def add_event(self, **fields: Any) -> int:

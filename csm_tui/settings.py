@@ -15,6 +15,14 @@ from csm_tui.tomlfile import read_toml, table
 from db.vocab import TIERS
 
 HEALTH_FACTORS = ("touch", "login", "tickets", "nps", "payment", "sop")
+# The risk flags a [risk] flags list may name: the three churn signals and two about
+# the relationship.
+RISK_FLAGS = ("no_login", "tickets_rising", "nps_falling", "no_decision_maker",
+              "single_threaded")
+
+
+RISK_KEYS = ("flags", "no_login_days", "decision_maker_days", "nps_drop", "tickets_rise",
+             "window_days")
 
 
 class SettingsError(ValueError):
@@ -28,6 +36,10 @@ class Settings:
     no_login_days: int
     decision_maker_days: int
     extra: dict[str, Any]
+    risk_flags: tuple[str, ...] = RISK_FLAGS
+    nps_drop: int = 5  # NPS falling: the latest reading this many points or more below
+    tickets_rise: int = 1  # tickets rising: the latest reading this many or more above
+    signal_window_days: int = 180  # the previous reading counts if it is this recent
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -84,6 +96,14 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         table(data, section, where, SettingsError)
     _check_tasks(table(data, "tasks", where, SettingsError), path)
     _check_money(table(data, "money", where, SettingsError), path)
+    for key in risk:
+        if key not in RISK_KEYS:
+            raise SettingsError(t("{path}: risk.{key} is not a risk setting ({value})",
+                                  path=path, key=key, value=", ".join(RISK_KEYS)))
+    flags = risk.get("flags", list(RISK_FLAGS))
+    if not isinstance(flags, list) or any(f not in RISK_FLAGS for f in flags):
+        raise SettingsError(t("{path}: risk.flags must be a list from {value}, not {flags!r}",
+                              path=path, value=", ".join(RISK_FLAGS), flags=flags))
     return Settings(
         cadence=cadence, health_weights=weights,
         no_login_days=_number(path, "risk.no_login_days", risk.get("no_login_days"),
@@ -91,6 +111,13 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         decision_maker_days=_number(path, "risk.decision_maker_days",
                                     risk.get("decision_maker_days"), minimum=1, integer=True),
         extra={k: v for k, v in data.items() if k not in ("cadence", "health", "risk")},
+        risk_flags=tuple(dict.fromkeys(flags)),
+        nps_drop=_number(path, "risk.nps_drop", risk.get("nps_drop", 5), minimum=1,
+                         integer=True, maximum=200),
+        tickets_rise=_number(path, "risk.tickets_rise", risk.get("tickets_rise", 1),
+                             minimum=1, integer=True, maximum=100_000),
+        signal_window_days=_number(path, "risk.window_days", risk.get("window_days", 180),
+                                   minimum=1, integer=True),
     )
 
 

@@ -87,14 +87,15 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None,
         existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
     report = GenerationReport()
     dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
-    by_kind: dict[tuple[str, str], tuple[list[Step], set[str]]] = {}
+    by_kind: dict[tuple[str, str, bool], tuple[list[Step], set[str]]] = {}
     for aid, name, stage, term, tier, entered, end in qt.plan_accounts(
             session, account_ids=account_ids):
         have = existing.get((aid, term, stage), {})
-        if (stage, tier) not in by_kind:  # a handful of stage and tier pairs
-            steps = steps_for(books, stage, tier)
-            by_kind[(stage, tier)] = (steps, {s.key for s in steps})
-        wanted, wanted_keys = by_kind[(stage, tier)]
+        kind = (stage, tier, term > 1)  # a handful of stage, tier and term kinds
+        if kind not in by_kind:
+            steps = steps_for(books, stage, tier, term=term)
+            by_kind[kind] = (steps, {s.key for s in steps})
+        wanted, wanted_keys = by_kind[kind]
         for step in wanted:
             memo = (id(step), entered, end)
             if memo in dues:
@@ -120,19 +121,27 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None,
 
 def generate_tasks(store: Store, today: date, *, account_ids: list[int] | None = None,
                    dry_run: bool = False) -> GenerationReport:
-    """Create, move and drop tasks so that every account matches its playbook."""
+    """Create, move and drop tasks so that every account matches its playbook; steps of
+    a stage or term an account has left are superseded, a churned account's planned
+    touches closed, and every account has its current term's row."""
     if dry_run:
         with store.session() as session:
             return plan(session, today, account_ids=account_ids)
     with store.transaction() as session:
-        return sync_tasks(session, today, account_ids=account_ids)
+        report = sync_tasks(session, today, account_ids=account_ids)
+        from csm_tui.lifecycle import settle_books
+
+        settle_books(session, account_ids)  # books kept before these rules existed
+        return report
 
 
 def sync_tasks(session: Session, today: date, *, account_ids: list[int] | None = None,
                log: bool = True, not_before: date | None = None) -> GenerationReport:
     """generate_tasks inside the caller's transaction (a stage move, a tier change, an
-    edit of the contract dates), so the change and its tasks commit together."""
+    edit of the contract dates), so the change and its tasks commit together. Open
+    steps of a stage or term the account has left are closed as superseded first."""
     session.flush()
+    qt.supersede_stale(session, at=utcnow(), account_ids=account_ids)
     if account_ids is None or len(account_ids) <= CHUNK:
         report = plan(session, today, account_ids=account_ids, not_before=not_before)
         if report.changed:
@@ -163,7 +172,7 @@ def _write(session: Session, report: GenerationReport, *, log: bool = True) -> N
         "channel": [s.channel for s in steps], "anchor": [s.anchor for s in steps],
         "offset_days": [s.offset_days for s in steps],
         "due_date": [p.due_date for p in created], "done_at": [None] * len(created),
-        "created_at": [now] * len(created)}
+        "closed_as": [None] * len(created), "created_at": [now] * len(created)}
     keys = list(columns)
     for start in range(0, len(created), 5000):  # Core: no ORM bookkeeping per row
         insert_columns(session, Task, keys,
@@ -182,48 +191,69 @@ def _write(session: Session, report: GenerationReport, *, log: bool = True) -> N
 
 
 TASK_COLUMNS = ("id", "account_id", "stage", "term", "step_key", "title", "description",
-                "channel", "anchor", "offset_days", "due_date", "done_at", "created_at")
+                "channel", "anchor", "offset_days", "due_date", "done_at", "closed_as",
+                "created_at")
+NOTHING: dict[str, list[Any]] = {"created": [], "moved": [], "dropped": [], "superseded": [],
+                                 "reopened": []}
 
 
 def sync_account_tasks(session: Session, today: date | None, account_id: int
                        ) -> dict[str, list[Any]]:
     """sync_tasks for one account inside a user action, returning what it did in a form
     the action's change-log entry keeps, so that undo can put the tasks back exactly:
-    ids created, [id, old due, new due] moved, and whole rows dropped."""
+    ids created, [id, old due, new due] moved, whole rows dropped, ids superseded (open
+    steps of the stage or term it left) and [id, closed at] reopened (superseded steps
+    of the stage it came back to, in the same term)."""
     if today is None:
-        return {"created": [], "moved": [], "dropped": []}
+        return {k: [] for k in NOTHING}
     session.flush()
+    account = session.get(Account, account_id)
+    out: dict[str, list[Any]] = {k: [] for k in NOTHING}
+    if account is not None:
+        now = utcnow()
+        out["superseded"] = qt.stale_open_tasks(session, account_id, stage=account.stage,
+                                                term=account.term)
+        qt.close_tasks(session, out["superseded"], at=now, how="superseded")
+        back = qt.superseded_of(session, account_id, stage=account.stage, term=account.term)
+        out["reopened"] = [[tid, str(at) if at else None] for tid, at in back]
+        qt.reopen_tasks(session, [tid for tid, _at in back])
     report = plan(session, today, account_ids=[account_id])
     if not report.changed:
-        return {"created": [], "moved": [], "dropped": []}
+        return out
     before = qt.task_ids_of(session, account_id)
     rows = qt.tasks_by_ids(session, report.dropped)
     dropped = [{c: getattr(task, c) for c in TASK_COLUMNS} for task in rows]
     for task in rows:
         session.expunge(task)  # deleted below by a bulk statement
     _write(session, report, log=False)
-    return {"created": sorted(qt.task_ids_of(session, account_id) - before),
-            "moved": [[tid, str(o) if o else None, str(n) if n else None]
-                      for tid, o, n in report.moved],
-            "dropped": dropped}
+    out.update({"created": sorted(qt.task_ids_of(session, account_id) - before),
+                "moved": [[tid, str(o) if o else None, str(n) if n else None]
+                          for tid, o, n in report.moved],
+                "dropped": dropped})
+    return out
 
 
 def complete_task(store: Store, task_id: int, *, now: datetime) -> Task:
-    """Tick an SOP step: mark it done and log it as a done touchpoint, one transaction."""
+    """Tick an SOP step: mark it done and log it as a done touchpoint, one transaction.
+    The close checks and writes in one statement: a step ticked by someone else first
+    is refused ("already done"), and nothing is written."""
+    from csm_tui.followup import locked_account
+
     with store.transaction() as session:
         task = session.get(Task, task_id)
         if task is None:
             raise LookupError(t("task {task_id} not found", task_id=task_id))
-        if task.done_at is not None:
+        account = locked_account(session, task.account_id)
+        if qt.close_open_task(session, task_id, at=now, how="done") != 1:
+            session.refresh(task)
             raise ValueError(t("“{title}” is already done", title=task.title))
-        task.done_at = now
-        account = session.get(Account, task.account_id)
+        session.refresh(task)
         tp = Touchpoint(account_id=task.account_id, channel=task.channel or "call",
                         due_date=task.due_date or now.date(), done_at=now, status="done",
                         summary=f"SOP: {task.title}", outcome="")
         session.add(tp)
         session.flush()
         record(session, action="task.complete", entity="task", entity_id=task_id,
-               summary=f"Done: {task.title} ({account.name if account else task.account_id})",
+               summary=f"Done: {task.title} ({account.name})",
                payload={"touchpoint": tp.id, "done_at": str(now)})
         return task

@@ -45,6 +45,31 @@ class TodayItem:
     channel: str = ""
     contact: str = ""
 
+    @property
+    def ref(self) -> str:
+        """The row's short reference for the shell (`csm done T3267`): T and the
+        touchpoint's id, K and the SOP step's id, C and the account's id for a cadence
+        touch with nothing planned."""
+        if self.touchpoint_id is not None:
+            return f"T{self.touchpoint_id}"
+        if self.task_id is not None:
+            return f"K{self.task_id}"
+        return f"C{self.account_id}"
+
+
+REF_KINDS = {"T": "touchpoint", "K": "task", "C": "cadence"}
+
+
+def parse_ref(text: str) -> tuple[str, int]:
+    """`T3267` → ("touchpoint", 3267); `k88` → ("task", 88); `C12` → ("cadence", 12).
+    ValueError for anything else."""
+    raw = text.strip()
+    kind, digits = raw[:1].upper(), raw[1:]
+    if kind not in REF_KINDS or not digits.isdigit() or len(digits) > 12:
+        raise ValueError(t("{ref!r} is not a ref from csm today (T… a touch, K… an SOP step, "
+                           "C… a cadence touch)", ref=text))
+    return REF_KINDS[kind], int(digits)
+
 
 @dataclass(frozen=True, slots=True)
 class Renewal:

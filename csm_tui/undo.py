@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.changelog import current_user, record
 from csm_tui.i18n import N_, label, t
 from db.models import Account, Task, Touchpoint, utcnow
+from db.queries import accounts as qa
 from db.queries import changelog as qlog
 from db.queries import history as qh
+from db.queries import metrics as qm
 from db.queries import tasks as qt
+from db.queries import touchpoints as qtp
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -158,7 +161,41 @@ def _revert_tasks(session: Session, tasks: dict[str, list[Any]] | None) -> None:
             for key in ("done_at", "created_at"):
                 row[key] = _datetime(row[key])
         qt.insert_task_rows(session, rows)
+    qt.reopen_tasks(session, tasks.get("superseded", []))
+    qt.resupersede_tasks(session, [(tid, _datetime(at)) for tid, at in tasks.get("reopened", [])])
     session.expire_all()
+
+
+def _revert_next(session: Session, p: dict[str, Any]) -> None:
+    """Put back what a follow-up did to the next planned touch: the one it made goes,
+    the one it moved goes back to its date, the duplicates it skipped are planned again."""
+    planned = session.get(Touchpoint, p["planned"]) if p.get("planned") else None
+    if p.get("planned") and (planned is None or planned.status != "planned"):
+        state = "deleted" if planned is None else planned.status
+        raise Refused(N_("the next follow-up it planned was {state} since"),
+                      state=Msg(STATES.get(state, state)))
+    moved = p.get("moved")
+    if moved:
+        tp = session.get(Touchpoint, moved["id"])
+        if tp is None or tp.status != "planned":
+            state = "deleted" if tp is None else tp.status
+            raise Refused(N_("the next follow-up it planned was {state} since"),
+                          state=Msg(STATES.get(state, state)))
+        tp.due_date = _date(moved["due_date"])
+        tp.next_step, tp.channel, tp.contact_id = (moved["next_step"], moved["channel"],
+                                                   moved["contact_id"])
+    qtp.set_planned_status(session, p.get("skipped") or [], status="planned", was="skipped")
+    if planned is not None:
+        session.delete(planned)
+
+
+def _revert_term(session: Session, account: Account, before: dict[str, Any] | None) -> None:
+    """The term a renewal or churn closed is as it was."""
+    if not before:
+        return
+    row = qh.term_row(session, account.id or 0, int(before["term"]))
+    if row is not None:
+        row.outcome, row.closed_on = before["outcome"], _date(before["closed_on"])
 
 
 # ---- one function per action: check, revert, and say what was undone -------------
@@ -170,11 +207,7 @@ def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     for tp_id in p.get("created", []):
         if session.get(Touchpoint, tp_id) is None:
             raise Refused(N_("the logged touchpoint was deleted since"))
-    planned = session.get(Touchpoint, p["planned"]) if p.get("planned") else None
-    if p.get("planned") and (planned is None or planned.status != "planned"):
-        state = "deleted" if planned is None else planned.status
-        raise Refused(N_("the next follow-up it planned was {state} since"),
-                      state=Msg(STATES.get(state, state)))
+    _revert_next(session, p)
     closed = p.get("closed")
     if closed:
         tp = session.get(Touchpoint, closed["id"])
@@ -183,10 +216,13 @@ def _followup(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
         for key in ("status", "summary", "channel", "contact_id", "outcome", "next_step"):
             setattr(tp, key, closed[key])
         tp.done_at = None
+    if p.get("task"):
+        task = session.get(Task, p["task"])
+        if task is not None and task.closed_as == "done":
+            qt.reopen_tasks(session, [task.id or 0])
+            session.expire(task)
     for tp_id in p.get("created", []):
         session.delete(session.get(Touchpoint, tp_id))
-    if planned is not None:
-        session.delete(planned)
     on = p.get("on") or f"{entry.at:%Y-%m-%d}"
     return Msg(N_("logged follow-up with {name} on {on}"), name=account.name, on=on)
 
@@ -208,6 +244,7 @@ def _touchpoint_done(session: Session, entry: ChangeLog, p: dict[str, Any]) -> M
     if tp.status != "done":
         raise Refused(N_("the touchpoint is {state} now"),
                       state=Msg(STATES.get(tp.status, tp.status)))
+    _revert_next(session, p)
     tp.status, tp.done_at, tp.summary = p["status"], None, p["summary"]
     account = session.get(Account, tp.account_id)
     return Msg(N_("marked done: {name} ({due})"),
@@ -233,7 +270,7 @@ def _task_complete(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg
     if task.done_at is None:
         raise Refused(N_("the task is open again already"))
     tp = session.get(Touchpoint, p.get("touchpoint")) if p.get("touchpoint") else None
-    task.done_at = None
+    task.done_at, task.closed_as = None, None
     if tp is not None:
         session.delete(tp)
     account = session.get(Account, task.account_id)
@@ -247,6 +284,8 @@ def _stage_move(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     _revert_tasks(session, p.get("tasks"))
     account.stage, account.stage_entered = p["stage"], _date(p["stage_entered"])
     qh.delete_stage_changes(session, p.get("stage_changes", []))
+    qtp.set_planned_status(session, p.get("skipped") or [], status="planned", was="skipped")
+    _revert_term(session, account, p.get("term_before"))
     _touched(account)
     return Msg(N_("moved {name} from {old} to {new}"), name=account.name,
                old=Shown("stage", p["stage"]), new=Shown("stage", new))
@@ -261,6 +300,9 @@ def _renew(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
     account.contract_start = _date(p["contract_start"])
     account.contract_end = _date(p["contract_end"])
     qh.delete_stage_changes(session, p.get("stage_changes", []))
+    if term != p["term"]:
+        qh.delete_term(session, account.id or 0, term)
+    _revert_term(session, account, p.get("term_before"))
     _touched(account)
     return Msg(N_("renewal of {name} (term {term} back to term {old})"), name=account.name,
                term=term, old=p["term"])
@@ -281,15 +323,40 @@ def _tier(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
 
 
 def _edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
-    from csm_tui.account_edit import DATE_FIELDS
+    from csm_tui.account_edit import DATE_FIELDS, TERM_FIELDS
+    from csm_tui.lifecycle import refresh_term
 
     account = _account(session, entry, p)
     _revert_tasks(session, p.get("tasks"))
     for key, value in p["before"].items():
         setattr(account, key, _date(value) if key in DATE_FIELDS else value)
+    for reading in p.get("readings", []):
+        qm.delete_reading(session, reading)
+    if TERM_FIELDS & set(p["before"]):
+        refresh_term(session, account)
     _touched(account)
     return Msg(N_("edit of {name} ({fields})"), name=account.name,
                fields=Shown("field", tuple(p["before"])))
+
+
+def _plan(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
+    account = session.get(Account, p.get("account_id"))
+    if account is None:
+        raise Refused(N_("the account no longer exists"))
+    _revert_next(session, p)
+    return Msg(N_("planned the next touch with {name}"), name=account.name)
+
+
+def _metric(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
+    account = session.get(Account, entry.entity_id) if entry.entity_id else None
+    if account is None:
+        raise Refused(N_("the account no longer exists"))
+    qm.delete_reading(session, p["reading"])
+    if p.get("column"):
+        before = p.get("before")
+        setattr(account, p["column"],
+                _date(before) if p["column"] == "last_login" else before)
+    return Msg(N_("{metric} reading of {name}"), metric=p["metric"], name=account.name)
 
 
 UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], Msg]] = {
@@ -303,6 +370,8 @@ UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], Msg]] = {
     "tier.override": _tier,
     "tier.unlock": _tier,
     "account.edit": _edit,
+    "touchpoint.plan": _plan,
+    "metric.record": _metric,
 }
 
 
@@ -320,8 +389,12 @@ def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
                    else Msg(N_("{action} can't be undone"), action=entry.action))
             return UndoResult(False, t("Can't undo “{summary}”: {why}", summary=entry.summary,
                                        why=why.text()), entry.id, entry.action)
+        payload = json.loads(entry.payload or "{}")
+        account_id = entry.entity_id if entry.entity == "account" else payload.get("account_id")
+        if isinstance(account_id, int):  # checked and put back under the account's row lock
+            qa.lock_account(session, account_id)
         try:
-            what = undoer(session, entry, json.loads(entry.payload or "{}"))
+            what = undoer(session, entry, payload)
             session.flush()
         except Refused as exc:
             session.rollback()
@@ -330,7 +403,7 @@ def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
                               entry.id, entry.action)
         entry.undone = True
         done = Msg(N_("Undone: {what}"), what=what)
-        payload: dict[str, Any] = {"undid": entry.id}
+        payload = {"undid": entry.id}
         if entry.entity == "account" and entry.entity_id is not None:
             account = session.get(Account, entry.entity_id)
             payload["version"] = account.version if account else None

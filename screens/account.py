@@ -28,7 +28,10 @@ from screens.task_checklist import TaskChecklist
 if TYPE_CHECKING:
     from csm_tui.services import Services, ViewKey
 
-KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta"}
+KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "magenta",
+              "term": "bold blue", "step": "dim", "skipped": "dim"}
+# Timeline kinds this screen adds to the shared ones (csm_tui.i18n's "timeline" labels).
+KIND_NAMES = {"term": N_("term"), "step": N_("step"), "skipped": N_("skipped")}
 
 
 class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
@@ -55,6 +58,8 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
             with VerticalScroll(id="account-left"):
                 yield Label(t("Decision chain"), classes="section")
                 yield Static("", id="account-contacts")
+                yield Label(t("Metrics (oldest → newest)"), classes="section")
+                yield Static("", id="account-metrics")
                 yield Label(t("SOP checklist (this stage)"), classes="section")
                 yield Vertical(TaskChecklist(id="account-tasks"), id="account-sop")
                 yield Label(t("Events"), classes="section")
@@ -111,6 +116,9 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
             why.append(t("Health") + "\n", style="bold")
             for what, points in d.health.breakdown:
                 why.append(f"  {points:3d}  {what}\n")
+            for signal in d.health.signals:
+                why.append(f"  ⚠ {signal.label}: ", style="bold red")
+                why.append(f"{signal.why}\n")
         self.query_one("#account-why", Static).update(why)
         contacts = Text()
         for role in ROLE_ORDER:
@@ -124,6 +132,7 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
                                 f"{relative_days(last, today) if last else t('never')}\n")
         self.query_one("#account-contacts", Static).update(contacts
                                                            or t("no stakeholders yet"))
+        self.query_one("#account-metrics", Static).update(metrics_text(d) or t("no readings yet"))
         self.query_one("#account-tasks", TaskChecklist).show_tasks(
             [task_line(task) for task in d.tasks], today)
         events = "\n".join(f"{long_day(day)}  {title}" for day, title in d.events[:12])
@@ -133,7 +142,7 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
         for e in d.timeline[:200]:
             when = e.when.strftime("%Y-%m-%d")
             timeline.append(f"{when} ", style="dim")
-            kind = label("timeline", e.kind)
+            kind = t(KIND_NAMES[e.kind]) if e.kind in KIND_NAMES else label("timeline", e.kind)
             timeline.append(kind + " " * max(1, 8 - cell_len(kind)),
                             style=KIND_STYLE.get(e.kind, ""))
             timeline.append(f"{e.text}\n")
@@ -162,3 +171,20 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
 
         if self.detail is not None:
             self.app.push_screen(BriefView(self.detail, self.csm.today()))
+
+
+def metrics_text(d: AccountDetail) -> Text:
+    """One line per metric: its readings oldest first and the latest move (↑ ↓ →)."""
+    out = Text()
+    for trend in d.metrics:
+        values = [(f"{value:g}" if value is not None else (day.isoformat() if day else "—"))
+                  for _on, value, day in trend.readings]
+        last_on = trend.readings[-1][0]
+        out.append(f"{trend.label} ", style="bold")
+        out.append(" → ".join(values))
+        if trend.direction:
+            out.append(f" {trend.direction}", style="bold")
+        dated = trend.readings[-1][2] is not None  # a date metric says its own day
+        out.append(("" if dated else "  " + t("(latest {day})", day=last_on)) + "\n",
+                   style="dim")
+    return out

@@ -12,7 +12,13 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label
 
-from csm_tui.account_edit import EditConflict, FieldError, conflict_lines, form_values
+from csm_tui.account_edit import (
+    EditConflict,
+    FieldError,
+    changed_fields,
+    conflict_lines,
+    form_values,
+)
 from csm_tui.i18n import N_, t
 from screens.base import CsmModal
 from screens.dialogs import Confirm
@@ -72,11 +78,12 @@ class AccountForm(CsmModal[bool]):
         a teammate's save in between comes back as an answer to show here (with the
         field focused, or both values side by side); a database failure as a message."""
         services = self.csm.services
+        base, version = dict(self.initial), self.version
 
         def attempt() -> EditResult | FieldError | EditConflict:
             try:
                 return services.update_account(self.account_id, values,
-                                               expected_version=self.version)
+                                               expected_version=version, base=base)
             except (FieldError, EditConflict) as exc:
                 return exc
 
@@ -91,11 +98,18 @@ class AccountForm(CsmModal[bool]):
         self.csm.write(attempt, done=answered, failed=self._show_error)
 
     def _conflict(self, exc: EditConflict, yours: dict[str, str]) -> None:
-        """Both values of every field in dispute; ctrl+s again saves yours over theirs."""
-        lines = conflict_lines(self.initial, exc.theirs, yours) or [t("no field differs")]
+        """Someone saved a field you changed too. Every field you did not touch now
+        shows their value (it is kept); both values of each field in dispute are shown,
+        and ctrl+s again saves yours for those."""
+        for key in changed_fields(self.initial, exc.theirs):
+            if yours.get(key, "") == self.initial.get(key, ""):
+                self.query_one(f"#f-{key}", Input).value = exc.theirs[key]
+        lines = conflict_lines(self.initial, exc.theirs, yours, only=exc.disputed) or [
+            t("no field differs")]
         self.version, self.initial = exc.version, exc.theirs
         self._show_error(f"{exc}:\n" + "\n".join(lines) + "\n" +
-                         t("ctrl+s saves yours over theirs · esc cancels"))
+                         t("their other changes are kept · ctrl+s saves yours for these · "
+                           "esc cancels"))
 
     def _field_error(self, exc: FieldError) -> None:
         self._show_error(str(exc))

@@ -30,6 +30,9 @@ def card_text(card: Card, today: date, width: int) -> list[Text]:
     head = Text.assemble(tier_badge(card.tier), " ", Text(card.name, style="bold"))
     days = (t("{days}d in stage", days=card.days_in_stage)
             if card.days_in_stage is not None else "")
+    if card.renewed_on is not None:  # the year only when it is not this one: cards are narrow
+        on = card.renewed_on
+        days = t("renewed {day}", day=f"{on:%m-%d}" if on.year == today.year else on)
     money = Text(f"{format_money(card.arr_minor, card.currency, compact=True)} · {days}",
                  style="dim")
     if card.next_task:

@@ -143,8 +143,9 @@ class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
 
         def done(term: int | None) -> None:
             if term:
-                self._focus_after = (card.account_id, "handover")
-                self.csm.notify(t("{name}: renewed, new term starts at handover", name=card.name))
+                self._focus_after = (card.account_id, "renewed")
+                self.csm.notify(t("{name}: renewed, term {term} recorded", name=card.name,
+                                  term=term))
 
         self.app.push_screen(RenewDialog(card.account_id), done)
 
@@ -158,9 +159,20 @@ class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
 
         def answer(reason: str | None) -> None:
             if reason:
-                self._move(card.account_id, "churned", reason)
+                self._churn(card.account_id, reason)
 
         self.app.push_screen(ReasonDialog(t("Why did {name} churn?", name=card.name)), answer)
+
+    def _churn(self, account_id: int, reason: str) -> None:
+        """Churned: planned touches and open steps closed, win-back steps made."""
+        def moved(_old: str) -> None:
+            self._focus_after = (account_id, "churned")
+
+        def refused(message: str) -> None:
+            self.notify(message, severity="warning")
+
+        self.csm.write(partial(self.services.churn, account_id, reason=reason),
+                       done=moved, failed=refused)
 
     def _move(self, account_id: int, stage: str, reason: str) -> None:
         """One stage move; a move the rules refuse is said as a warning, not an error."""

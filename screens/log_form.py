@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.message import Message
-from textual.widgets import Input, Label
+from textual.widgets import Checkbox, Input, Label
 
 from csm_tui.dateparse import FORMS_HELP
 from csm_tui.i18n import N_, label, t
@@ -48,15 +48,19 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
     class Ready(Message):
         """The form is filled for its account (tests wait for this)."""
 
-    def __init__(self, account_id: int = 0, touchpoint_id: int | None = None) -> None:
+    def __init__(self, account_id: int = 0, touchpoint_id: int | None = None,
+                 task_id: int | None = None) -> None:
         super().__init__()
-        self.prepare(account_id, touchpoint_id)
+        self.prepare(account_id, touchpoint_id, task_id)
 
-    def prepare(self, account_id: int, touchpoint_id: int | None = None) -> None:
-        """Point the form at an account before it is shown. The app keeps one form and
-        shows it again (composing a fresh one costs more than the 100 ms budget)."""
+    def prepare(self, account_id: int, touchpoint_id: int | None = None,
+                task_id: int | None = None) -> None:
+        """Point the form at an account (and the planned touch or SOP step it is logged
+        for) before it is shown. The app keeps one form and shows it again (composing a
+        fresh one costs more than the 100 ms budget)."""
         self.account_id = account_id
         self.touchpoint_id = touchpoint_id
+        self.task_id = task_id
         self.context: LogContext | None = None
         self._saving = False
         self._prefilled: dict[str, str] = {}  # what the form filled in, not the user
@@ -83,6 +87,7 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
                 yield Label("", id="log-next-resolved")
                 yield Label(t("Next step"))
                 yield Input(placeholder=t("optional"), id="log-next-step")
+            yield Checkbox(t("Tick the SOP step too"), True, id="log-tick", compact=True)
             yield Label("", id="log-error")
             yield Label("[dim]" + t("enter save · tab next field · ←/→ choose · ctrl+s save · "
                                     "esc cancel") + "[/dim]")
@@ -96,12 +101,16 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self.query_one("#log-title", Label).update(t("Log a follow-up"))
         self.query_one("#log-error", Label).update("")
         self.query_one("#log-outcome", Choice).index = 0
+        tick = self.query_one("#log-tick", Checkbox)
+        tick.value, tick.display = True, False
+        self._prefilled = {}
         self.query_one("#log-summary", Input).focus()
         self._load()
 
     def _load(self) -> None:
         self.csm.background(partial(self.csm.services.log_context, self.account_id,
-                                    self.touchpoint_id), done=self._fill, failed=self._error)
+                                    self.touchpoint_id, self.task_id),
+                            done=self._fill, failed=self._error)
         if self._calendar is None:  # working days, read once (the services memoise it)
             self.csm.background(self.csm.services.work_calendar, done=self._calendar_loaded)
 
@@ -110,7 +119,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self._show_next()
 
     def _fill(self, ctx: LogContext) -> None:
-        if (ctx.account_id, ctx.touchpoint_id) != (self.account_id, self.touchpoint_id):
+        if (ctx.account_id, ctx.touchpoint_id, ctx.task_id) != (
+                self.account_id, self.touchpoint_id, self.task_id):
             return  # a late answer for the account this form showed before
         self.context = ctx
         self.query_one("#log-title", Label).update(
@@ -127,6 +137,14 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         step = self.query_one("#log-next-step", Input)
         if not step.value and ctx.next_step:
             step.value = self._prefilled["log-next-step"] = ctx.next_step
+        if ctx.task_title:  # logged on an SOP step's row: about that step
+            self.query_one("#log-title", Label).update(
+                f"{t('Log a follow-up')} · [b]{escape(ctx.account)}[/b] ({ctx.tier}) · "
+                f"{t('SOP')}: {escape(ctx.task_title)}")
+            summary = self.query_one("#log-summary", Input)
+            if not summary.value:
+                summary.value = self._prefilled["log-summary"] = ctx.task_title
+            self.query_one("#log-tick", Checkbox).display = ctx.task_open
         self.post_message(self.Ready())
 
     def _today(self) -> date:
@@ -150,7 +168,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         except ValueError as exc:
             resolved.update(f"[red]{exc}[/red]")
             return
-        resolved.update(day.text() if day else f"[dim]{t('no next follow-up')}[/dim]")
+        resolved.update(day.text() if day
+                        else f"[dim]{t('empty: the next touch at the tier’s cadence')}[/dim]")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -183,6 +202,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
             return
         contact = self.query_one("#log-contact", Choice).value
         outcome = self.query_one("#log-outcome", Choice).value
+        tick = self.query_one("#log-tick", Checkbox)
+        task_id = self.task_id if tick.display and tick.value else None
         self._saving = True
         text = self.query_one("#log-next", Input).value
         next_date = resolved.day if resolved else None
@@ -191,7 +212,7 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self.csm.write(partial(
             _log_on_working_day, self.csm.services,
             text if resolved is not None and self._calendar is None else "", self._today(),
-            self.account_id, touchpoint_id=self.touchpoint_id,
+            self.account_id, touchpoint_id=self.touchpoint_id, task_id=task_id,
             summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
             contact_id=contact if isinstance(contact, int) else None,
             outcome=outcome if isinstance(outcome, str) else "", next_date=next_date,

@@ -40,7 +40,8 @@ class TaskChecklist(VirtualTable):
         for task in tasks:
             late = not task.done and task.due_date is not None and task.due_date < today
             style = "dim" if task.done else "red" if late else ""
-            rows.append(VRow(str(task.id), ("✔" if task.done else "☐",
+            mark = "–" if task.superseded else "✔" if task.done else "☐"
+            rows.append(VRow(str(task.id), (mark,
                                             Text(task.title, style=style),
                                             relative_days(task.due_date, today),
                                             label("channel", task.channel))))

@@ -3,6 +3,7 @@ renewals in the next 90 days, at-risk accounts and the fortnight's events."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -151,31 +152,38 @@ class TodayScreen(DataScreen["TodayView"]):
 
     def action_log(self) -> None:
         item = self._selected()
-        if item is not None:
-            self.csm.open_log_form(item.account_id, item.touchpoint_id)
+        if item is not None:  # on an SOP row the form offers to tick the step too
+            self.csm.open_log_form(item.account_id, item.touchpoint_id, item.task_id)
         elif (account_id := self._selected_account()) is not None:
             self.csm.open_log_form(account_id)
 
     def action_done(self) -> None:
-        """`d`: a planned touch is done; an SOP step is ticked."""
+        """`d`: a planned touch is done; an SOP step is ticked; a cadence touch is logged
+        as done (as `csm done C…`), leaving the next one at the cadence."""
         item = self._selected()
         if item is not None and item.task_id is not None:
             self.action_tick()
         elif item is not None and item.kind == "cadence":
-            self.notify(t("a cadence touch is done by logging it: press l"),
-                        severity="warning")
+            self.csm.write(partial(self.services.log_followup, item.account_id,
+                                   summary=t("Cadence touch")))
         elif (item := self._selected_touch()) is not None and item.touchpoint_id:
             triage.mark_done(self.csm, item.touchpoint_id)
 
     def action_snooze(self) -> None:
-        if (item := self._selected_touch()) is not None and item.touchpoint_id:
-            triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
-                                snooze=True)
+        self._move(snooze=True)
 
     def action_reschedule(self) -> None:
-        if (item := self._selected_touch()) is not None and item.touchpoint_id:
+        self._move(snooze=False)
+
+    def _move(self, *, snooze: bool) -> None:
+        """`s` / `r`: a planned touch moves; a cadence row gets its next touch planned on
+        the chosen day (an SOP step keeps its playbook date)."""
+        item = self._selected()
+        if item is not None and item.kind == "cadence":
+            triage.ask_plan_date(self.csm, item.account_id, item.account, snooze=snooze)
+        elif (item := self._selected_touch()) is not None and item.touchpoint_id:
             triage.ask_new_date(self.csm, item.touchpoint_id, item.account, item.due,
-                                snooze=False)
+                                snooze=snooze)
 
     def action_tick(self) -> None:
         item = self._selected()

@@ -37,6 +37,19 @@ def ask_new_date(app: CsmApp, touchpoint_id: int, account: str, due: date, *,
                                quick=SNOOZE_QUICK if snooze else ()), chosen)
 
 
+def ask_plan_date(app: CsmApp, account_id: int, account: str, *, snooze: bool) -> None:
+    """A cadence row snoozed or rescheduled: its next touch planned on the day chosen."""
+    title = t(N_("Snooze") if snooze else N_("Reschedule"))
+
+    def chosen(day: date | None) -> None:
+        if day is not None:
+            app.write(partial(app.services.plan_touch, account_id, day, snooze=snooze))
+
+    app.push_screen(DatePrompt(f"{title}: {account}", app.today(),
+                               initial="+1d" if snooze else "+7d",
+                               quick=SNOOZE_QUICK if snooze else ()), chosen)
+
+
 def tick(app: CsmApp, task_id: int, then: Callable[[], object] | None = None) -> None:
     """Tick an SOP step (it is logged as a done touchpoint), then say so; `then` (a
     dialog showing the steps) runs after."""

@@ -116,14 +116,19 @@ def test_sigkill_never_loses_an_acknowledged_followup(tmp_path: Path) -> None:
             con = sqlite3.connect(db)
             try:
                 assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-                saved = dict(con.execute("SELECT id, summary FROM touchpoint").fetchall())
+                saved = dict(con.execute("SELECT id, summary FROM touchpoint "
+                                         "WHERE status = 'done'").fetchall())
+                planned = con.execute("SELECT count(*) FROM touchpoint WHERE "
+                                      "status = 'planned'").fetchone()[0]
                 logged = con.execute("SELECT count(*) FROM changelog WHERE "
                                      "action='followup.log'").fetchone()[0]
             finally:
                 con.close()
             missing = {i: s for i, s in acked.items() if saved.get(i) != s}
             assert not missing, f"round {round_no}: acknowledged saves lost: {missing}"
-            # one transaction: a touchpoint never exists without its change-log entry
+            # one transaction: a touchpoint never exists without its change-log entry,
+            # and the follow-ups leave exactly one next planned touch
+            assert planned == (1 if saved else 0), f"round {round_no}: {planned} planned"
             assert logged == len(saved), f"round {round_no}: {logged} log entries, " \
                                          f"{len(saved)} touchpoints"
     finally:

@@ -130,14 +130,23 @@ def test_closing_a_planned_touchpoint_and_snooze(store: Store) -> None:
                  today=TODAY)
     with store.session() as s:
         assert s.get(Touchpoint, tid).status == "done"
-        assert len(s.exec(select(Touchpoint)).all()) == 1
+        # and the one next touch, at the A tier's cadence (30 days)
+        assert [(tp.status, tp.due_date) for tp in s.exec(select(Touchpoint)).all()] == [
+            ("done", TODAY + timedelta(days=3)), ("planned", TODAY + timedelta(days=30))]
     with pytest.raises(ValueError, match="already done"):
         mark_done(store, tid, now=NOW)
 
 
 def test_health_breakdown_and_flags(store: Store) -> None:
+    from csm_tui.metrics import Reading, record
+
     aid = _account(store, last_login=TODAY - timedelta(days=40), open_tickets=6,
                    open_tickets_previous=2, nps=10, nps_previous=40)
+    with store.transaction() as s:
+        record(s, [Reading(aid, "nps", 40, None, TODAY - timedelta(days=60), "import"),
+                   Reading(aid, "nps", 10, None, TODAY - timedelta(days=2), "import"),
+                   Reading(aid, "open_tickets", 2, None, TODAY - timedelta(days=60), "import"),
+                   Reading(aid, "open_tickets", 6, None, TODAY - timedelta(days=2), "import")])
     with store.session() as s:
         health = health_for_accounts(s, TODAY)[aid]
     assert {"tickets rising", "NPS falling"} <= set(health.flags)
@@ -186,6 +195,6 @@ def test_cli_log_and_today(demo_store: Store, capsys: pytest.CaptureFixture[str]
     assert main(["today", "--json", "--db", db, "--today", "2026-11-24"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["date"] == "2026-11-24" and data["items"]
-    assert set(data["items"][0]) == {"priority", "kind", "account_id", "account", "tier",
+    assert set(data["items"][0]) == {"ref", "priority", "kind", "account_id", "account", "tier",
                                      "title", "due", "days_overdue", "why", "touchpoint_id",
                                      "task_id", "channel", "contact"}

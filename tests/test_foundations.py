@@ -9,11 +9,25 @@ import pytest
 
 from csm_tui.metrics import Reading, record
 from csm_tui.workdays import WorkCalendar
+from db.models import Account
 from db.queries.metrics import account_readings, latest_two
 from db.store import Store
 
 
-def test_readings_keep_a_history_and_rank_newest_first(demo_store: Store) -> None:
+@pytest.fixture
+def two_accounts(store: Store) -> Store:
+    """Accounts 1 and 2 with no readings yet (the demo seed writes its own history)."""
+    with store.transaction() as session:
+        session.add_all([Account(id=1, name="One"), Account(id=2, name="Two")])
+    from db.bulk import sync_sequence
+
+    with store.transaction() as session:
+        sync_sequence(session, Account)
+    return store
+
+
+def test_readings_keep_a_history_and_rank_newest_first(two_accounts: Store) -> None:
+    demo_store = two_accounts
     with demo_store.transaction() as session:
         record(session, [Reading(1, "nps", 50, None, date(2026, 9, 1), "import"),
                          Reading(1, "nps", 20, None, date(2026, 11, 1), "import"),
@@ -34,8 +48,9 @@ def test_readings_keep_a_history_and_rank_newest_first(demo_store: Store) -> Non
     ("mood", 3, None, "is not one of"), ("nps", None, None, "needs a number"),
     ("last_login", None, None, "needs a date")])
 def test_a_bad_reading_is_refused_and_nothing_is_written(
-        demo_store: Store, metric: str, value: float | None, day: date | None,
+        two_accounts: Store, metric: str, value: float | None, day: date | None,
         message: str) -> None:
+    demo_store = two_accounts
     with pytest.raises(ValueError, match=message), demo_store.transaction() as session:
         record(session, [Reading(1, "nps", 40, None, date(2026, 11, 1), "cli"),
                          Reading(1, metric, value, day, date(2026, 11, 1), "cli")])

@@ -47,10 +47,24 @@ def _tasks(store: Store, aid: int) -> dict[str, Task]:
     ("adoption", "B", {"usage-review", "find-the-problem"}),
     ("renewal", "S", {"t90-value-review", "t60-proposal", "t30-contract", "exec-alignment"}),
     ("renewal", "C", {"t90-value-review", "t30-contract"}),
-    ("churned", "C", {"exit-interview"}),
+    ("churned", "C", {"exit-interview", "win-back", "win-back-check"}),
 ])
 def test_expected_steps_per_stage_and_tier(stage: str, tier: str, keys: set[str]) -> None:
-    assert {s.key for s in steps_for(BOOKS, stage, tier)} == keys
+    assert {s.key for s in steps_for(BOOKS, stage, tier, term=1)} == keys
+
+
+@pytest.mark.parametrize(("stage", "tier", "keys"), [
+    ("handover", "S", {"term-review", "people-check", "exec-renewal-thanks"}),
+    ("handover", "C", {"term-review"}),
+    ("onboarding", "A", {"first-value", "new-users-training"}),
+    ("renewed", "B", {"thank-you"}),
+])
+def test_a_renewed_customer_gets_the_renewal_term_steps(stage: str, tier: str,
+                                                        keys: set[str]) -> None:
+    """Term 2 has no "Collect key people from sales": a second-term customer gets the
+    renewal-term steps, a new customer the first-term ones."""
+    assert {s.key for s in steps_for(BOOKS, stage, tier, term=2)} == keys
+    assert "key-people" not in {s.key for s in steps_for(BOOKS, "handover", tier, term=2)}
 
 
 @pytest.mark.parametrize(("end", "step", "expected"), [
@@ -141,7 +155,7 @@ def test_renewal_starts_a_new_term(store: Store) -> None:
     assert term == 2
     with store.session() as s:
         acc = s.get(Account, aid)
-        assert (acc.stage, acc.term, acc.contract_end) == ("handover", 2, date(2027, 12, 31))
+        assert (acc.stage, acc.term, acc.contract_end) == ("renewed", 2, date(2027, 12, 31))
     assert {t.term for t in _tasks(store, aid).values()} == {2}
 
 

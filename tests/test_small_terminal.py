@@ -35,7 +35,7 @@ def visible(app: CsmApp) -> str:
 
 @pytest.mark.parametrize(("key", "expected"), [
     # a to-do with its due date; renewals (ARR, health), at-risk and events panes
-    ("1", ["腾讯科技", "50d ago", "¥690k", "Health", "Lamna", "Fiscal year"]),
+    ("1", ["顺丰速运", "46d ago", "¥690k", "Health", "Lamna", "Fiscal year"]),
     ("2", ["招商银行", "¥1,250,000", "renewal", "in 185d"]),  # whole ARR, never cut
     ("3", ["handover", "比亚迪汽车", "¥445k"]),  # a stage column with a readable card
     ("4", ["深圳大学", "58d ago"]),
@@ -57,17 +57,17 @@ async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> 
     app = watched_app(demo_store, today)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await press(pilot, "enter", ready=AccountScreen)  # the top to-do: 腾讯科技
+        await press(pilot, "enter", ready=AccountScreen)  # the top to-do: Lamna Healthcare
         text = visible(app)
-        assert "腾讯科技" in text and "¥980,000" in text
-        assert "胡晓东" in text  # the decision chain below the header block
+        assert "Lamna Healthcare" in text and "¥101,000" in text
+        assert "Ethan Moore" in text  # the decision chain below the header block
         timeline = app.screen.query_one("#timeline-box")  # and the timeline has rows
         assert timeline.region.height >= 4 and timeline.region.bottom <= SIZE[1]
         await press(pilot, "l", ready=LogFollowUpScreen)
         form = app.screen.query_one("#log-box")
         assert form.region.bottom <= SIZE[1] and form.region.right <= SIZE[0]
         text = visible(app)
-        assert "腾讯科技" in text and "ctrl+s" in text  # title and the hint under the form
+        assert "Lamna Healthcare" in text and "ctrl+s" in text  # title and the hint
         await press(pilot, "escape")  # untouched: closes at once
         await press(pilot, "question_mark")
         box = app.screen.query_one("#help-box")

@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "database",
     "transfer",
     "followups",
+    "daily",
     "tiers",
     "tasks",
     "undo",

@@ -14,7 +14,7 @@ from csm_tui.commands import CliError
 from csm_tui.commands.common import account_arg, store_from
 from csm_tui.i18n import N_, long_day, t
 
-TODAY_FIELDS = ("priority", "kind", "account_id", "account", "tier", "title", "due",
+TODAY_FIELDS = ("ref", "priority", "kind", "account_id", "account", "tier", "title", "due",
                 "days_overdue", "why", "touchpoint_id", "task_id", "channel", "contact")
 
 
@@ -29,14 +29,19 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     td.set_defaults(handler=today)
     lg = sub.add_parser("log", help=t("log a follow-up for an account"))
     add_db(lg)
-    lg.add_argument("account", metavar="ACCOUNT", help=t("account id or exact name"))
+    lg.add_argument("account", metavar="ACCOUNT",
+                    help=t("account id, name, or a unique part of it (pinyin too)"))
     lg.add_argument("summary", metavar="SUMMARY", help=t("what happened"))
     lg.add_argument("--channel", default="call",
                     help=t("call, email, meeting, visit, training, qbr, chat (default call)"))
     lg.add_argument("--contact", default=None, metavar="NAME", help=t("stakeholder's exact name"))
     lg.add_argument("--outcome", default="", help=t("positive, neutral, negative or risk"))
     lg.add_argument("--next", default=None, metavar="DATE",
-                    help=t("next follow-up: YYYY-MM-DD, +3d, 2w, next mon, eom ..."))
+                    help=t("next follow-up: YYYY-MM-DD, +3d, 2w, next mon, eom ... "
+                           "(default: the tier's cadence)"))
+    lg.add_argument("--ref", default=None, metavar="REF",
+                    help=t("the row of csm today it is for (T… a planned touch, K… an SOP "
+                           "step, ticked too); default: the account's earliest open touch"))
     lg.add_argument("--next-step", default="", metavar="TEXT")
     lg.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     lg.set_defaults(handler=log)
@@ -54,7 +59,7 @@ def today(args: argparse.Namespace) -> int:
         scope = default_scope(session, current_user(), team=args.team)
         agenda = today_agenda(session, day, owner=scope.owner)
     rows: list[dict[str, Any]] = [
-        {"priority": i.priority, "kind": i.kind, "account_id": i.account_id,
+        {"ref": i.ref, "priority": i.priority, "kind": i.kind, "account_id": i.account_id,
          "account": i.account, "tier": i.tier, "title": i.title,
          "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
          "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
@@ -71,11 +76,12 @@ def today(args: argparse.Namespace) -> int:
     table = Table(title=t("Today {day} ({scope}): {n} to do", day=long_day(day),
                           scope=scope.label, n=len(rows)),
                   title_justify="left")
-    for col in (N_("Pri"), N_("Account"), N_("Tier"), N_("What"), N_("Due"), N_("Why")):
+    for col in (N_("Ref"), N_("Pri"), N_("Account"), N_("Tier"), N_("What"), N_("Due"),
+                N_("Why")):
         table.add_column(t(col), overflow="fold")
     for r in rows:
-        table.add_row(str(r["priority"]), r["account"], r["tier"], r["title"], r["due"],
-                      r["why"])
+        table.add_row(r["ref"], str(r["priority"]), r["account"], r["tier"], r["title"],
+                      r["due"], r["why"])
     Console().print(table)
     return 0
 
@@ -106,12 +112,25 @@ def log(args: argparse.Namespace) -> int:
             raise CliError(t("--contact: {contact!r} is not a stakeholder of {name}",
                              contact=args.contact, name=account.name))
         contact_id = matches[0].id
+    touchpoint_id = task_id = None
+    if args.ref:
+        from csm_tui.today import parse_ref
+
+        try:
+            kind, ident = parse_ref(args.ref)
+        except ValueError as exc:
+            raise CliError(t("--ref: {exc}", exc=exc)) from None
+        if kind == "touchpoint":
+            touchpoint_id = ident
+        elif kind == "task":
+            task_id = ident
     try:
         result = log_followup(store, account.id or 0, summary=args.summary,
                               channel=args.channel, contact_id=contact_id,
                               outcome=args.outcome, next_date=next_date,
-                              next_step=args.next_step, now=datetime.now(UTC), today=day)
-    except ValueError as exc:
+                              next_step=args.next_step, touchpoint_id=touchpoint_id,
+                              task_id=task_id, now=datetime.now(UTC), today=day)
+    except (ValueError, LookupError) as exc:
         raise CliError(str(exc)) from None
     if result.next_date:
         print(t("logged follow-up #{done_id} for {name}; next follow-up {day}",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Touchpoint
@@ -142,10 +142,11 @@ def scoring_rows(session: Session) -> Sequence[AnyRow]:
 
 def stage_candidates(session: Session) -> Sequence[AnyRow]:
     """(id, name, stage, contract start, end) of active accounts in the stages that the
-    contract dates can move on (onboarding, adoption, renewal)."""
+    contract dates can move on (onboarding, adoption, renewal, renewed)."""
     stmt = (select(col(Account.id), col(Account.name), col(Account.stage),
                    col(Account.contract_start), col(Account.contract_end))
-            .where(active(), col(Account.stage).in_(("onboarding", "adoption", "renewal"))))
+            .where(active(), col(Account.stage).in_(("onboarding", "adoption", "renewal",
+                                                      "renewed"))))
     return session.execute(stmt).all()
 
 
@@ -227,3 +228,36 @@ def update_accounts(session: Session, rows: list[dict[str, Any]]) -> None:
 def update_account(session: Session, account_id: int, values: dict[str, Any]) -> None:
     """Set the given columns of one account without loading it (a big import)."""
     session.execute(update(Account).where(col(Account.id) == account_id), values)
+
+
+def _rows(result: object) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def lock_account(session: Session, account_id: int) -> bool:
+    """Take the account's row for this transaction before reading it (a no-op UPDATE:
+    PostgreSQL locks the row, SQLite takes its write lock), so two writers of one account
+    go one after the other instead of both reading the same state. False: no such
+    account. Nothing changes, the version included (open forms are not disturbed)."""
+    stmt = update(Account).where(col(Account.id) == account_id).values(id=col(Account.id))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False})) == 1
+
+
+def claim_version(session: Session, account_id: int, expected: int) -> bool:
+    """The optimistic lock in one statement: `UPDATE account SET version = version + 1
+    WHERE id = :id AND version = :v`. True: this writer holds the next version (and the
+    row) until it commits; False: someone saved first (or no such account)."""
+    stmt = (update(Account)
+            .where(col(Account.id) == account_id, col(Account.version) == expected)
+            .values(version=col(Account.version) + 1))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False})) == 1
+
+
+def bump_version(session: Session, account_id: int) -> None:
+    """version = version + 1 in the database (a write that changed the account without
+    an expected version: stage moves, renewals), taking the row like `lock_account`."""
+    stmt = (update(Account).where(col(Account.id) == account_id)
+            .values(version=col(Account.version) + 1))
+    session.execute(stmt, execution_options={"synchronize_session": False})
+
+

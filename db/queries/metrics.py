@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from db.bulk import bulk_insert
@@ -48,4 +48,39 @@ def latest_two(session: Session, metric: str, *, since: date | None = None,
     ranked = inner.subquery()
     stmt = select(ranked.c.account_id, ranked.c.value, ranked.c.day, ranked.c.on_date,
                   ranked.c.rank).where(ranked.c.rank <= 2)
+    return session.execute(stmt).all()
+
+
+def delete_reading(session: Session, reading_id: int) -> None:
+    """Remove one reading (undo of `csm metric`)."""
+    session.execute(delete(MetricReading).where(col(MetricReading.id) == reading_id))
+
+
+def newest_reading_id(session: Session, account_id: int, metric: str) -> int | None:
+    """The id of an account's newest reading of `metric` (by day, then by id)."""
+    stmt = (select(col(MetricReading.id))
+            .where(col(MetricReading.account_id) == account_id,
+                   col(MetricReading.metric) == metric)
+            .order_by(col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
+            .limit(1))
+    return session.scalars(stmt).first()
+
+
+def latest_two_each(session: Session, metrics: Sequence[str], *, since: date | None = None,
+                    account_ids: Iterable[int] | None = None) -> Sequence[AnyRow]:
+    """`latest_two` for several metrics in one pass: rows of (account_id, metric, value,
+    day, on_date, rank), rank 1 the newest of that account's metric."""
+    rank = func.row_number().over(
+        partition_by=(col(MetricReading.account_id), col(MetricReading.metric)),
+        order_by=(col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
+    ).label("rank")
+    inner = select(col(MetricReading.account_id), col(MetricReading.metric),
+                   col(MetricReading.value), col(MetricReading.day),
+                   col(MetricReading.on_date), rank
+                   ).where(col(MetricReading.metric).in_(list(metrics)))
+    if since is not None:
+        inner = inner.where(col(MetricReading.on_date) >= since)
+    ranked = among(inner, col(MetricReading.account_id), account_ids).subquery()
+    stmt = select(ranked.c.account_id, ranked.c.metric, ranked.c.value, ranked.c.day,
+                  ranked.c.on_date, ranked.c.rank).where(ranked.c.rank <= 2)
     return session.execute(stmt).all()

@@ -4,10 +4,10 @@ plans from, and the statements it and undo write with."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, or_, select, update
 from sqlmodel import Session, col
 
 from db.bulk import table_of
@@ -155,3 +155,85 @@ def insert_task_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert whole task rows, ids included, in one Core executemany (undo puts back
     what a sync dropped)."""
     session.execute(insert(table_of(Task)), rows)
+
+
+def _rows(result: object) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def close_open_task(session: Session, task_id: int, *, at: datetime, how: str) -> int:
+    """Close an open SOP step in one statement that checks it is still open
+    (`… WHERE id = :id AND done_at IS NULL`): 1 if this writer closed it, 0 if it was
+    closed already (by someone else). `how`: done | superseded."""
+    stmt = (update(Task).where(col(Task.id) == task_id, col(Task.done_at).is_(None))
+            .values(done_at=at, closed_as=how))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def stale_open_tasks(session: Session, account_id: int, *, stage: str, term: int
+                     ) -> list[int]:
+    """Ids of an account's open steps that are not of its current stage and term: what
+    a stage move or a new term closes as superseded."""
+    stmt = (select(col(Task.id))
+            .where(col(Task.account_id) == account_id, col(Task.done_at).is_(None),
+                   or_(col(Task.stage) != stage, col(Task.term) != term)))
+    return [tid for tid in session.scalars(stmt) if tid is not None]
+
+
+def superseded_of(session: Session, account_id: int, *, stage: str, term: int
+                  ) -> Sequence[AnyRow]:
+    """(id, done_at) of the superseded steps of one stage and term: the ones that open
+    again when the account comes back to that stage in the same term."""
+    stmt = (select(col(Task.id), col(Task.done_at))
+            .where(col(Task.account_id) == account_id, col(Task.stage) == stage,
+                   col(Task.term) == term, col(Task.closed_as) == "superseded"))
+    return session.execute(stmt).all()
+
+
+def close_tasks(session: Session, task_ids: list[int], *, at: datetime, how: str) -> None:
+    """Close open steps by id (superseded ones, in bulk)."""
+    if task_ids:
+        session.execute(update(Task).where(col(Task.id).in_(task_ids),
+                                           col(Task.done_at).is_(None))
+                        .values(done_at=at, closed_as=how),
+                        execution_options={"synchronize_session": False})
+
+
+def supersede_stale(session: Session, *, at: datetime,
+                    account_ids: list[int] | None = None) -> int:
+    """Close as superseded every open step whose account has moved on to another stage
+    or term, in one statement (a whole-portfolio sync or an import)."""
+    moved_on = (select(col(Account.id))
+                .where(col(Account.id) == Task.account_id,
+                       or_(col(Account.stage) != Task.stage, col(Account.term) != Task.term))
+                .exists())
+    stmt = update(Task).where(col(Task.done_at).is_(None), moved_on)
+    if account_ids is not None:
+        stmt = stmt.where(col(Task.account_id).in_(account_ids))
+    return _rows(session.execute(stmt.values(done_at=at, closed_as="superseded"),
+                                 execution_options={"synchronize_session": False}))
+
+
+def reopen_tasks(session: Session, task_ids: list[int]) -> None:
+    """Open steps again (undo of a tick or of a stage move; a stage entered again)."""
+    if task_ids:
+        session.execute(update(Task).where(col(Task.id).in_(task_ids))
+                        .values(done_at=None, closed_as=None),
+                        execution_options={"synchronize_session": False})
+
+
+def resupersede_tasks(session: Session, rows: list[tuple[int, datetime | None]]) -> None:
+    """Close steps as superseded again at their old time (undo of a reopening)."""
+    for tid, at in rows:
+        session.execute(update(Task).where(col(Task.id) == tid)
+                        .values(done_at=at, closed_as="superseded"),
+                        execution_options={"synchronize_session": False})
+
+
+def closed_steps(session: Session, account_id: int) -> Sequence[AnyRow]:
+    """(title, stage, term, done_at, closed_as) of an account's closed steps: the
+    timeline shows what was done and what was superseded."""
+    stmt = (select(col(Task.title), col(Task.stage), col(Task.term), col(Task.done_at),
+                   col(Task.closed_as))
+            .where(col(Task.account_id) == account_id, col(Task.done_at).is_not(None)))
+    return session.execute(stmt).all()

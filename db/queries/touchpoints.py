@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Contact, Touchpoint
@@ -105,3 +106,53 @@ def move_planned(session: Session, moves: list[dict[str, object]]) -> None:
     """Bulk UPDATE of planned touchpoints' due dates: {"id": ..., "due_date": ...}."""
     if moves:
         session.execute(update(Touchpoint), moves)
+
+
+def _rows(result: object) -> int:
+    """How many rows a Core UPDATE changed (the driver's count)."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def open_touchpoints(session: Session, account_id: int) -> list[Touchpoint]:
+    """An account's planned touchpoints as objects, soonest first (undated last): what a
+    follow-up closes and what it leaves as the next touch."""
+    stmt = (select(Touchpoint)
+            .where(col(Touchpoint.account_id) == account_id,
+                   col(Touchpoint.status) == "planned")
+            .order_by(col(Touchpoint.due_date).is_(None), col(Touchpoint.due_date),
+                      col(Touchpoint.id)))
+    return list(session.scalars(stmt))
+
+
+def close_planned(session: Session, touchpoint_id: int, values: dict[str, Any]) -> int:
+    """Close a planned touchpoint in one statement that checks it is still planned
+    (`UPDATE … WHERE id = :id AND status = 'planned'`): 1 if this writer closed it, 0 if
+    someone else did first (or it does not exist). The ORM is not told: read it after."""
+    stmt = (update(Touchpoint)
+            .where(col(Touchpoint.id) == touchpoint_id, col(Touchpoint.status) == "planned")
+            .values(**values))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def set_planned_status(session: Session, touchpoint_ids: list[int], *, status: str,
+                       was: str) -> int:
+    """Move touchpoints from status `was` to `status` (skip duplicates of the next touch,
+    or put them back on undo) in one statement; returns how many moved."""
+    if not touchpoint_ids:
+        return 0
+    stmt = (update(Touchpoint)
+            .where(col(Touchpoint.id).in_(touchpoint_ids), col(Touchpoint.status) == was)
+            .values(status=status))
+    return _rows(session.execute(stmt, execution_options={"synchronize_session": False}))
+
+
+def skip_planned_of_churned(session: Session, account_ids: list[int] | None = None) -> int:
+    """Close as skipped the planned touches of churned accounts (a churned account has
+    no cadence), in one statement; returns how many."""
+    churned = select(col(Account.id)).where(col(Account.stage) == "churned")
+    stmt = update(Touchpoint).where(col(Touchpoint.status) == "planned",
+                                    col(Touchpoint.account_id).in_(churned))
+    if account_ids is not None:
+        stmt = stmt.where(col(Touchpoint.account_id).in_(account_ids))
+    return _rows(session.execute(stmt.values(status="skipped"),
+                                 execution_options={"synchronize_session": False}))
