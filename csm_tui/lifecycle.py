@@ -114,17 +114,19 @@ def refresh_term(session: Session, account: Account) -> None:
     row.arr_minor, row.currency = account.arr_minor, account.currency
 
 
-def settle_books(session: Session, account_ids: list[int] | None = None) -> None:
+def settle_books(session: Session, account_ids: list[int] | None = None) -> int:
     """What the rules say, for accounts written in bulk (a seed, an import): open steps of
     a stage or term an account has left are superseded, a churned account's planned
-    touches are closed, and every account has its current term's row."""
+    touches are closed, and every account has its current term's row. Returns how many
+    steps were superseded (an import reports it)."""
     from db.queries.tasks import supersede_stale
     from db.queries.touchpoints import skip_planned_of_churned
 
     session.flush()
-    supersede_stale(session, at=utcnow(), account_ids=account_ids)
+    superseded = supersede_stale(session, at=utcnow(), account_ids=account_ids)
     skip_planned_of_churned(session, account_ids)
     ensure_terms(session, account_ids)
+    return superseded
 
 
 def _close_term(session: Session, account: Account, outcome: str, today: date

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -376,7 +376,6 @@ class Services:
             return TierTarget(account_id, account.name, account.tier, account.tier_locked)
 
     def renewal_term(self, account_id: int) -> RenewalTerm:
-        from csm_tui.dates import add_months
         from csm_tui.lifecycle import renewal_defaults
 
         with self.store.session() as session:

@@ -472,6 +472,7 @@ def first_day(session: Session, account_ids: list[int], *, today: date, source: 
     """After an accounts or deals import, in its transaction: score every tier (locks
     kept), plan the SOP steps of the imported accounts without any due more than the
     grace period before today, and sum the book's ARR in the base currency."""
+    from csm_tui.lifecycle import settle_books
     from csm_tui.money import load_rates
     from csm_tui.settings import current_settings, import_grace_days
     from csm_tui.tasks import sync_tasks
@@ -502,9 +503,9 @@ def first_day(session: Session, account_ids: list[int], *, today: date, source: 
         day.locked += int(n) if locked else 0
     day.stages = {stage: int(n) for stage, n in qi.stage_counts(session, account_ids)}
     day.renewal_passed = qi.renewals_passed(session, account_ids, today=today)
-    # TODO(daily loop): csm_tui.lifecycle.ensure_terms(session, account_ids) keeps each
-    # account's ContractTerm row; call it here once it exists.
-    day.steps_superseded = qi.supersede_other_stages(session, account_ids, now=utcnow())
+    # the rules for accounts written in bulk: steps of a stage they left superseded, a
+    # churned account's planned touches closed, each account's current term recorded
+    day.steps_superseded = settle_books(session, account_ids)
     report = sync_tasks(session, today, account_ids=account_ids,
                         not_before=today - timedelta(days=grace))
     day.steps_created = report.created_count or len(report.created)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from db.models import Account, Task
+from db.models import Account
 from db.queries.common import AnyRow, active, among
 
 
@@ -30,21 +30,3 @@ def tier_counts(session: Session) -> Sequence[AnyRow]:
     stmt = (select(col(Account.tier), col(Account.tier_locked), func.count())
             .where(active()).group_by(col(Account.tier), col(Account.tier_locked)))
     return session.execute(stmt).all()
-
-
-def supersede_other_stages(session: Session, account_ids: Sequence[int], *,
-                           now: datetime) -> int:
-    """Close (closed_as "superseded") the open SOP steps of these accounts that belong
-    to another stage or term than the account's current one: an import that moved the
-    stage leaves no step of the old stage on Today. Returns how many."""
-    current = (select(col(Account.id)).where(col(Account.id) == col(Task.account_id),
-                                              col(Account.stage) == col(Task.stage),
-                                              col(Account.term) == col(Task.term))
-               .correlate(Task).exists())
-    stmt = (update(Task).where(col(Task.done_at).is_(None), ~current)
-            .values(done_at=now, closed_as="superseded")
-            .execution_options(synchronize_session=False))
-    if account_ids is not None:
-        stmt = stmt.where(col(Task.account_id).in_(list(account_ids)))
-    result = session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
