@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # alembic loads only when an upgrade is really due
 
 # Every revision this build knows, oldest first. A test keeps this in step with
 # the alembic scripts in db/migrations/versions.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_terms_metrics_rates")
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_terms_metrics_rates",
+                             "0003_notes_search")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -282,3 +282,16 @@ class ExchangeRate(SQLModel, table=True):
     as_of: date
     source: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    """A dated, multi-line note about an account (what was discussed, who is who): shown
+    in the timeline and the brief, found by search."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    on_date: date
+    text: str
+    author: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
