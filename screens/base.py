@@ -125,7 +125,7 @@ class DataScreen(Screen[None], Generic[V]):
         self.post_message(self.Ready(self, message.key))
 
     @property
-    def is_current(self) -> bool:
+    def is_up_to_date(self) -> bool:
         """Whether what is on screen answers the current key and request."""
         key = self.services.current_key()
         return (key is not None and key == self._shown_key
@@ -137,7 +137,7 @@ class DataScreen(Screen[None], Generic[V]):
         if (loading and self._requested_version == self.services.version
                 and self._requested_for == self.request()):
             return  # the load on its way answers the current key and request
-        if not self.is_current:
+        if not self.is_up_to_date:
             self.reload()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
@@ -148,7 +148,7 @@ class DataScreen(Screen[None], Generic[V]):
         if styled_for == self._styled_for:
             event.refresh_styles = False
         self._styled_for = styled_for
-        if self.is_current:
+        if self.is_up_to_date:
             self.csm.check_external()  # only the database knows of other writers
         else:
             self.refresh_if_stale()
