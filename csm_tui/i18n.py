@@ -102,7 +102,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rfm": {s: N_(s) for s in (N_("Champions"), N_("Loyal"), N_("New"),
                                 N_("Potential loyalist"), N_("At risk"), N_("Need attention"),
                                 N_("Can't lose them"), N_("Hibernating"), N_("Lost"))},
-    "sort": {"arr": N_("ARR"), **{s: N_(s) for s in (N_("name"), N_("stage"), N_("health"),
+    "sort": {"arr": N_("ARR"), **{s: N_(s) for s in (N_("name"), N_("tier"), N_("stage"),
+                                                    N_("health"),
                                                     N_("renewal"), N_("last touch"),
                                                     N_("next due"), N_("score"))}},
     "factor": {"revenue": N_("revenue"), "payment": N_("payment"), "profit": N_("profit"),
@@ -119,6 +120,24 @@ LABELS: dict[str, dict[str, str]] = {
                  "stage": N_("stage")},
     "level": {"executive": N_("executive"), "manager": N_("manager"), "staff": N_("staff")},
 }
+
+
+# Counted nouns: (one, many) in English; Chinese has one form, so both map to it.
+PLURALS: dict[str, tuple[str, str]] = {
+    "item": (N_("{n} item"), N_("{n} items")),
+    "event": (N_("{n} event"), N_("{n} events")),
+    "account": (N_("{n} account"), N_("{n} accounts")),
+    "touchpoint": (N_("{n} touchpoint"), N_("{n} touchpoints")),
+    "row": (N_("{n} row"), N_("{n} rows")),
+    "renewal": (N_("{n} renewal"), N_("{n} renewals")),
+    "card": (N_("{n} card"), N_("{n} cards")),
+}
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 item', '3 items' (and '3 项' in Chinese): a count with its noun."""
+    one, many = PLURALS[noun]
+    return t(one if n == 1 else many, n=n)
 
 
 def label(kind: str, value: str) -> str:

@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Label, Sparkline, Static
 
 from csm_tui.account_view import AccountDetail
 from csm_tui.brief import ROLE_NAMES, ROLE_ORDER
-from csm_tui.i18n import N_, label, long_day, t
+from csm_tui.i18n import label, long_day, t
 from csm_tui.money import format_money
 from csm_tui.services import task_line
 from screens import triage
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.task_checklist import TaskChecklist
 
 if TYPE_CHECKING:
@@ -32,14 +32,7 @@ KIND_STYLE = {"touch": "green", "planned": "cyan", "tier": "yellow", "stage": "m
 
 
 class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
-    BINDINGS = [
-        Binding("escape,backspace", "app.pop_screen", N_("Back"), id="account.back"),
-        Binding("l", "log", N_("Log follow-up"), id="account.log"),
-        Binding("e", "edit", N_("Edit"), id="account.edit"),
-        Binding("t", "tier", N_("Set tier"), id="account.tier"),
-        Binding("T", "unlock", N_("Unlock tier"), id="account.unlock"),
-        Binding("b", "brief", N_("Brief"), id="account.brief"),
-    ]
+    BINDINGS = bindings("account")
 
     def __init__(self, account_id: int) -> None:
         super().__init__()

@@ -7,20 +7,19 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import N_, long_day, t
+from csm_tui.i18n import long_day, t
+from screens.keymap import bindings
 
 
 class Confirm(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` yes, `n`/`escape` no."""
 
-    BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
-                Binding("n,escape", "answer(False)", N_("No"), id="confirm.no")]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -47,7 +46,7 @@ class Confirm(ModalScreen[bool]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for a date; accepts every form parse_when knows; quick keys for snoozing."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="date.cancel")]
+    BINDINGS = bindings("date")
 
     def __init__(self, title: str, today: date, *, initial: str = "",
                  quick: tuple[str, ...] = ()) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -17,6 +16,7 @@ from textual.widgets import Input, Label
 from csm_tui.dateparse import parse_when
 from csm_tui.i18n import N_, t
 from screens.base import CsmModal
+from screens.keymap import bindings
 
 FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
           ("kind", N_("Kind (event/holiday/workday)")),
@@ -26,8 +26,7 @@ FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y
 
 
 class EventForm(CsmModal[int | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="eventform.cancel"),
-                Binding("ctrl+s", "save", N_("Save"), id="eventform.save")]
+    BINDINGS = bindings("event_form")
 
     def __init__(self, day: date) -> None:
         super().__init__()
@@ -95,7 +94,7 @@ class EventForm(CsmModal[int | None]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="path.cancel")]
+    BINDINGS = bindings("path")
 
     def __init__(self, question: str) -> None:
         super().__init__()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -19,6 +18,7 @@ from textual.widgets import Header, Input, Label, ProgressBar, Select
 
 from csm_tui.i18n import N_, t
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:
@@ -31,8 +31,7 @@ KINDS = (N_("accounts"), N_("deals"), N_("contacts"), N_("touchpoints"))
 
 class ImportScreen(Screen[None]):
     TITLE = N_("Import")
-    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="import.back"),
-                Binding("ctrl+s", "run_import", N_("Import"), id="import.run")]
+    BINDINGS = bindings("import")
 
     class Progress(Message):
         """Sent from the import worker as rows are checked or written."""

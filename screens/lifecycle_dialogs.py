@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from csm_tui.dates import parse_iso_date
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
 from csm_tui.money import parse_money
 from screens.base import CsmModal
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.services import RenewalTerm
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="reason.cancel")]
+    BINDINGS = bindings("reason")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -50,7 +50,7 @@ class ReasonDialog(ModalScreen[str | None]):
 class RenewDialog(CsmModal[int | None]):
     """New contract dates (defaults: the day after the old end, same length) and ARR."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="renew.cancel")]
+    BINDINGS = bindings("renew")
 
     def __init__(self, account_id: int) -> None:
         super().__init__()

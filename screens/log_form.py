@@ -11,27 +11,24 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import N_, label, long_day, t
+from csm_tui.i18n import label, long_day, t
 from csm_tui.vocab import CHANNELS, OUTCOMES
 from screens.base import CsmModal
 from screens.choice import Choice
 from screens.dialogs import Confirm
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.followup import LogContext, LogResult  # noqa: F401  (in a string below)
 
 
 class LogFollowUpScreen(CsmModal["LogResult | None"]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="log.save"),
-        Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
-    ]
+    BINDINGS = bindings("log_form")
 
     class Ready(Message):
         """The form is filled for its account (tests wait for this)."""

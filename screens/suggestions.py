@@ -6,19 +6,18 @@ from __future__ import annotations
 from functools import partial
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label
 
 from csm_tui.i18n import N_, label, t
 from csm_tui.lifecycle import Suggestion
 from screens.base import CsmModal
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 
 class SuggestionsScreen(CsmModal[int]):
-    BINDINGS = [Binding("escape,q", "close", N_("Close"), id="suggest.close"),
-                Binding("A", "apply_all", N_("Apply all moves"), id="suggest.all")]
+    BINDINGS = bindings("suggestions")
 
     def __init__(self) -> None:
         super().__init__()
