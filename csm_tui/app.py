@@ -80,6 +80,12 @@ def _account_provider() -> type[Provider]:
     return AccountProvider
 
 
+def _contact_provider() -> type[Provider]:
+    from screens.palette import ContactProvider
+
+    return ContactProvider
+
+
 def _action_provider() -> type[Provider]:
     from screens.palette import ActionProvider
 
@@ -116,7 +122,7 @@ class CsmApp(App[int]):
 
     TITLE = "csm"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {_account_provider, _action_provider}
+    COMMANDS = App.COMMANDS | {_account_provider, _contact_provider, _action_provider}
     MODES = {
         "today": _today,
         "portfolio": _portfolio,

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
-from csm_tui.i18n import LANGUAGES, detect_language, normalize, set_language, t
+from csm_tui.i18n import (
+    LANGUAGES,
+    detect_language,
+    normalize,
+    set_language,
+    t,
+    translate_argparse,
+)
 
 if TYPE_CHECKING:
     from csm_tui.app import CsmApp
@@ -205,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     given = sys.argv[1:] if argv is None else list(argv)
     choose_language(given)
+    translate_argparse()
     rest, found = split_globals(given)
     parser = build_parser(commands=not opens_tui(given))
     args = parser.parse_args(rest)

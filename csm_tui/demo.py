@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.dates import add_months
+from csm_tui.i18n import current_language
 from csm_tui.paths import fixtures_dir
 from db.bulk import bulk_insert, next_id, sync_sequence
 from db.models import Account, Contact, Event, Touchpoint
@@ -323,6 +324,7 @@ def _seed_events(session: Session, today: date) -> int:
     with (fixtures_dir() / "demo_events.toml").open("rb") as fh:
         data = tomllib.load(fh)
     rows: list[dict[str, Any]] = []
+    lang = current_language()  # a Chinese demo gets the events' Chinese text
     for item in data.get("event", []):
         text = item["date"]
         if item.get("yearly"):
@@ -331,14 +333,16 @@ def _seed_events(session: Session, today: date) -> int:
         else:
             on_date = date.fromisoformat(text)
         rows.append({
-            "title": item["title"], "on_date": on_date, "end_date": None, "at_time": None,
+            "title": item.get(f"title_{lang}", item["title"]), "on_date": on_date,
+            "end_date": None, "at_time": None,
             "yearly": bool(item.get("yearly", False)), "kind": item.get("kind", "event"),
             "scope": item.get("scope", "global"), "industry": item.get("industry"),
             "account_id": None, "target_tiers": ",".join(item.get("tiers", [])),
             "target_industries": item.get("industry", "") if item.get("scope") == "industry"
             else "",
             "lead_days": int(item.get("lead_days", 0)),
-            "description": item.get("description", ""), "source": "demo",
+            "description": item.get(f"description_{lang}", item.get("description", "")),
+            "source": "demo",
             "source_uid": f"demo-{len(rows) + 1}", "created_at": _utc(),
         })
     return _bulk(session, Event, rows)

@@ -206,3 +206,38 @@ TEXTUAL_DESCRIPTIONS: tuple[str, ...] = (
     N_("Cut selected text"), N_("Paste text from the clipboard"), N_("Press button"),
     N_("Show menu"),
 )
+
+
+# argparse's own text (usage, headings, its error lines), so that `csm --help` and a
+# mistyped command read in the interface's language: `translate_argparse` routes
+# argparse's gettext calls through the catalogue.
+ARGPARSE_MESSAGES: tuple[str, ...] = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("%(prog)s: error: %(message)s\n"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"), N_("ignored explicit argument %r"),
+)
+
+
+def _argparse_text(message: str) -> str:
+    return catalogue(_current).get(message, message) if _current != "en" else message
+
+
+def _argparse_ntext(singular: str, plural_: str, n: int) -> str:
+    return _argparse_text(singular if n == 1 else plural_)
+
+
+def translate_argparse() -> None:
+    """Let argparse speak the current language (its messages are looked up in the
+    catalogue when shown, so a later `set_language` counts too)."""
+    import argparse
+
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ntext  # type: ignore[attr-defined]

@@ -86,6 +86,17 @@ def task_line(task: Task) -> TaskLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactName:
+    """A stakeholder as the palette finds it (name, pinyin, initials), with the account
+    it opens."""
+
+    entry: NameEntry
+    role: str
+    account_id: int
+    account: str
+
+
+@dataclass(frozen=True, slots=True)
 class TierTarget:
     account_id: int
     name: str
@@ -360,6 +371,17 @@ class Services:
 
         with self.store.session() as session:
             return build_index(account_names(session))
+
+    def contact_names(self) -> list[ContactName]:
+        """What the palette searches besides accounts: every contact of an active
+        account, with its name's pinyin and initials."""
+        from csm_tui.namesearch import NameEntry, name_keys
+        from db.queries.contacts import contact_names
+
+        with self.store.session() as session:
+            rows = contact_names(session)
+        return [ContactName(NameEntry(r.id, r.name, name_keys(r.name)), r.role or "",
+                            r.account_id, r.account) for r in rows]
 
     def tier_target(self, account_id: int) -> TierTarget:
         with self.store.session() as session:

@@ -199,8 +199,9 @@ class VirtualTable(LineView, can_focus=True):
             floors[name] = SHRINK_FLOOR  # rather a shorter name than a cut number
             self._shrink(widths, floors, excess)
         used = sum(w + 1 for w in widths[:-1])
-        if widths:
-            widths[-1] = max(widths[-1], total - used - 1)
+        if widths:  # the last column takes the rest, or gives up what is not there (so
+            # its text is cut with "…" rather than clipped at the edge)
+            widths[-1] = max(1, total - used - 1)
         self._widths_for = (total, widths)
         return widths
 
