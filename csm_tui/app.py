@@ -220,6 +220,25 @@ class CsmApp(App[int]):
             self.notify(t("upgraded the database schema; backup at {backup_made}",
                           backup_made=store.backup_made), timeout=10)
         self.write(self.services.auto_apply, done=self._auto_applied)
+        self.background(self.services.is_empty, done=self._greet, failed=lambda _: None)
+
+    def _greet(self, empty: bool) -> None:
+        """An empty database: the welcome screen, instead of an empty Today."""
+        if not empty:
+            return
+        from screens.welcome import WelcomeScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "import":
+                self.action_import_file()
+            elif choice == "account":
+                self.notify(t("Account added: its first SOP steps are on Today"),
+                            title=t("Welcome"))
+            elif choice == "demo":
+                self.notify(t("This is the demo (a temporary database); your own database "
+                              "is still empty"), title=t("Welcome"), timeout=8)
+
+        self.push_screen(WelcomeScreen(), chosen)
 
     def _auto_applied(self, moved: int) -> None:
         if moved:

@@ -178,8 +178,7 @@ KEYMAP: dict[str, tuple[Key, ...]] = {
         _k("import.back", "escape", "app.pop_screen", N_("Back")),
     ),
     "welcome": (
-        _k("welcome.demo", "ctrl+d", "demo", N_("Open the demo")),
-        _k("welcome.quit", "escape", "app.quit", N_("Quit")),
+        _k("welcome.skip", "escape", "skip", N_("Skip")),
     ),
     "confirm": (
         _k("confirm.yes", "y", "answer(True)", N_("Yes")),
@@ -309,11 +308,10 @@ KEY_TABLE: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("log.cancel", "form.cancel", "eventform.cancel", "import.back", "date.cancel",
       "reason.cancel", "renew.cancel", "tier.cancel", "path.cancel", "sort.cancel",
       "checklist.close", "suggest.close", "help.close", "brief.close", "retier.close",
-      "welcome.quit"),
+      "welcome.skip"),
      "dialogs", "close or cancel (`q` too on read-only ones)"),
     (("choice.prev", "choice.next"), "form pickers", "previous / next choice"),
     (("confirm.yes", "confirm.no"), "questions", "yes / no"),
-    (("welcome.demo",), "welcome", "open the demo"),
 )
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.today import TodayAgenda
     from csm_tui.touchpoints import DueTouchpoint
     from csm_tui.undo import UndoResult
+    from csm_tui.welcome import FirstAccount
     from csm_tui.workdays import WorkCalendar
     from db.models import Account, Task
     from db.store import Session, Store
@@ -163,6 +164,7 @@ class Services:
         self._version = 0
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
+        self._demo_dir: str | None = None
 
     # ---- the database ----------------------------------------------------------
     def open(self) -> Store:
@@ -199,6 +201,10 @@ class Services:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        if self._demo_dir is not None:  # the welcome screen's demo: nothing left behind
+            import shutil
+
+            shutil.rmtree(self._demo_dir, ignore_errors=True)
 
     # ---- the one version ---------------------------------------------------------
     @property
@@ -451,6 +457,53 @@ class Services:
         else:
             raise ValueError(t("export: {fmt!r} is not csv, json or ics", fmt=fmt))
         return out
+
+    # ---- the first run (the welcome screen) ---------------------------------------------
+    def is_empty(self) -> bool:
+        """No account at all: the app greets the user instead of an empty Today."""
+        from db.queries.accounts import has_accounts
+
+        with self.store.session() as session:
+            return not has_accounts(session)
+
+    def save_profile(self, *, owner: str, currency: str) -> Path:
+        """The user's name (the owner of the accounts they add) and base currency, kept
+        in settings.toml; the name is also who acts from now on."""
+        from csm_tui.settings import user_settings_path
+        from csm_tui.welcome import save_profile
+
+        path = save_profile(user_settings_path(), owner=owner, currency=currency)
+        if owner.strip():
+            self.user = owner.strip()
+            self._scope = None  # "mine" is now this name's accounts
+        return path
+
+    def add_first_account(self, account: FirstAccount, *, currency: str) -> int:
+        from csm_tui.welcome import add_first_account
+
+        return self._wrote(add_first_account(self.store, account, owner=self.user,
+                                             currency=currency, today=self.today()))
+
+    def open_demo(self) -> None:
+        """Leave the (empty) database for a fresh demo in a temporary folder, removed
+        on close; the user's database stays as it was."""
+        import os
+        import tempfile
+
+        from csm_tui.demo import prepare_demo
+        from db.store import open_store
+
+        folder = tempfile.mkdtemp(prefix="csm-demo-")
+        store = open_store(os.path.join(folder, "demo.db"))
+        prepare_demo(store, self.today())
+        old, self._store = self._store, store
+        self._demo_dir = folder
+        with self._lock:
+            self._scope = None
+            self._seen_log_id = None
+        self._bump(None)
+        if old is not None:
+            old.close()
 
     # ---- writes: one domain call each, then the version moves on -----------------------
     def _wrote(self, result: T) -> T:

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import long_day, t
+from csm_tui.i18n import t
+from screens.date_input import DateInput
 from screens.keymap import bindings
 
 
@@ -62,32 +62,12 @@ class DatePrompt(ModalScreen[date | None]):
             if self.quick:
                 yield Label(t("Quick: {forms}  (type one, enter)", forms="  ".join(self.quick)),
                             classes="dialog-hint")
-            yield Input(self.initial, placeholder=FORMS_HELP, id="date-input")
-            yield Label("", id="date-resolved", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._show(self.initial)
-
-    def _show(self, text: str) -> date | None:
-        label = self.query_one("#date-resolved", Label)
-        if not text.strip():
-            label.update(f"[dim]{FORMS_HELP}[/dim]")
-            return None
-        try:
-            day = parse_when(text, self.today)
-        except ValueError as exc:
-            label.update(f"[red]{exc}[/red]")
-            return None
-        label.update(f"→ {long_day(day)}")
-        return day
-
-    @on(Input.Changed, "#date-input")
-    def _changed(self, event: Input.Changed) -> None:
-        self._show(event.value)
+            yield DateInput(self.initial, input_id="date-input", moves=True, compact=False,
+                            today=self.today)
 
     @on(Input.Submitted, "#date-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        day = self._show(event.value)
+        day = self.query_one(DateInput).show()
         if day is not None:
             self.dismiss(day)
 

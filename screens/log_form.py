@@ -15,11 +15,12 @@ from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from csm_tui.dateparse import FORMS_HELP, parse_when
-from csm_tui.i18n import label, long_day, t
+from csm_tui.dateparse import parse_when
+from csm_tui.i18n import label, t
 from csm_tui.vocab import CHANNELS, OUTCOMES
 from screens.base import CsmModal
 from screens.choice import Choice
+from screens.date_input import DateInput
 from screens.dialogs import Confirm
 from screens.keymap import bindings
 
@@ -61,9 +62,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
                 yield Choice([(label("outcome", o), o) for o in OUTCOMES], blank=t("(not set)"),
                              id="log-outcome")
                 yield Label(t("Next follow-up"))
-                yield Input(placeholder=FORMS_HELP, id="log-next")
-                yield Label("")
-                yield Label("", id="log-next-resolved")
+                yield DateInput(input_id="log-next", moves=True, compact=False,
+                                empty=t("no next follow-up"))
                 yield Label(t("Next step"))
                 yield Input(placeholder=t("optional"), id="log-next-step")
             yield Label("", id="log-error")
@@ -114,17 +114,6 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         if not text.strip():
             return None
         return parse_when(text, self._today())
-
-    @on(Input.Changed, "#log-next")
-    def _next_changed(self, event: Input.Changed) -> None:
-        resolved = self.query_one("#log-next-resolved", Label)
-        try:
-            day = self._resolve_next()
-        except ValueError as exc:
-            resolved.update(f"[red]{exc}[/red]")
-            return
-        resolved.update(f"→ {long_day(day)}" if day
-                        else f"[dim]{t('no next follow-up')}[/dim]")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
