@@ -139,7 +139,7 @@ KEYMAP: dict[str, tuple[Key, ...]] = {
         _k("account.brief", "b", "brief", N_("Brief")),
     ),
     "checklist": (
-        _k("checklist.tick", "space,x", "complete", N_("Tick step")),
+        _k("checklist.tick", "space,x", "complete", N_("Tick SOP step")),
     ),
     "checklist_screen": (
         _k("checklist.close", "escape,q", "dismiss", N_("Close")),

@@ -426,14 +426,15 @@ class Services:
         with self.store.session() as session:
             return suggestions(session, self.today())
 
-    def preview_import(self, kind: str, path: Path, progress: Progress | None = None
-                       ) -> ImportPreview:
-        """The file's dialect, mapping, first rows and the full check, writing nothing."""
+    def preview_import(self, kind: str, path: Path, progress: Progress | None = None, *,
+                       overrides: list[str] | None = None) -> ImportPreview:
+        """The file's dialect, mapping, first rows and the full check, writing nothing.
+        `overrides` ("Column=field", "Column=-") change the mapping per column."""
         from csm_tui.tabular.importers import import_file, preview_rows
 
-        dialect, mapping, rows = preview_rows(path, kind)
+        dialect, mapping, rows = preview_rows(path, kind, overrides)
         check = import_file(self.store, kind, path, today=self.today(), check_only=True,
-                            progress=progress)
+                            progress=progress, overrides=overrides)
         return ImportPreview(dialect.label, mapping.describe(), rows, check)
 
     def export(self, fmt: str) -> Path:
@@ -630,9 +631,16 @@ class Services:
         plan_event_touchpoints(self.store, self.today())
         return self._wrote(report)
 
-    def import_file(self, kind: str, path: Path, progress: Progress | None = None
-                    ) -> ImportResult:
+    def import_file(self, kind: str, path: Path, progress: Progress | None = None, *,
+                    overrides: list[str] | None = None) -> ImportResult:
         from csm_tui.tabular.importers import import_file
 
         return self._wrote(import_file(self.store, kind, path, today=self.today(),
-                                       progress=progress))
+                                       progress=progress, overrides=overrides))
+
+    @staticmethod
+    def import_fields(kind: str) -> tuple[str, ...]:
+        """The fields a column of a `kind` file can be mapped to."""
+        from csm_tui.tabular.mapping import FIELDS
+
+        return tuple(FIELDS[kind])
