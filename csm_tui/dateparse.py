@@ -39,15 +39,17 @@ def forms_help() -> str:
     return FORMS_HELP_ZH if current_language() == "zh_CN" else FORMS_HELP
 
 
-def _zh_number(text: str) -> int:
+def _zh_number(text: str) -> int | None:
+    """'3', '三', '十', '十三', '二十五' → the number; None for anything else ('一一')."""
     if text.isdigit():
         return int(text)
-    if text == "十":
-        return 10
-    if "十" in text:  # 十三, 二十, 二十五
-        tens, _, ones = text.partition("十")
-        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-    return _ZH_DIGITS[text]
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _ZH_DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _ZH_DIGITS) \
+            or (ones and ones not in _ZH_DIGITS):
+        return None
+    return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
 
 
 def _parse_chinese(text: str, today: date, raw: str) -> date | None:
@@ -72,7 +74,7 @@ def _parse_chinese(text: str, today: date, raw: str) -> date | None:
         return today + timedelta(days=(target - today.weekday()) % 7 or 7)  # the next one
     if m := _ZH_OFFSET.match(text):
         count, unit, after = _zh_number(m.group(1)), m.group(2), m.group(3)
-        if not after and unit in ("月", "年"):
+        if count is None or (not after and unit in ("月", "年")):
             return None  # "3月" is a month's name, not "in three months"
         if unit in ("天", "日"):
             days = count

@@ -324,7 +324,7 @@ def _seed_events(session: Session, today: date) -> int:
     with (fixtures_dir() / "demo_events.toml").open("rb") as fh:
         data = tomllib.load(fh)
     rows: list[dict[str, Any]] = []
-    lang = current_language()  # a Chinese demo gets the events' Chinese text
+    lang = current_language().split("_")[0]  # a Chinese demo: title_zh, description_zh
     for item in data.get("event", []):
         text = item["date"]
         if item.get("yearly"):
