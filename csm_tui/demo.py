@@ -131,7 +131,7 @@ def _touchpoints_for(rng: random.Random, account: dict, contact_ids: list[int],
                      today: date, risky: bool) -> list[dict]:
     """5-30 logged touchpoints ending at the last touch, plus the next planned one."""
     cadence = CADENCE_DAYS.get(account["tier"], 45)
-    cjk = _is_cjk(account["name"])
+    cjk = _is_cjk(account["name"]) or current_language() == "zh_CN"  # the text shown
     count = rng.randint(5, 30)
     if risky:
         last_touch = today - timedelta(days=rng.randint(cadence + 15, cadence + 60))

@@ -130,8 +130,9 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
             lines.extend([vrows[r.id] for r in members])
         self.query_one(VirtualTable).set_rows(lines)
         filt = t(" · filter “{query}”", query=query) if query.strip() else ""
-        how = (t("by tier, then {order}", order=sort_words(self.sort_key, self.reverse))
-               if self.grouped else sort_words(self.sort_key, self.reverse))
+        # grouped: the tier headings say so; one list: said in words
+        how = (sort_words(self.sort_key, self.reverse) if self.grouped
+               else t("one list, {order}", order=sort_words(self.sort_key, self.reverse)))
         self.sub_title = t("{scope} · {n} of {accounts} · {order}",
                            scope=self.csm.scope_label, n=shown,
                            accounts=plural(len(self.rows), "account"), order=how) + filt

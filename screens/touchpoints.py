@@ -57,7 +57,7 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
 
     def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
         self.items, self.today = data
-        self._search: dict[int, str] = {}
+        self._search = {}
         self._redraw(hold_place=True)
 
     def _text(self, item: DueTouchpoint) -> str:

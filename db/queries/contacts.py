@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Contact
-from db.queries.common import AnyRow, active
+from db.queries.common import AnyRow, RowSelect, active
 
 ROLE_ORDER = {"decision_maker": 0, "champion": 1, "influencer": 2, "user": 3}
 
@@ -29,7 +29,7 @@ def contact_keys(session: Session) -> Sequence[AnyRow]:
 def contact_names(session: Session) -> Sequence[AnyRow]:
     """(contact id, name, role, account id, account name) of the contacts of active
     accounts, by name: what the palette searches."""
-    stmt = (select(col(Contact.id), col(Contact.name), col(Contact.role),
+    stmt: RowSelect = (select(col(Contact.id), col(Contact.name), col(Contact.role),
                    col(Account.id).label("account_id"), col(Account.name).label("account"))
             .join(Account, col(Account.id) == col(Contact.account_id))
             .where(active()).order_by(col(Contact.name)))
