@@ -29,7 +29,7 @@ class SuggestionsScreen(CsmModal[int]):
             yield Label(t("Stage suggestions from the contract dates"), classes="dialog-title")
             yield VirtualTable([Column(N_("Account"), 28), Column(N_("Move"), 24),
                                 Column(N_("Why"), 60)], id="suggestions")
-            yield Label("[dim]" + t("enter applies the selected move · A applies all moves · "
+            yield Label("[dim]" + t("enter applies the selected move · ctrl+s applies all moves · "
                                     "esc closes") + "[/dim]")
 
     def on_mount(self) -> None:
