@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.app import App
-from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from csm_tui.i18n import N_, short_day, t
+from csm_tui.i18n import short_day, t
 from screens.base import DataScreen
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -80,6 +80,12 @@ def _account_provider() -> type[Provider]:
     return AccountProvider
 
 
+def _contact_provider() -> type[Provider]:
+    from screens.palette import ContactProvider
+
+    return ContactProvider
+
+
 def _action_provider() -> type[Provider]:
     from screens.palette import ActionProvider
 
@@ -90,11 +96,6 @@ def _action_provider() -> type[Provider]:
 # opens makes Textual restyle the whole app, which costs seconds on a large portfolio.
 STYLES: list[str | PurePath] = sorted(
     str(p) for p in (Path(__file__).parent.parent / "screens").glob("*.tcss"))
-
-
-def describe_key(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
-    return ",".join(names.get(k, k) for k in key.split(","))
 
 
 class DataChanged(Message):
@@ -121,7 +122,7 @@ class CsmApp(App[int]):
 
     TITLE = "csm"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {_account_provider, _action_provider}
+    COMMANDS = App.COMMANDS | {_account_provider, _contact_provider, _action_provider}
     MODES = {
         "today": _today,
         "portfolio": _portfolio,
@@ -133,21 +134,7 @@ class CsmApp(App[int]):
     # Screens get -narrow under 100 columns and -short under 30 rows (tighter layouts).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    BINDINGS = [
-        Binding("1", "switch_mode('today')", N_("Today"), id="go.today", show=False),
-        Binding("2", "switch_mode('portfolio')", N_("Portfolio"), id="go.portfolio", show=False),
-        Binding("3", "switch_mode('lifecycle')", N_("Lifecycle"), id="go.lifecycle", show=False),
-        Binding("4", "switch_mode('touchpoints')", N_("Touchpoints"), id="go.touchpoints",
-                show=False),
-        Binding("5", "switch_mode('calendar')", N_("Calendar"), id="go.calendar", show=False),
-        Binding("I", "import_file", N_("Import"), id="app.import", show=False),
-        Binding("u", "undo", N_("Undo last change"), id="app.undo", show=False),
-        Binding("m", "toggle_scope", N_("Mine/team"), id="app.scope"),
-        Binding("ctrl+r", "refresh", N_("Refresh"), id="app.refresh", show=False),
-        Binding("question_mark", "help", N_("Help"), id="app.help"),
-        Binding("ctrl+t", "change_theme", N_("Change theme"), id="app.theme", show=False),
-        Binding("q", "quit", N_("Quit"), id="app.quit", show=False),
-    ]
+    BINDINGS = bindings("app")
 
     def __init__(self, services: Services, *, lang: str | None = None) -> None:
         super().__init__()
@@ -162,6 +149,7 @@ class CsmApp(App[int]):
         self._modes_shown = {self.DEFAULT_MODE}
         self._instant_switch = False
         self._restore_theme()
+        self._keymap_problems = self._apply_keymap()
 
     # ---- for the screens -----------------------------------------------------------
     def today(self) -> date:
@@ -221,6 +209,8 @@ class CsmApp(App[int]):
 
     # ---- start-up ----------------------------------------------------------------------
     def on_mount(self) -> None:
+        for problem in self._keymap_problems:
+            self.notify(problem, severity="warning", timeout=10)
         self.set_timer(20, self.settle_memory)  # in case the start-up never completes
         self.background(self.services.open, group="open", done=self._opened,
                         failed=self._open_failed)
@@ -230,6 +220,25 @@ class CsmApp(App[int]):
             self.notify(t("upgraded the database schema; backup at {backup_made}",
                           backup_made=store.backup_made), timeout=10)
         self.write(self.services.auto_apply, done=self._auto_applied)
+        self.background(self.services.is_empty, done=self._greet, failed=lambda _: None)
+
+    def _greet(self, empty: bool) -> None:
+        """An empty database: the welcome screen, instead of an empty Today."""
+        if not empty:
+            return
+        from screens.welcome import WelcomeScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice == "import":
+                self.action_import_file()
+            elif choice == "account":
+                self.notify(t("Account added: its first SOP steps are on Today"),
+                            title=t("Welcome"))
+            elif choice == "demo":
+                self.notify(t("This is the demo (a temporary database); your own database "
+                              "is still empty"), title=t("Welcome"), timeout=8)
+
+        self.push_screen(WelcomeScreen(), chosen)
 
     def _auto_applied(self, moved: int) -> None:
         if moved:
@@ -324,6 +333,17 @@ class CsmApp(App[int]):
         from screens.account import AccountScreen
 
         self.push_screen(AccountScreen(account_id))
+
+    # ---- keys ------------------------------------------------------------------------------
+    def _apply_keymap(self) -> list[str]:
+        """The user's remapped keys (`[keymap]` in ui.toml); what is wrong is said once."""
+        from csm_tui.keymap import validate_keymap
+        from csm_tui.ui_prefs import load_keymap
+
+        keymap, problems = validate_keymap(load_keymap())
+        if keymap:
+            self.set_keymap(keymap)
+        return problems
 
     # ---- the theme -------------------------------------------------------------------------
     def _restore_theme(self) -> None:
@@ -440,21 +460,10 @@ class CsmApp(App[int]):
         self.push_screen(ImportScreen())
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        """`?`: the keys that act here, grouped (screens/help.py)."""
+        from screens.help import HelpScreen, help_sections
 
         if isinstance(self.screen, HelpScreen):
             return
-        global_ids = {id(b) for b in self.BINDINGS}
-        screen_keys, global_keys = [], []
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description:
-                continue
-            entry = (describe_key(binding.key if "," in binding.key else key),
-                     t(binding.description))
-            if id(binding) in global_ids or active.node is self:
-                global_keys.append(entry)
-            else:
-                screen_keys.append(entry)
         name = self.screen.title or self.screen.__class__.__name__
-        self.push_screen(HelpScreen(screen_keys, global_keys, name))
+        self.push_screen(HelpScreen(help_sections(self.screen), name))

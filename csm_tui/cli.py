@@ -13,10 +13,21 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from csm_tui import __version__
 from csm_tui.commands import COMMAND_MODULES, CliError, load_command
-from csm_tui.i18n import LANGUAGES, detect_language, normalize, set_language, t
+from csm_tui.i18n import (
+    LANGUAGES,
+    detect_language,
+    normalize,
+    set_language,
+    t,
+    translate_argparse,
+)
+
+if TYPE_CHECKING:
+    from csm_tui.app import CsmApp
 
 
 def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -68,19 +79,44 @@ def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = Non
     return set_language(detect_language(environ))
 
 
+GLOBAL_VALUES = ("--db", "--lang", "--today")  # options with a value, before or after
+GLOBAL_FLAGS = ("--create",)
+CREATES = {"init", "seed-demo"}  # commands whose job is to make a new database
+
+
+def split_globals(argv: Sequence[str]) -> tuple[list[str], dict[str, str | bool]]:
+    """Take the global options out of the line wherever they stand (`csm --today D
+    today` = `csm today --today D`): a subcommand's parser would otherwise reset them
+    to its own defaults. Everything after `--` is left alone."""
+    rest: list[str] = []
+    found: dict[str, str | bool] = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_VALUES and eq:
+            found[name] = value
+        elif arg in GLOBAL_VALUES and i + 1 < len(argv):
+            found[arg] = argv[i + 1]
+            i += 1
+        elif arg in GLOBAL_FLAGS:
+            found[arg] = True
+        else:
+            rest.append(arg)
+        i += 1
+    return rest, found
+
+
 def opens_tui(argv: Sequence[str]) -> bool:
     """No subcommand and no help asked: the TUI needs only the top-level options, so
     the subcommands (and the database layer they load) wait until after first paint."""
-    takes_value = {"--db", "--lang", "--today"}
-    value_next = False
-    for arg in argv:
-        if value_next:
-            value_next = False
-        elif arg in ("-h", "--help"):
+    for arg in split_globals(argv)[0]:
+        if arg in ("-h", "--help"):
             return False
-        elif arg in takes_value:
-            value_next = True
-        elif not arg.startswith("-"):
+        if not arg.startswith("-"):
             return False  # a command, or a mistake the full parser will name
     return True
 
@@ -96,6 +132,8 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
                         help=t("open the TUI on a fresh, seeded demo database"))
     parser.add_argument("--today", metavar="YYYY-MM-DD", default=None,
                         help=t("pretend today is this date (for demos and tests)"))
+    parser.add_argument("--create", action="store_true",
+                        help=t("create the database given with --db if it does not exist"))
     if not commands:
         parser.set_defaults(command=None)
         return parser
@@ -136,7 +174,18 @@ def _run_app(args: argparse.Namespace, today: date) -> int:
     from csm_tui.factory import make_app
 
     fixed = today if args.today or os.environ.get("CSM_TODAY") else None
-    app = make_app(args.db, today=fixed, demo=args.demo)
+    if args.demo:  # a throwaway folder for the database, briefs and exports, removed after
+        import tempfile
+
+        from csm_tui.paths import override_data_dir
+
+        with tempfile.TemporaryDirectory(prefix="csm-demo-") as folder, \
+                override_data_dir(folder):
+            return _run(make_app(None, today=fixed, demo=True, demo_dir=folder))
+    return _run(make_app(args.db, today=fixed))
+
+
+def _run(app: CsmApp) -> int:
     try:
         app.run()
     finally:
@@ -146,20 +195,41 @@ def _run_app(args: argparse.Namespace, today: date) -> int:
     return app.return_code or 0
 
 
+def check_database_exists(args: argparse.Namespace) -> None:
+    """A mistyped `--db` (or $CSM_DB) must not quietly start a new empty database: a
+    file path that does not exist is refused unless `--create` or `csm init`. The
+    default database in the data folder is made on first use."""
+    db = getattr(args, "db", None) or os.environ.get("CSM_DB")
+    if (not db or "://" in db or getattr(args, "demo", False) or args.create
+            or args.command in CREATES or os.path.exists(os.path.expanduser(db))):
+        return
+    raise CliError(t("no database at {path}; create it with `csm init {path}` (or add "
+                     "--create)", path=db))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from db.errors import StoreError
 
     given = sys.argv[1:] if argv is None else list(argv)
     choose_language(given)
+    translate_argparse()
+    rest, found = split_globals(given)
     parser = build_parser(commands=not opens_tui(given))
-    args = parser.parse_args(given)
+    args = parser.parse_args(rest)
     try:
+        for option, value in found.items():  # wherever they stood on the line
+            if option == "--lang" and isinstance(value, str):
+                value = _lang_type(value)
+            setattr(args, option.lstrip("-"), value)
+        check_database_exists(args)
         if args.command is None:
             return run_tui(args)
         from csm_tui.safe_files import terminal_safe_output
 
         with terminal_safe_output():  # data never drives the terminal
             return int(args.handler(args) or 0)
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
     except (CliError, StoreError) as exc:
         print(t("csm: error: {exc}", exc=exc), file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
 """Dates as people type them: `2026-12-01`, `today`, `tomorrow`, `+3d`, `2w`, `1m`,
-`next mon`, `fri`, `eow`, `eom`. Used by the log form, snooze/reschedule and `csm log`."""
+`next mon`, `fri`, `eow`, `eom`, and in Chinese 今天, 明天, 后天, 下周一, 周五, 3天后,
+两周后, 1个月后, 月底. Used by every date field, snooze/reschedule and the CLI."""
 
 from __future__ import annotations
 
@@ -19,6 +20,75 @@ _OFFSET = re.compile(
 _MAX_DAYS = 366 * 20
 
 FORMS_HELP = "YYYY-MM-DD, today, tomorrow, +3d, 2w, 1m, next mon, fri, eow, eom"
+FORMS_HELP_ZH = "YYYY-MM-DD、今天、明天、后天、下周一、周五、3天后、2周后、1个月后、月底、+3d"
+
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
+_ZH_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "昨天": -1,
+            "前天": -2}
+_ZH_OFFSET = re.compile(r"^(\d{1,4}|[零一二两三四五六七八九十]{1,3})\s*"
+                        r"(天|日|周|星期|礼拜|个月|个星期|个礼拜|月|年)(后|之后|以后)?$")
+_ZH_WEEKDAY_RE = re.compile(r"^(下下|下|本|这|这个|下个)?(周|星期|礼拜)([一二三四五六日天七])$")
+
+
+def forms_help() -> str:
+    """The date forms, in the interface's language."""
+    from csm_tui.i18n import current_language
+
+    return FORMS_HELP_ZH if current_language() == "zh_CN" else FORMS_HELP
+
+
+def _zh_number(text: str) -> int | None:
+    """'3', '三', '十', '十三', '二十五' → the number; None for anything else ('一一')."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _ZH_DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _ZH_DIGITS) \
+            or (ones and ones not in _ZH_DIGITS):
+        return None
+    return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
+
+
+def _parse_chinese(text: str, today: date, raw: str) -> date | None:
+    """The Chinese forms; None when `text` is none of them."""
+    text = text.replace(" ", "")
+    if text in _ZH_DAYS:
+        return today + timedelta(days=_ZH_DAYS[text])
+    if text in ("月底", "月末", "本月底", "这个月底"):
+        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    if text in ("周末", "本周末", "这周末"):
+        return today + timedelta(days=(5 - today.weekday()) % 7)  # this week's Saturday
+    if m := _ZH_WEEKDAY_RE.match(text):
+        which, _, name = m.groups()
+        target = _ZH_WEEKDAY[name]
+        monday = today - timedelta(days=today.weekday())
+        if which in ("下", "下个"):  # next calendar week's
+            return monday + timedelta(days=7 + target)
+        if which == "下下":
+            return monday + timedelta(days=14 + target)
+        if which in ("本", "这", "这个"):
+            return monday + timedelta(days=target)
+        return today + timedelta(days=(target - today.weekday()) % 7 or 7)  # the next one
+    if m := _ZH_OFFSET.match(text):
+        count, unit, after = _zh_number(m.group(1)), m.group(2), m.group(3)
+        if count is None or (not after and unit in ("月", "年")):
+            return None  # "3月" is a month's name, not "in three months"
+        if unit in ("天", "日"):
+            days = count
+        elif unit in ("周", "星期", "礼拜", "个星期", "个礼拜"):
+            days = count * 7
+        else:
+            months = count if unit in ("个月", "月") else count * 12
+            if months > 12 * 20:
+                raise ValueError(t("{raw!r} is too far ahead", raw=raw))
+            return add_months(today, months)
+        if days > _MAX_DAYS:
+            raise ValueError(t("{raw!r} is too far ahead", raw=raw))
+        return today + timedelta(days=days)
+    return None
 
 
 def parse_when(text: str, today: date) -> date:
@@ -26,7 +96,11 @@ def parse_when(text: str, today: date) -> date:
     raw = text
     text = " ".join(text.strip().lower().split())
     if not text:
-        raise ValueError(t("date is empty (use {forms})", forms=FORMS_HELP))
+        raise ValueError(t("date is empty (use {forms})", forms=forms_help()))
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        zh = _parse_chinese(text, today, raw)
+        if zh is not None:
+            return zh
     if text in ("today", "tod", "now"):
         return today
     if text in ("tomorrow", "tmr", "tom"):
@@ -64,4 +138,4 @@ def parse_when(text: str, today: date) -> date:
             raise ValueError(t("{raw!r} is outside {first}–{last}", raw=raw,
                                first=FIRST_DATE.year, last=LAST_DATE.year))
         return day
-    raise ValueError(t("{raw!r} is not a date (use {forms})", raw=raw, forms=FORMS_HELP))
+    raise ValueError(t("{raw!r} is not a date (use {forms})", raw=raw, forms=forms_help()))

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.dates import add_months
+from csm_tui.i18n import current_language
 from csm_tui.paths import fixtures_dir
 from db.bulk import bulk_insert, next_id, sync_sequence
 from db.models import Account, Contact, Event, Touchpoint
@@ -130,7 +131,7 @@ def _touchpoints_for(rng: random.Random, account: dict, contact_ids: list[int],
                      today: date, risky: bool) -> list[dict]:
     """5-30 logged touchpoints ending at the last touch, plus the next planned one."""
     cadence = CADENCE_DAYS.get(account["tier"], 45)
-    cjk = _is_cjk(account["name"])
+    cjk = _is_cjk(account["name"]) or current_language() == "zh_CN"  # the text shown
     count = rng.randint(5, 30)
     if risky:
         last_touch = today - timedelta(days=rng.randint(cadence + 15, cadence + 60))
@@ -352,6 +353,7 @@ def _seed_events(session: Session, today: date) -> int:
     with (fixtures_dir() / "demo_events.toml").open("rb") as fh:
         data = tomllib.load(fh)
     rows: list[dict[str, Any]] = []
+    lang = current_language().split("_")[0]  # a Chinese demo: title_zh, description_zh
     for item in data.get("event", []):
         text = item["date"]
         if item.get("yearly"):
@@ -360,14 +362,16 @@ def _seed_events(session: Session, today: date) -> int:
         else:
             on_date = date.fromisoformat(text)
         rows.append({
-            "title": item["title"], "on_date": on_date, "end_date": None, "at_time": None,
+            "title": item.get(f"title_{lang}", item["title"]), "on_date": on_date,
+            "end_date": None, "at_time": None,
             "yearly": bool(item.get("yearly", False)), "kind": item.get("kind", "event"),
             "scope": item.get("scope", "global"), "industry": item.get("industry"),
             "account_id": None, "target_tiers": ",".join(item.get("tiers", [])),
             "target_industries": item.get("industry", "") if item.get("scope") == "industry"
             else "",
             "lead_days": int(item.get("lead_days", 0)),
-            "description": item.get("description", ""), "source": "demo",
+            "description": item.get(f"description_{lang}", item.get("description", "")),
+            "source": "demo",
             "source_uid": f"demo-{len(rows) + 1}", "created_at": _utc(),
         })
     return _bulk(session, Event, rows)

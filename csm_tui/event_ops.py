@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.events import occurrences
-from csm_tui.i18n import t
+from csm_tui.i18n import short_day, t
 from csm_tui.workdays import WorkCalendar, working_calendar
 from db.bulk import bulk_insert
 from db.models import Touchpoint, utcnow
@@ -67,7 +67,8 @@ def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) 
                 rows.append({"account_id": aid, "contact_id": None, "channel": "email",
                              "due_date": due, "done_at": None, "status": "planned",
                              "summary": "", "outcome": "",
-                             "next_step": f"Event: {event.title} ({day:%d %b})",
+                             "next_step": t("Event: {title} ({day})", title=event.title,
+                                            day=short_day(day)),
                              "origin": origin, "created_at": now})
     bulk_insert(session, Touchpoint, rows)
     if rows:

@@ -20,11 +20,13 @@ A = TypeVar("A", bound="CsmApp")
 
 
 def make_services(db: str | Store | None = None, *, today: date | None = None,
-                  user: str | None = None, demo: bool = False) -> Services:
+                  user: str | None = None, demo: bool = False,
+                  demo_dir: str | None = None) -> Services:
     """The services behind the TUI. A path or URL (or the default database) is opened
     by the app in a worker after its first paint; a `Store` is used as it is. `today`
     fixes the day (demos, tests), else the real clock. `demo`: a fresh seeded
-    database in a temporary folder."""
+    database in `demo_dir` (which the caller removes after), else a new temporary
+    folder."""
     opener: Store | Callable[[], Store]
     if demo:
         from csm_tui.demo import DEMO_USER
@@ -36,7 +38,7 @@ def make_services(db: str | Store | None = None, *, today: date | None = None,
             from csm_tui.demo import prepare_demo
             from db.store import open_store
 
-            folder = tempfile.mkdtemp(prefix="csm-demo-")
+            folder = demo_dir or tempfile.mkdtemp(prefix="csm-demo-")
             store = open_store(os.path.join(folder, "demo.db"))
             prepare_demo(store, day)
             return store
@@ -58,21 +60,22 @@ def make_services(db: str | Store | None = None, *, today: date | None = None,
 @overload
 def make_app(db: str | Store | None = None, *, today: date | None = None,
              user: str | None = None, lang: str | None = None, demo: bool = False,
-             app_class: None = None) -> CsmApp: ...
+             demo_dir: str | None = None, app_class: None = None) -> CsmApp: ...
 
 
 @overload
 def make_app(db: str | Store | None = None, *, today: date | None = None,
              user: str | None = None, lang: str | None = None, demo: bool = False,
-             app_class: type[A]) -> A: ...
+             demo_dir: str | None = None, app_class: type[A]) -> A: ...
 
 
 def make_app(db: str | Store | None = None, *, today: date | None = None,
              user: str | None = None, lang: str | None = None, demo: bool = False,
-             app_class: type[CsmApp] | None = None) -> CsmApp:
+             demo_dir: str | None = None, app_class: type[CsmApp] | None = None) -> CsmApp:
     """The TUI on a database (see `make_services`); `app_class` lets a test observe the
     app's own messages."""
     from csm_tui.app import CsmApp
 
     cls = app_class or CsmApp
-    return cls(make_services(db, today=today, user=user, demo=demo), lang=lang)
+    return cls(make_services(db, today=today, user=user, demo=demo, demo_dir=demo_dir),
+               lang=lang)

@@ -102,7 +102,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rfm": {s: N_(s) for s in (N_("Champions"), N_("Loyal"), N_("New"),
                                 N_("Potential loyalist"), N_("At risk"), N_("Need attention"),
                                 N_("Can't lose them"), N_("Hibernating"), N_("Lost"))},
-    "sort": {"arr": N_("ARR"), **{s: N_(s) for s in (N_("name"), N_("stage"), N_("health"),
+    "sort": {"arr": N_("ARR"), **{s: N_(s) for s in (N_("name"), N_("tier"), N_("stage"),
+                                                    N_("health"),
                                                     N_("renewal"), N_("last touch"),
                                                     N_("next due"), N_("score"))}},
     "factor": {"revenue": N_("revenue"), "payment": N_("payment"), "profit": N_("profit"),
@@ -119,6 +120,24 @@ LABELS: dict[str, dict[str, str]] = {
                  "stage": N_("stage")},
     "level": {"executive": N_("executive"), "manager": N_("manager"), "staff": N_("staff")},
 }
+
+
+# Counted nouns: (one, many) in English; Chinese has one form, so both map to it.
+PLURALS: dict[str, tuple[str, str]] = {
+    "item": (N_("{n} item"), N_("{n} items")),
+    "event": (N_("{n} event"), N_("{n} events")),
+    "account": (N_("{n} account"), N_("{n} accounts")),
+    "touchpoint": (N_("{n} touchpoint"), N_("{n} touchpoints")),
+    "row": (N_("{n} row"), N_("{n} rows")),
+    "renewal": (N_("{n} renewal"), N_("{n} renewals")),
+    "card": (N_("{n} card"), N_("{n} cards")),
+}
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 item', '3 items' (and '3 项' in Chinese): a count with its noun."""
+    one, many = PLURALS[noun]
+    return t(one if n == 1 else many, n=n)
 
 
 def label(kind: str, value: str) -> str:
@@ -187,3 +206,38 @@ TEXTUAL_DESCRIPTIONS: tuple[str, ...] = (
     N_("Cut selected text"), N_("Paste text from the clipboard"), N_("Press button"),
     N_("Show menu"),
 )
+
+
+# argparse's own text (usage, headings, its error lines), so that `csm --help` and a
+# mistyped command read in the interface's language: `translate_argparse` routes
+# argparse's gettext calls through the catalogue.
+ARGPARSE_MESSAGES: tuple[str, ...] = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("%(prog)s: error: %(message)s\n"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"), N_("ignored explicit argument %r"),
+)
+
+
+def _argparse_text(message: str) -> str:
+    return catalogue(_current).get(message, message) if _current != "en" else message
+
+
+def _argparse_ntext(singular: str, plural_: str, n: int) -> str:
+    return _argparse_text(singular if n == 1 else plural_)
+
+
+def translate_argparse() -> None:
+    """Let argparse speak the current language (its messages are looked up in the
+    catalogue when shown, so a later `set_language` counts too)."""
+    import argparse
+
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ntext  # type: ignore[attr-defined]

@@ -1,6 +1,11 @@
 """Finding an account by what a person types: part of the name, a fuzzy run of its
 letters, or — for Chinese names — its pinyin or pinyin initials (`qhdx` → 清华大学).
 
+The one matcher of the app: the palette and the CLI's ACCOUNT argument rank names
+(`build_index`, `search`); every `/` filter keeps the rows whose `search_text`
+contains each word typed (`filter_words`, `text_matches`), pinyin and initials
+included.
+
 Keys are computed once per name (pypinyin is loaded only here, and only when a
 search index is built), so each keystroke is a scan over short strings.
 """
@@ -8,8 +13,12 @@ search index is built), so each keystroke is a scan over short strings.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,18 +36,54 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
 
 
+@lru_cache(maxsize=65536)
+def pinyin_keys(text: str) -> tuple[str, ...]:
+    """For text with CJK characters: its full pinyin and its pinyin initials, folded
+    (non-CJK characters kept as they are); nothing for other text."""
+    if not _has_cjk(text):
+        return ()
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, errors="default")
+    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
+    return (_fold("".join(syllables)), _fold("".join(initials)))
+
+
 def name_keys(name: str) -> tuple[str, ...]:
     """The strings a query may match: the folded name, and for CJK names its full
     pinyin and its pinyin initials (non-CJK characters kept as they are)."""
-    keys = [_fold(name)]
-    if _has_cjk(name):
-        from pypinyin import Style, lazy_pinyin
+    return tuple(dict.fromkeys((_fold(name), *pinyin_keys(name))))
 
-        syllables = lazy_pinyin(name, errors="default")
-        keys.append(_fold("".join(syllables)))
-        initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-        keys.append(_fold("".join(initials)))
-    return tuple(dict.fromkeys(keys))
+
+def fold_text(text: str) -> str:
+    """Width- and case-folded, spaces kept (`ＡＢＣ Co` → `abc co`)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def search_text(*parts: str, pinyin: Iterable[str] = ()) -> str:
+    """What a `/` filter looks in: the parts folded, plus the pinyin and initials of
+    the `pinyin` parts (names: an account's, a contact's)."""
+    keys = [fold_text(p) for p in parts if p]
+    for name in pinyin:
+        keys.extend(pinyin_keys(name))
+    return " ".join(keys)
+
+
+def filter_words(query: str) -> list[str]:
+    """The words of a filter query, folded; a row must contain each."""
+    return fold_text(query).split()
+
+
+def text_matches(words: list[str], text: str) -> bool:
+    return all(word in text for word in words)
+
+
+def filter_items(items: Iterable[T], query: str, text_of: Callable[[T], str]) -> list[T]:
+    """The items whose search text contains every word of `query` (all when empty)."""
+    words = filter_words(query)
+    if not words:
+        return list(items)
+    return [item for item in items if text_matches(words, text_of(item))]
 
 
 def build_index(rows: Iterable[tuple[int, str]]) -> list[NameEntry]:

@@ -1,15 +1,18 @@
 """SOP playbooks: each stage's standard steps, which tiers get them, and when they
-are due. Shipped in fixtures/playbooks.toml; a user copy replaces stages it names."""
+are due. Shipped in fixtures/playbooks.toml; a user copy replaces stages it names.
+The default steps' titles in another language come from fixtures/playbooks.LANG.toml
+(by stage and step key): tasks are generated with the title in the interface's
+language."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from csm_tui.i18n import t
+from csm_tui.i18n import current_language, t
 from csm_tui.paths import config_dir, fixtures_dir
 from csm_tui.tomlfile import read_toml
 from db.vocab import CHANNELS, STAGES, TIERS
@@ -121,9 +124,24 @@ def _read(path: Path) -> dict[str, Any]:
     return read_toml(path, PlaybookError)
 
 
-def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:
+def step_titles(lang: str) -> dict[tuple[str, str], str]:
+    """(stage, step key) → the default step's title in `lang` (none for English)."""
+    path = fixtures_dir() / f"playbooks.{lang}.toml"
+    if lang == "en" or not path.exists():
+        return {}
+    return {(stage, key): title for stage, steps in _read(path).items()
+            if isinstance(steps, dict)
+            for key, title in steps.items() if isinstance(title, str) and title}
+
+
+def load_playbooks(user_path: Path | None = None, *, lang: str | None = None
+                   ) -> dict[str, list[Step]]:
     default = fixtures_dir() / "playbooks.toml"
     books = parse_playbooks(_read(default), default)
+    titles = step_titles(lang or current_language())
+    if titles:
+        books = {stage: [replace(s, title=titles.get((stage, s.key), s.title)) for s in steps]
+                 for stage, steps in books.items()}
     path = user_path or config_dir() / "playbooks.toml"
     if path.exists():
         books.update(parse_playbooks(_read(path), path))
@@ -131,12 +149,12 @@ def load_playbooks(user_path: Path | None = None) -> dict[str, list[Step]]:
 
 
 @lru_cache(maxsize=4)
-def _cached(path: str) -> dict[str, list[Step]]:
-    return load_playbooks(Path(path))
+def _cached(path: str, lang: str) -> dict[str, list[Step]]:
+    return load_playbooks(Path(path), lang=lang)
 
 
 def current_playbooks() -> dict[str, list[Step]]:
-    return _cached(str(config_dir() / "playbooks.toml"))
+    return _cached(str(config_dir() / "playbooks.toml"), current_language())
 
 
 def steps_for(books: dict[str, list[Step]], stage: str, tier: str, *,

@@ -11,11 +11,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csm_tui.health import Health, health_for_accounts
-from csm_tui.i18n import label
+from csm_tui.i18n import N_, label
 from csm_tui.money import Rates, Total, load_rates
+from csm_tui.namesearch import filter_words, search_text
 from csm_tui.rfm import rfm_for_accounts
 from db.queries.accounts import account_overview
-from db.vocab import TIERS
+from db.vocab import STAGES, TIERS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -57,12 +58,26 @@ class TierGroup:
 SORT_KEYS = {
     "name": lambda r: r.name.casefold(),
     "arr": lambda r: -r.base_minor if r.base_minor is not None else 1,
-    "stage": lambda r: r.stage,
+    "tier": lambda r: (TIERS.index(r.tier) if r.tier in TIERS else 9,
+                       -r.base_minor if r.base_minor is not None else 1),
+    "stage": lambda r: STAGES.index(r.stage) if r.stage in STAGES else 99,
     "health": lambda r: r.health if r.health is not None else 999,
     "renewal": lambda r: r.days_to_renewal if r.days_to_renewal is not None else 10**6,
     "last touch": lambda r: r.last_touch or date.min,
     "next due": lambda r: r.next_due or date.max,
     "score": lambda r: -r.score,
+}
+# How each order reads, (as sorted, reversed): "renewal: soonest first".
+SORT_WORDS = {
+    "name": (N_("A to Z"), N_("Z to A")),
+    "arr": (N_("largest first"), N_("smallest first")),
+    "tier": (N_("S first"), N_("C first")),
+    "stage": (N_("handover first"), N_("churned first")),
+    "health": (N_("lowest first"), N_("highest first")),
+    "renewal": (N_("soonest first"), N_("latest first")),
+    "last touch": (N_("longest ago first"), N_("most recent first")),
+    "next due": (N_("soonest first"), N_("latest first")),
+    "score": (N_("highest first"), N_("lowest first")),
 }
 
 
@@ -86,16 +101,18 @@ def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
             days_to_renewal=(r.contract_end - today).days if r.contract_end else None,
             last_touch=r.last_touch.date() if r.last_touch else None, next_due=r.next_due,
             health=h.score if h else None, score=r.score, segment=seg, locked=r.tier_locked,
-            search=" ".join((r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier, r.stage,
-                             seg, label("stage", r.stage), label("rfm", seg))).casefold(),
+            search=search_text(r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier,
+                               r.stage, seg, label("stage", r.stage), label("rfm", seg),
+                               pinyin=(r.name,)),
             base_minor=rates.to_base(r.arr_minor, r.currency), base=rates.base,
         ))
     return rows
 
 
 def filter_rows(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:
-    """Every word must appear (name, industry, owner, tier, stage, RFM segment)."""
-    for word in query.casefold().split():  # one plain pass per word: fastest in CPython
+    """Every word must appear (name and its pinyin and initials, industry, owner,
+    tier, stage, RFM segment)."""
+    for word in filter_words(query):  # one plain pass per word: fastest in CPython
         rows = [r for r in rows if word in r.search]
     return rows
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.today import TodayAgenda
     from csm_tui.touchpoints import DueTouchpoint
     from csm_tui.undo import UndoResult
+    from csm_tui.welcome import FirstAccount
     from csm_tui.workdays import WorkCalendar
     from db.models import Account, Task
     from db.store import Session, Store
@@ -87,6 +88,17 @@ class TaskLine:
 def task_line(task: Task) -> TaskLine:
     return TaskLine(task.id or 0, task.title, task.due_date, task.channel,
                     task.done_at is not None, task.closed_as == "superseded")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactName:
+    """A stakeholder as the palette finds it (name, pinyin, initials), with the account
+    it opens."""
+
+    entry: NameEntry
+    role: str
+    account_id: int
+    account: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +168,7 @@ class Services:
         self._version = 0
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
+        self._demo_dir: str | None = None
 
     # ---- the database ----------------------------------------------------------
     def open(self) -> Store:
@@ -192,6 +205,10 @@ class Services:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+        if self._demo_dir is not None:  # the welcome screen's demo: nothing left behind
+            import shutil
+
+            shutil.rmtree(self._demo_dir, ignore_errors=True)
 
     # ---- the one version ---------------------------------------------------------
     @property
@@ -370,6 +387,17 @@ class Services:
         with self.store.session() as session:
             return build_index(account_names(session))
 
+    def contact_names(self) -> list[ContactName]:
+        """What the palette searches besides accounts: every contact of an active
+        account, with its name's pinyin and initials."""
+        from csm_tui.namesearch import NameEntry, name_keys
+        from db.queries.contacts import contact_names
+
+        with self.store.session() as session:
+            rows = contact_names(session)
+        return [ContactName(NameEntry(r.id, r.name, name_keys(r.name)), r.role or "",
+                            r.account_id, r.account) for r in rows]
+
     def tier_target(self, account_id: int) -> TierTarget:
         with self.store.session() as session:
             account = _account(session, account_id)
@@ -407,14 +435,15 @@ class Services:
         with self.store.session() as session:
             return suggestions(session, self.today())
 
-    def preview_import(self, kind: str, path: Path, progress: Progress | None = None
-                       ) -> ImportPreview:
-        """The file's dialect, mapping, first rows and the full check, writing nothing."""
+    def preview_import(self, kind: str, path: Path, progress: Progress | None = None, *,
+                       overrides: list[str] | None = None) -> ImportPreview:
+        """The file's dialect, mapping, first rows and the full check, writing nothing.
+        `overrides` ("Column=field", "Column=-") change the mapping per column."""
         from csm_tui.tabular.importers import import_file, preview_rows
 
-        dialect, mapping, rows = preview_rows(path, kind)
+        dialect, mapping, rows = preview_rows(path, kind, overrides)
         check = import_file(self.store, kind, path, today=self.today(), check_only=True,
-                            progress=progress)
+                            progress=progress, overrides=overrides)
         return ImportPreview(dialect.label, mapping.describe(), rows, check)
 
     def export(self, fmt: str) -> Path:
@@ -442,6 +471,53 @@ class Services:
         else:
             raise ValueError(t("export: {fmt!r} is not csv, xlsx, json or ics", fmt=fmt))
         return out
+
+    # ---- the first run (the welcome screen) ---------------------------------------------
+    def is_empty(self) -> bool:
+        """No account at all: the app greets the user instead of an empty Today."""
+        from db.queries.accounts import has_accounts
+
+        with self.store.session() as session:
+            return not has_accounts(session)
+
+    def save_profile(self, *, owner: str, currency: str) -> Path:
+        """The user's name (the owner of the accounts they add) and base currency, kept
+        in settings.toml; the name is also who acts from now on."""
+        from csm_tui.settings import user_settings_path
+        from csm_tui.welcome import save_profile
+
+        path = save_profile(user_settings_path(), owner=owner, currency=currency)
+        if owner.strip():
+            self.user = owner.strip()
+            self._scope = None  # "mine" is now this name's accounts
+        return path
+
+    def add_first_account(self, account: FirstAccount, *, currency: str) -> int:
+        from csm_tui.welcome import add_first_account
+
+        return self._wrote(add_first_account(self.store, account, owner=self.user,
+                                             currency=currency, today=self.today()))
+
+    def open_demo(self) -> None:
+        """Leave the (empty) database for a fresh demo in a temporary folder, removed
+        on close; the user's database stays as it was."""
+        import os
+        import tempfile
+
+        from csm_tui.demo import prepare_demo
+        from db.store import open_store
+
+        folder = tempfile.mkdtemp(prefix="csm-demo-")
+        store = open_store(os.path.join(folder, "demo.db"))
+        prepare_demo(store, self.today())
+        old, self._store = self._store, store
+        self._demo_dir = folder
+        with self._lock:
+            self._scope = None
+            self._seen_log_id = None
+        self._bump(None)
+        if old is not None:
+            old.close()
 
     # ---- writes: one domain call each, then the version moves on -----------------------
     def _wrote(self, result: T) -> T:
@@ -601,9 +677,16 @@ class Services:
         plan_event_touchpoints(self.store, self.today())
         return self._wrote(report)
 
-    def import_file(self, kind: str, path: Path, progress: Progress | None = None
-                    ) -> ImportResult:
+    def import_file(self, kind: str, path: Path, progress: Progress | None = None, *,
+                    overrides: list[str] | None = None) -> ImportResult:
         from csm_tui.tabular.importers import import_file
 
         return self._wrote(import_file(self.store, kind, path, today=self.today(),
-                                       progress=progress))
+                                       progress=progress, overrides=overrides))
+
+    @staticmethod
+    def import_fields(kind: str) -> tuple[str, ...]:
+        """The fields a column of a `kind` file can be mapped to."""
+        from csm_tui.tabular.mapping import FIELDS
+
+        return tuple(FIELDS[kind])

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Label, Sparkline, Static
 
@@ -23,6 +22,7 @@ from screens import triage
 from screens.base import DataScreen
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.task_checklist import TaskChecklist
 
 if TYPE_CHECKING:
@@ -35,14 +35,7 @@ KIND_NAMES = {"term": N_("term"), "step": N_("step"), "skipped": N_("skipped")}
 
 
 class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
-    BINDINGS = [
-        Binding("escape,backspace", "app.pop_screen", N_("Back"), id="account.back"),
-        Binding("l", "log", N_("Log follow-up"), id="account.log"),
-        Binding("e", "edit", N_("Edit"), id="account.edit"),
-        Binding("t", "tier", N_("Set tier"), id="account.tier"),
-        Binding("T", "unlock", N_("Unlock tier"), id="account.unlock"),
-        Binding("b", "brief", N_("Brief"), id="account.brief"),
-    ]
+    BINDINGS = bindings("account")
 
     def __init__(self, account_id: int) -> None:
         super().__init__()

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label
 
@@ -22,6 +21,7 @@ from csm_tui.account_edit import (
 from csm_tui.i18n import N_, t
 from screens.base import CsmModal
 from screens.dialogs import Confirm
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.account_edit import EditResult
@@ -37,8 +37,7 @@ FIELDS = [("name", N_("Name")), ("industry", N_("Industry")), ("region", N_("Reg
 
 
 class AccountForm(CsmModal[bool]):
-    BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="form.save"),
-                Binding("escape", "cancel", N_("Cancel"), id="form.cancel")]
+    BINDINGS = bindings("account_form")
 
     def __init__(self, account: Any) -> None:
         """`account`: the account as the account screen loaded it."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown
@@ -13,11 +12,12 @@ from textual.widgets import Label, Markdown
 from csm_tui.account_view import AccountDetail
 from csm_tui.brief import brief_markdown
 from csm_tui.briefs import write_brief
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
+from screens.keymap import bindings
 
 
 class BriefView(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,b", "dismiss", N_("Close"), id="brief.close")]
+    BINDINGS = bindings("brief")
 
     def __init__(self, detail: AccountDetail, today: date) -> None:
         super().__init__()

@@ -1,6 +1,7 @@
 """Calendar: a month grid with markers per kind, the selected day's items beside it,
-or an agenda of the next 30 days. ←→ day, ↑↓ week, [ ] month, t today, enter opens,
-a adds an event, i imports a .ics file, v toggles the agenda."""
+or an agenda of the next 30 days. ←→ day, ↑↓ (j/k) week, [ ] month, g today, enter
+opens, / filters the items (pinyin too), a adds an event, i imports a .ics file, A
+toggles the agenda."""
 
 from __future__ import annotations
 
@@ -15,15 +16,25 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Header, Label
+from textual.widgets import Header, Input, Label
 
 from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, counts_by_day
-from csm_tui.i18n import N_, label, long_day, month_title, short_day, t, weekday_names
+from csm_tui.i18n import (
+    N_,
+    label,
+    long_day,
+    month_title,
+    plural,
+    short_day,
+    t,
+    weekday_names,
+)
+from csm_tui.namesearch import filter_items, search_text
 from screens.base import DataScreen
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:
@@ -88,20 +99,7 @@ class MonthGrid(Widget, can_focus=True):
 
 class CalendarScreen(DataScreen["list[CalItem]"]):
     TITLE = N_("Calendar")
-    BINDINGS = [
-        Binding("left", "day(-1)", N_("Day ←"), show=False, id="cal.left"),
-        Binding("right", "day(1)", N_("Day →"), show=False, id="cal.right"),
-        Binding("up", "day(-7)", N_("Week ↑"), show=False, id="cal.up"),
-        Binding("down", "day(7)", N_("Week ↓"), show=False, id="cal.down"),
-        Binding("left_square_bracket", "month(-1)", N_("Prev month"), id="cal.prev"),
-        Binding("right_square_bracket", "month(1)", N_("Next month"), id="cal.next"),
-        Binding("t", "today", N_("Today"), id="cal.today"),
-        Binding("enter", "enter", N_("Open"), id="cal.open"),
-        Binding("a", "add", N_("Add event"), id="cal.add"),
-        Binding("i", "import_ics", N_("Import .ics"), id="cal.import"),
-        Binding("v", "agenda", N_("Agenda/month"), id="cal.agenda"),
-        Binding("l", "log", N_("Log follow-up"), id="cal.log"),
-    ]
+    BINDINGS = bindings("calendar")
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,9 +107,12 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
         self.loaded_range: tuple[date, date] | None = None
         self.agenda = False
         self.initialised = False
+        self.shown: list[CalItem] = []  # the items the filter keeps
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder=t("/ filter items: title, account, pinyin, kind"),
+                    id="cal-filter", compact=True)
         with Horizontal(id="cal-body"):
             with Vertical(id="cal-left"):
                 yield Label("", id="cal-month")
@@ -130,7 +131,15 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
 
     def on_mount(self) -> None:
         self.query_one("#cal-agenda").display = False
+        self.query_one("#cal-filter").display = False
         self.query_one("#cal-grid", MonthGrid).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Day and week moves act on the month grid only: elsewhere the arrows move in
+        the list, and `?` does not offer them."""
+        if action == "day":
+            return self.focused is self.grid and not self.agenda
+        return True
 
     @property
     def grid(self) -> MonthGrid:
@@ -154,17 +163,22 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
 
     def show(self, items: list[CalItem]) -> None:
         self.loaded_range, self.items = self._range(), items
-        self.grid.counts = counts_by_day(items)
+        self._filter()
+
+    def _filter(self) -> None:
+        query = self.query_one("#cal-filter", Input).value
+        self.shown = filter_items(self.items, query, lambda i: search_text(
+            i.title, i.kind, label("calendar", i.kind), pinyin=(i.title,)))
+        self.grid.counts = counts_by_day(self.shown)
         self._draw()
 
     def _draw(self) -> None:
         grid = self.grid
         self.query_one("#cal-month", Label).update(f"[b]{month_title(grid.selected)}[/b]")
         grid.refresh(layout=True)  # marks can wrap a week onto more lines: re-measure
-        day_items = [i for i in self.items if i.day == grid.selected]
+        day_items = [i for i in self.shown if i.day == grid.selected]
         self.query_one("#cal-day", Label).update(
-            f"[b]{long_day(grid.selected)}[/b] · "
-            + t("{n} items", n=len(day_items)))
+            f"[b]{long_day(grid.selected)}[/b] · " + plural(len(day_items), "item"))
         self.query_one("#cal-items", VirtualTable).set_rows(
             [VRow(f"{n}:{i.ref}", (Text(label("calendar", i.kind),
                                         style=KIND_STYLE.get(i.kind, "")), i.title))
@@ -174,10 +188,13 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
                 [VRow(f"{n}:{i.ref}", (short_day(i.day),
                                        Text(label("calendar", i.kind),
                                             style=KIND_STYLE.get(i.kind, "")), i.title))
-                 for n, i in enumerate(self.items)])
-        total = len(self.items)
-        self.sub_title = (t("agenda: next 30 days · {n} items", n=total) if self.agenda
-                          else f"{month_title(grid.selected)} · " + t("{n} items", n=total))
+                 for n, i in enumerate(self.shown)])
+        total = len(self.shown)
+        query = self.query_one("#cal-filter", Input).value.strip()
+        filt = t(" · filter “{query}”", query=query) if query else ""
+        self.sub_title = (t("agenda: next 30 days · {items}", items=plural(total, "item"))
+                          if self.agenda else f"{month_title(grid.selected)} · "
+                          + plural(total, "item")) + filt
 
     def _select(self, day: date) -> None:
         old = self.grid.selected
@@ -201,6 +218,25 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
     def action_today(self) -> None:
         self._select(self.csm.today())
 
+    def action_filter(self) -> None:
+        box = self.query_one("#cal-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#cal-filter", Input)
+        box.value = ""
+        box.display = False
+        (self.query_one("#cal-agenda") if self.agenda else self.grid).focus()
+
+    @on(Input.Changed, "#cal-filter")
+    def _filter_changed(self) -> None:
+        self._filter()
+
+    @on(Input.Submitted, "#cal-filter")
+    def _filter_submitted(self) -> None:
+        (self.query_one("#cal-agenda") if self.agenda else self.grid).focus()
+
     def action_agenda(self) -> None:
         self.agenda = not self.agenda
         self.query_one("#cal-agenda").display = self.agenda
@@ -214,8 +250,8 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
         if not isinstance(table, VirtualTable) or table.current is None:
             return None
         index = int(table.current.key.split(":", 1)[0])
-        source = self.items if table.id == "cal-agenda" else \
-            [i for i in self.items if i.day == self.grid.selected]
+        source = self.shown if table.id == "cal-agenda" else \
+            [i for i in self.shown if i.day == self.grid.selected]
         return source[index] if index < len(source) else None
 
     def action_enter(self) -> None:

@@ -8,7 +8,6 @@ from datetime import date
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -16,10 +15,11 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
 from csm_tui.lifecycle import Card
 from csm_tui.money import format_money
 from screens.format import relative_days, tier_badge
+from screens.keymap import bindings
 from screens.textual_internals import LineView
 
 CARD_LINES = 5  # four lines of card and a blank one
@@ -55,12 +55,18 @@ class CardColumn(LineView, can_focus=True):
     CardColumn:focus > .cards--cursor { background: $accent 45%; }
     """
     COMPONENT_CLASSES = {"cards--cursor"}
-    BINDINGS = [Binding("up,k", "move(-1)", N_("Up"), show=False, id="cards.up"),
-                Binding("down,j", "move(1)", N_("Down"), show=False, id="cards.down")]
+    BINDINGS = bindings("cards")
 
     cursor = reactive(0, init=False)
 
     class Highlighted(Message):
+        def __init__(self, column: CardColumn) -> None:
+            super().__init__()
+            self.column = column
+
+    class WantsMore(Message):
+        """The cursor went past the last card shown while the stage has more."""
+
         def __init__(self, column: CardColumn) -> None:
             super().__init__()
             self.column = column
@@ -70,6 +76,7 @@ class CardColumn(LineView, can_focus=True):
         self.stage = stage
         self.cards: list[Card] = []
         self.today = date.min
+        self.more = False  # the stage has cards beyond those loaded
         self._lines: LRUCache[tuple, Strip] = LRUCache(512)
 
     def set_cards(self, cards: list[Card], today: date, *, keep: int | None = None) -> None:
@@ -87,8 +94,19 @@ class CardColumn(LineView, can_focus=True):
         return self.cards[self.cursor] if 0 <= self.cursor < len(self.cards) else None
 
     def action_move(self, step: int) -> None:
+        if step > 0 and self.more and self.cursor + step >= len(self.cards):
+            self.post_message(self.WantsMore(self))
         if self.cards:
             self.cursor = max(0, min(self.cursor + step, len(self.cards) - 1))
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self.size.height // CARD_LINES - 1))
+
+    def action_edge(self, end: int) -> None:
+        if end and self.more:
+            self.post_message(self.WantsMore(self))
+        if self.cards:
+            self.cursor = len(self.cards) - 1 if end else 0
 
     def watch_cursor(self) -> None:
         top = self.cursor * CARD_LINES

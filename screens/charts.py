@@ -136,16 +136,19 @@ class HealthBands(Widget):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.bands: list[Band] = []
+        self.loaded = False
 
     def set_bands(self, bands: list[Band]) -> None:
         self.bands = bands
+        self.loaded = True
         self.refresh()
 
     def render(self) -> Content:
         title = Content.styled(t("Accounts by health"), "bold $text-accent")
-        if not self.bands:
-            return Content("\n").join([title, Content.styled(t("computing health…"),
-                                                             "$text-muted")])
+        if not self.bands or (self.loaded and not any(b.count for b in self.bands)):
+            waiting = t("no accounts yet: I imports a CSV file") if self.loaded \
+                else t("computing health…")
+            return Content("\n").join([title, Content.styled(waiting, "$text-muted")])
         total = sum(b.count for b in self.bands) or 1
         top = max(b.count for b in self.bands) or 1
         bar_width = max(self.size.width - 2 - 8 - 13, 4)

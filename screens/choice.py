@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from csm_tui.i18n import N_
+from screens.keymap import bindings
 
 
 class Choice(Widget, can_focus=True):
@@ -18,8 +17,7 @@ class Choice(Widget, can_focus=True):
     Choice { height: 1; width: 100%; padding: 0 1; background: $boost; }
     Choice:focus { background: $accent 40%; text-style: bold; }
     """
-    BINDINGS = [Binding("right,space,l", "step(1)", N_("Next"), show=False, id="choice.next"),
-                Binding("left,h", "step(-1)", N_("Previous"), show=False, id="choice.prev")]
+    BINDINGS = bindings("choice")
 
     index = reactive(0)
 

@@ -5,29 +5,22 @@ why: "→ Mon 7 Dec (moved from Sat 5 Dec: weekend)")."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from csm_tui.dateparse import FORMS_HELP
-from csm_tui.i18n import N_, t
-from csm_tui.workdays import resolve
-
-if TYPE_CHECKING:
-    from csm_tui.app import CsmApp
-    from csm_tui.workdays import WorkCalendar
+from csm_tui.i18n import t
+from screens.date_input import DateInput
+from screens.keymap import bindings
 
 
 class Confirm(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` yes, `n`/`escape` no."""
 
-    BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
-                Binding("n,escape", "answer(False)", N_("No"), id="confirm.no")]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -54,7 +47,7 @@ class Confirm(ModalScreen[bool]):
 class DatePrompt(ModalScreen[date | None]):
     """Ask for a date; accepts every form parse_when knows; quick keys for snoozing."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="date.cancel")]
+    BINDINGS = bindings("date")
 
     def __init__(self, title: str, today: date, *, initial: str = "",
                  quick: tuple[str, ...] = ()) -> None:
@@ -63,7 +56,6 @@ class DatePrompt(ModalScreen[date | None]):
         self.today = today
         self.initial = initial
         self.quick = quick
-        self.calendar: WorkCalendar | None = None  # loaded once, in the background
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -71,40 +63,12 @@ class DatePrompt(ModalScreen[date | None]):
             if self.quick:
                 yield Label(t("Quick: {forms}  (type one, enter)", forms="  ".join(self.quick)),
                             classes="dialog-hint")
-            yield Input(self.initial, placeholder=FORMS_HELP, id="date-input")
-            yield Label("", id="date-resolved", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._show(self.initial)
-        app = cast("CsmApp", self.app)
-        if getattr(app, "services", None) is not None:
-            app.background(app.services.work_calendar, done=self._calendar_loaded)
-
-    def _calendar_loaded(self, calendar: WorkCalendar) -> None:
-        self.calendar = calendar
-        if self.is_mounted:  # the prompt may have closed while the calendar loaded
-            self._show(self.query_one("#date-input", Input).value)
-
-    def _show(self, text: str) -> date | None:
-        label = self.query_one("#date-resolved", Label)
-        if not text.strip():
-            label.update(f"[dim]{FORMS_HELP}[/dim]")
-            return None
-        try:
-            resolved = resolve(text, self.today, self.calendar)
-        except ValueError as exc:
-            label.update(f"[red]{exc}[/red]")
-            return None
-        label.update(resolved.text())
-        return resolved.day
-
-    @on(Input.Changed, "#date-input")
-    def _changed(self, event: Input.Changed) -> None:
-        self._show(event.value)
+            yield DateInput(self.initial, input_id="date-input", moves=True, compact=False,
+                            today=self.today)
 
     @on(Input.Submitted, "#date-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        day = self._show(event.value)
+        day = self.query_one(DateInput).show()
         if day is not None:
             self.dismiss(day)
 

@@ -9,14 +9,14 @@ from typing import Any
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from csm_tui.dateparse import parse_when
 from csm_tui.i18n import N_, t
 from screens.base import CsmModal
+from screens.date_input import DateInput
+from screens.keymap import bindings
 
 FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
           ("kind", N_("Kind (event/holiday/workday)")),
@@ -26,12 +26,12 @@ FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y
 
 
 class EventForm(CsmModal[int | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="eventform.cancel"),
-                Binding("ctrl+s", "save", N_("Save"), id="eventform.save")]
+    BINDINGS = bindings("event_form")
 
-    def __init__(self, day: date) -> None:
+    def __init__(self, day: date, today: date | None = None) -> None:
         super().__init__()
         self.day = day
+        self.today = today
 
     def compose(self) -> ComposeResult:
         defaults = {"date": self.day.isoformat(), "yearly": "n", "kind": "event",
@@ -41,10 +41,12 @@ class EventForm(CsmModal[int | None]):
             with Grid(id="event-grid"):
                 for key, label in FIELDS:
                     yield Label(t(label))
-                    yield Input(defaults.get(key, ""), id=f"ev-{key}", compact=True)
-            yield Label("", id="ev-error")
-            yield Label("[dim]" + t("dates: YYYY-MM-DD, +3d, next mon … · enter saves · "
-                                    "esc cancels") + "[/dim]")
+                    if key == "date":
+                        yield DateInput(defaults["date"], input_id="ev-date", today=self.today)
+                    else:
+                        yield Input(defaults.get(key, ""), id=f"ev-{key}", compact=True)
+            yield Label("", id="ev-error", classes="form-error")
+            yield Label("[dim]" + t("enter saves · esc cancels") + "[/dim]")
 
     def on_mount(self) -> None:
         self.query_one("#ev-title", Input).focus()
@@ -58,7 +60,8 @@ class EventForm(CsmModal[int | None]):
 
     def action_save(self) -> None:
         try:
-            day = parse_when(self._value("date"), self.csm.today())
+            day = self.query_one(DateInput).resolve()
+            assert day is not None  # required
         except ValueError as exc:
             self._error(t("date: {error}", error=exc), "date")
             return
@@ -95,7 +98,7 @@ class EventForm(CsmModal[int | None]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="path.cancel")]
+    BINDINGS = bindings("path")
 
     def __init__(self, question: str) -> None:
         super().__init__()

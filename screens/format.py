@@ -23,13 +23,23 @@ def short_date(day: date | None) -> str:
 
 
 def relative_days(day: date | None, today: date) -> str:
-    """'today', 'in 3d', '5d ago' — what a person reads at a glance."""
+    """'today', 'in 3d', '5d ago', '14w ago', '8y ago' — what a person reads at a
+    glance, never longer than 7 cells (a narrowed column's floor), so never cut."""
     if day is None:
         return "—"
     delta = (day - today).days
     if delta == 0:
         return t("today")
-    return t("in {days}d", days=delta) if delta > 0 else t("{days}d ago", days=-delta)
+    if delta > 0:
+        if delta < 1000:
+            return t("in {days}d", days=delta)
+        return t("in {years}y", years=delta // 365)
+    ago = -delta
+    if ago < 100:
+        return t("{days}d ago", days=ago)
+    if ago < 365:
+        return t("{weeks}w ago", weeks=ago // 7)
+    return t("{years}y ago", years=ago // 365)
 
 
 @lru_cache(maxsize=128)

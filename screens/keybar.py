@@ -9,10 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from csm_tui.i18n import t
-
-NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "⏎", "space": "space",
-         "shift+left": "⇧←", "shift+right": "⇧→", "left_square_bracket": "[",
-         "right_square_bracket": "]", "ctrl+s": "^s", "ctrl+p": "^p"}
+from csm_tui.keymap import key_name
 
 
 class KeyBar(Widget):
@@ -28,17 +25,22 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         """As many whole entries as the width holds (never a key cut from its label);
-        `? help` is kept, since it lists every key."""
+        `? help` is kept, since it lists every key, and says "more: ?" when some of the
+        screen's keys did not fit."""
         entries: list[tuple[str, str]] = []
         seen: set[str] = set()
+        help_key = "?"
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if (not binding.show or not binding.description or key == "question_mark"
-                    or binding.description in seen):
+            if binding.id == "app.help":
+                help_key = key_name(key, short=True)
+            if (not binding.show or not binding.description or binding.id == "app.help"
+                    or not active.enabled or (binding.id or binding.description) in seen):
                 continue
-            seen.add(binding.description)
-            entries.append((NAMES.get(key, key), t(binding.description)))
-        help_entry = ("?", t("help"))
+            seen.add(binding.id or binding.description)
+            entries.append((key_name(key, short=True), t(binding.description)))
+        help_entry = (help_key, t("help"))
+        more = (t("more:"), help_key)
         tail = [("^p", t("palette")), ("1-5", t("screens"))]
         # one cell of margin before the first entry; the last one's two spaces are cut
         room = self.size.width + 1 if self.size.width else 10_000
@@ -46,22 +48,24 @@ class KeyBar(Widget):
         def size(entry: tuple[str, str]) -> int:
             return cell_len(f"{entry[0]} {entry[1]}  ")
 
-        room -= size(help_entry)
+        room -= max(size(help_entry), size(more))
         shown: list[tuple[str, str]] = []
-        for entry in entries:
-            if size(entry) > room:
-                break
-            shown.append(entry)
-            room -= size(entry)
-        shown.append(help_entry)
-        for entry in tail:
-            if size(entry) > room:
-                break
+        dropped = False
+        for entry in [*entries, *tail]:
+            if dropped or size(entry) > room:
+                dropped = True
+                continue
             shown.append(entry)
             room -= size(entry)
         text = Text(" ")
         for key, description in shown:
             text.append(key, style="bold")
             text.append(f" {description}  ")
+        if dropped:  # the rest is in the help
+            text.append(f"{more[0]} ")
+            text.append(more[1], style="bold")
+        else:
+            text.append(help_entry[0], style="bold")
+            text.append(f" {help_entry[1]}")
         text.rstrip()
         return text

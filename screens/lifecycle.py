@@ -1,6 +1,8 @@
-"""Lifecycle kanban: one column per stage with count and ARR; the first cards of each
-column by ARR. Arrows/j/k move, shift+←/→ move the card to the adjacent stage,
-`C` churns (with a reason), `f` filters by tier, `enter` opens, `l` logs, `c` checklist."""
+"""Lifecycle kanban: one column per stage with count and ARR; the cards by ARR, the
+first 60 of each column at first and every card once the cursor goes past them or a
+filter is typed. ←/→ columns, ↑/↓ or j/k cards, `H`/`L` (shift+←/→) move the card to
+the adjacent stage, `/` filters by name (pinyin and initials too), `C` churns (with a
+reason), `f` filters by tier, `enter` opens, `l` logs, `c` checklist."""
 
 from __future__ import annotations
 
@@ -9,23 +11,27 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Label
+from textual.widgets import Header, Input, Label
 
-from csm_tui.i18n import N_, label, t
+from csm_tui.i18n import N_, label, plural, t
 from csm_tui.lifecycle import Card, StageColumn, adjacent
 from csm_tui.money import format_money
+from csm_tui.namesearch import filter_items, search_text
 from csm_tui.vocab import STAGES
 from screens.base import DataScreen
 from screens.card_column import CardColumn
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.services import Services, ViewKey
 
 TIER_FILTERS = (None, "S", "A", "B", "C")
+FIRST_CARDS = 60  # per column at first; every card once asked for
+ALL_CARDS = 10**9
 
 
 @dataclass(frozen=True)
@@ -36,27 +42,21 @@ class Selection:
 
 class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
     TITLE = N_("Lifecycle")
-    BINDINGS = [
-        Binding("left,h", "column(-1)", N_("Column ←"), show=False, id="kanban.left"),
-        Binding("right", "column(1)", N_("Column →"), show=False, id="kanban.right"),
-        Binding("shift+left", "move(-1)", N_("Move ←"), id="kanban.move_left"),
-        Binding("shift+right", "move(1)", N_("Move →"), id="kanban.move_right"),
-        Binding("C", "churn", N_("Churn"), id="kanban.churn"),
-        Binding("f", "tier_filter", N_("Tier filter"), id="kanban.filter"),
-        Binding("enter", "open", N_("Open"), id="kanban.open"),
-        Binding("l", "log", N_("Log follow-up"), id="kanban.log"),
-        Binding("c", "checklist", N_("Checklist"), id="kanban.checklist"),
-        Binding("g", "suggestions", N_("Suggestions"), id="kanban.suggestions"),
-    ]
+    BINDINGS = bindings("lifecycle")
 
     def __init__(self) -> None:
         super().__init__()
         self.tier: str | None = None
+        self.limit = FIRST_CARDS
         self.columns: list[StageColumn] = []
+        self._today = date.min
+        self._search: dict[int, str] = {}
         self._focus_after: tuple[int, str] | None = None  # (account id, stage)
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder=t("/ filter cards: name, pinyin, initials, tier"),
+                    id="kanban-filter", compact=True)
         with Horizontal(id="board"):
             for stage in STAGES:
                 with Vertical(classes="stage-column", id=f"column-{stage}"):
@@ -64,36 +64,99 @@ class LifecycleScreen(DataScreen["tuple[list[StageColumn], date]"]):
                     yield CardColumn(stage, id=f"col-{stage}")
         yield KeyBar()
 
-    def request(self) -> str | None:
-        return self.tier
+    def on_mount(self) -> None:
+        self.query_one("#kanban-filter").display = False
+
+    def request(self) -> tuple[str | None, int]:
+        return self.tier, self.limit
 
     def load(self, services: Services, key: ViewKey, request: Any
              ) -> tuple[list[StageColumn], date]:
-        return services.board(key, tier=request), key.day
+        tier, limit = request
+        return services.board(key, tier=tier, per_column=limit), key.day
 
     def show(self, data: tuple[list[StageColumn], date]) -> None:
-        self.columns, today = data
+        self.columns, self._today = data
+        self._search = {}
+        self._fill()
+
+    def _card_text(self, card: Card) -> str:
+        text = self._search.get(card.account_id)
+        if text is None:
+            text = self._search[card.account_id] = search_text(
+                card.name, card.tier, f"tier:{card.tier}", pinyin=(card.name,))
+        return text
+
+    def _fill(self) -> None:
+        """Put the loaded cards (those the filter keeps) into the columns."""
+        query = self.query_one("#kanban-filter", Input).value
         target = self._focus_after
         if target is None and (sel := self._current()) is not None:
             target = (sel.card.account_id, sel.stage)
         for column in self.columns:
             head = self.query_one(f"#head-{column.stage}", Label)
-            more = t(" (top {n})", n=len(column.cards)) if column.count > len(column.cards) \
-                else ""
+            cards = filter_items(column.cards, query, self._card_text)
+            more = column.count > len(column.cards)
+            if query.strip():
+                count = t("{n} of {total}", n=len(cards), total=column.count)
+            elif more:
+                count = t("{total} ({n} shown, ↓ for more)", n=len(cards),
+                          total=column.count)
+            else:
+                count = str(column.count)
             money = format_money(column.arr_minor, column.currency, compact=True)
             if column.missing:  # no rate to the base currency: left out, and said so
                 money += t(" (+{n} without a rate)", n=column.missing)
-            head.update(f"{label('stage', column.stage)} · {column.count}{more} · {money}")
+            head.update(f"{label('stage', column.stage)} · {count} · {money}")
             keep = target[0] if target and target[1] == column.stage else None
-            self._column(column.stage).set_cards(column.cards, today, keep=keep)
+            widget = self._column(column.stage)
+            widget.more = more and not query.strip()
+            widget.set_cards(cards, self._today, keep=keep)
         self._focus_after = None
         if target is not None:
             self._column(target[1]).focus()
         elif not isinstance(self.focused, CardColumn):
             self.action_column(1, start=-1)
         tier = t("tier {tier}", tier=self.tier) if self.tier else t("all tiers")
-        self.sub_title = t("{scope} · {n} accounts · {tier}", scope=self.csm.scope_label,
-                           n=sum(c.count for c in self.columns), tier=tier)
+        self.sub_title = t("{scope} · {accounts} · {tier}", scope=self.csm.scope_label,
+                           accounts=plural(sum(c.count for c in self.columns), "account"),
+                           tier=tier) + (
+            t(" · filter “{query}”", query=query) if query.strip() else "")
+
+    # ---- every card: paging and the filter --------------------------------------
+    @on(CardColumn.WantsMore)
+    def _more(self) -> None:
+        """The cursor went past the cards shown: load every card (then it goes on)."""
+        if self.limit != ALL_CARDS:
+            self.limit = ALL_CARDS
+            self.refresh_if_stale()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#kanban-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#kanban-filter", Input)
+        box.value = ""
+        box.display = False
+        self._fill()
+        if not isinstance(self.focused, CardColumn):
+            self.action_column(1, start=-1)
+
+    @on(Input.Changed, "#kanban-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() and self.limit != ALL_CARDS:
+            self.limit = ALL_CARDS  # the filter looks at every card, not the first 60
+            self.refresh_if_stale()
+            return
+        self._fill()
+
+    @on(Input.Submitted, "#kanban-filter")
+    def _filter_submitted(self) -> None:
+        self.action_column(1, start=-1)
+        if not isinstance(self.focused, CardColumn):
+            self.notify(t("no card matches the filter"), severity="warning")
 
     # ---- navigation -------------------------------------------------------
     def _column(self, stage: str) -> CardColumn:

@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from csm_tui.dates import parse_iso_date
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
 from csm_tui.money import parse_money
 from screens.base import CsmModal
+from screens.date_input import DateInput
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.services import RenewalTerm
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="reason.cancel")]
+    BINDINGS = bindings("reason")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -50,7 +50,7 @@ class ReasonDialog(ModalScreen[str | None]):
 class RenewDialog(CsmModal[int | None]):
     """New contract dates (defaults: the day after the old end, same length) and ARR."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="renew.cancel")]
+    BINDINGS = bindings("renew")
 
     def __init__(self, account_id: int) -> None:
         super().__init__()
@@ -60,10 +60,10 @@ class RenewDialog(CsmModal[int | None]):
         with Vertical(classes="dialog"):
             yield Label(t("Renew: new contract term"), id="renew-title",
                         classes="dialog-title")
-            yield Label(t("Start (YYYY-MM-DD)"))
-            yield Input(id="renew-start", compact=True)
-            yield Label(t("End (YYYY-MM-DD)"))
-            yield Input(id="renew-end", compact=True)
+            yield Label(t("Start"))
+            yield DateInput(input_id="renew-start")
+            yield Label(t("End"))
+            yield DateInput(input_id="renew-end")
             yield Label(t("ARR for the new term"))
             yield Input(id="renew-arr", compact=True)
             yield Label("", id="renew-error")
@@ -88,13 +88,23 @@ class RenewDialog(CsmModal[int | None]):
     @on(Input.Submitted)
     def _submit(self) -> None:
         try:
-            start = parse_iso_date(self.query_one("#renew-start", Input).value, field=t("start"))
-            end = parse_iso_date(self.query_one("#renew-end", Input).value, field=t("end"))
+            start = self._date("renew-start", t("start"))
+            end = self._date("renew-end", t("end"))
             arr = parse_money(self.query_one("#renew-arr", Input).value, field=t("ARR"))
         except ValueError as exc:
             self._error(str(exc))
             return
         self._renew(start, end, arr)
+
+    def _date(self, input_id: str, field: str) -> date:
+        field_widget = self.query_one(f"#{input_id}", Input).parent
+        assert isinstance(field_widget, DateInput)
+        try:
+            day = field_widget.resolve()
+        except ValueError as exc:
+            raise ValueError(f"{field}: {exc}") from None
+        assert day is not None  # the field is required
+        return day
 
     def _renew(self, start: date, end: date, arr: int) -> None:
         self.csm.write(partial(self.csm.services.renew, self.account_id, start=start, end=end,

@@ -11,23 +11,22 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label
 
-from csm_tui.dateparse import FORMS_HELP
-from csm_tui.i18n import N_, label, t
+from csm_tui.i18n import label, t
 from csm_tui.vocab import CHANNELS, OUTCOMES
 from csm_tui.workdays import Resolved, resolve
 from screens.base import CsmModal
 from screens.choice import Choice
+from screens.date_input import DateInput
 from screens.dialogs import Confirm
+from screens.keymap import bindings
 
 if TYPE_CHECKING:
     from csm_tui.followup import LogContext, LogResult  # noqa: F401  (in a string below)
     from csm_tui.services import Services
-    from csm_tui.workdays import WorkCalendar
 
 
 def _log_on_working_day(services: Services, text: str, today: date, account_id: int,
@@ -40,10 +39,7 @@ def _log_on_working_day(services: Services, text: str, today: date, account_id: 
 
 
 class LogFollowUpScreen(CsmModal["LogResult | None"]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="log.save"),
-        Binding("escape", "cancel", N_("Cancel"), id="log.cancel"),
-    ]
+    BINDINGS = bindings("log_form")
 
     class Ready(Message):
         """The form is filled for its account (tests wait for this)."""
@@ -65,8 +61,6 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self._saving = False
         self._prefilled: dict[str, str] = {}  # what the form filled in, not the user
         self._fresh = True  # cleared once shown: a dialog closing on top keeps the text
-        if not hasattr(self, "_calendar"):
-            self._calendar: WorkCalendar | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
@@ -82,9 +76,8 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
                 yield Choice([(label("outcome", o), o) for o in OUTCOMES], blank=t("(not set)"),
                              id="log-outcome")
                 yield Label(t("Next follow-up"))
-                yield Input(placeholder=FORMS_HELP, id="log-next")
-                yield Label("")
-                yield Label("", id="log-next-resolved")
+                yield DateInput(input_id="log-next", moves=True, compact=False,
+                                empty=t("empty: the next touch at the tier’s cadence"))
                 yield Label(t("Next step"))
                 yield Input(placeholder=t("optional"), id="log-next-step")
             yield Checkbox(t("Tick the SOP step too"), True, id="log-tick", compact=True)
@@ -111,12 +104,6 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         self.csm.background(partial(self.csm.services.log_context, self.account_id,
                                     self.touchpoint_id, self.task_id),
                             done=self._fill, failed=self._error)
-        if self._calendar is None:  # working days, read once (the services memoise it)
-            self.csm.background(self.csm.services.work_calendar, done=self._calendar_loaded)
-
-    def _calendar_loaded(self, calendar: WorkCalendar) -> None:
-        self._calendar = calendar
-        self._show_next()
 
     def _fill(self, ctx: LogContext) -> None:
         if (ctx.account_id, ctx.touchpoint_id, ctx.task_id) != (
@@ -152,24 +139,7 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
 
     def _resolve_next(self) -> Resolved | None:
         """The next follow-up; a relative one ("+14d") moved to a working day."""
-        text = self.query_one("#log-next", Input).value
-        if not text.strip():
-            return None
-        return resolve(text, self._today(), self._calendar)
-
-    @on(Input.Changed, "#log-next")
-    def _next_changed(self, event: Input.Changed) -> None:
-        self._show_next()
-
-    def _show_next(self) -> None:
-        resolved = self.query_one("#log-next-resolved", Label)
-        try:
-            day = self._resolve_next()
-        except ValueError as exc:
-            resolved.update(f"[red]{exc}[/red]")
-            return
-        resolved.update(day.text() if day
-                        else f"[dim]{t('empty: the next touch at the tier’s cadence')}[/dim]")
+        return self.query_one(DateInput).resolved()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -205,13 +175,12 @@ class LogFollowUpScreen(CsmModal["LogResult | None"]):
         tick = self.query_one("#log-tick", Checkbox)
         task_id = self.task_id if tick.display and tick.value else None
         self._saving = True
-        text = self.query_one("#log-next", Input).value
-        next_date = resolved.day if resolved else None
-        if resolved is not None and self._calendar is None:  # not read yet: in the worker
-            next_date = None
+        date_input = self.query_one(DateInput)
+        late = resolved is not None and not date_input.calendar_loaded  # resolve in the worker
+        next_date = resolved.day if resolved is not None and not late else None
         self.csm.write(partial(
-            _log_on_working_day, self.csm.services,
-            text if resolved is not None and self._calendar is None else "", self._today(),
+            _log_on_working_day, self.csm.services, date_input.value if late else "",
+            self._today(),
             self.account_id, touchpoint_id=self.touchpoint_id, task_id=task_id,
             summary=summary, channel=str(self.query_one("#log-channel", Choice).value),
             contact_id=contact if isinstance(contact, int) else None,

@@ -1,4 +1,5 @@
-"""Command palette providers: jump to any account by name, pinyin or initials."""
+"""Command palette providers: jump to any account, or to a contact's account, by name,
+pinyin or initials (one matcher: csm_tui.namesearch); or run an action by name."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import N_, label, t
 from csm_tui.namesearch import NameEntry, search
 
 if TYPE_CHECKING:
     from csm_tui.app import CsmApp
+    from csm_tui.services import ContactName
 
 
 class AccountProvider(Provider):
@@ -41,6 +43,36 @@ class AccountProvider(Provider):
         for entry in self.index[:10]:
             yield DiscoveryHit(entry.name, partial(self._open, entry.id), text=entry.name,
                                help=t("open account"))
+
+
+class ContactProvider(Provider):
+    """`ctrl+p`, then a stakeholder's name, pinyin or initials (`wt` → 吴涛): enter opens
+    the contact's account."""
+
+    contacts: list[ContactName]
+
+    @property
+    def csm(self) -> CsmApp:
+        return cast("CsmApp", self.app)
+
+    async def startup(self) -> None:
+        self.contacts = await asyncio.to_thread(self.csm.services.contact_names)
+        self.index = [c.entry for c in self.contacts]
+        self.by_id = {c.entry.id: c for c in self.contacts}
+
+    def _open(self, account_id: int) -> None:
+        self.csm.open_account(account_id)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for score, entry in search(self.index, query, limit=20):
+            contact = self.by_id[entry.id]
+            shown = matcher.highlight(entry.name) if matcher.match(entry.name) else entry.name
+            role = f" ({label('role', contact.role)})" if contact.role else ""
+            yield Hit(score * 0.95, shown, partial(self._open, contact.account_id),
+                      text=f"{entry.name} · {contact.account}",
+                      help=t("contact at {account}{role}: open the account",
+                             account=contact.account, role=role))
 
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (

@@ -1,5 +1,6 @@
-"""Portfolio: accounts grouped by tier with the 80/20 figures on each group heading.
-`/` filters as you type, `s`/`S` sort, `enter` opens, `R` re-assesses tiers."""
+"""Portfolio: accounts grouped by tier with the 80/20 figures on each group heading,
+or one list in any order. `/` filters as you type (pinyin and initials too), `o`
+picks the order (or drops the grouping), `O` reverses, `enter` opens, `R` retiers."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Header, Input
 
 from csm_tui.charts import tier_shares
-from csm_tui.i18n import N_, label, t
+from csm_tui.i18n import N_, label, plural, t
 from csm_tui.money import format_money
 from csm_tui.portfolio import (
-    SORT_KEYS,
     PortfolioRow,
     TierGroup,
     filter_rows,
@@ -29,6 +28,8 @@ from screens.base import DataScreen
 from screens.charts import TierChart, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
+from screens.keymap import bindings
+from screens.sort_picker import SortPicker, sort_words
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:
@@ -37,21 +38,11 @@ if TYPE_CHECKING:
 COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 12, "right"),
            Column(N_("Stage"), 11), Column(N_("Health"), 6, "right"), Column(N_("Renewal"), 9),
            Column(N_("Last touch"), 10), Column(N_("Next due"), 9), Column(N_("RFM"), 16)]
-SORT_ORDER = list(SORT_KEYS)
 
 
 class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
     TITLE = N_("Portfolio")
-    BINDINGS = [
-        Binding("slash", "filter", N_("Filter"), id="portfolio.filter"),
-        Binding("escape", "clear_filter", N_("Clear filter"), show=False, id="portfolio.clear"),
-        Binding("s", "sort", N_("Sort"), id="portfolio.sort"),
-        Binding("S", "reverse", N_("Reverse sort"), show=False, id="portfolio.reverse"),
-        Binding("l", "log", N_("Log follow-up"), id="portfolio.log"),
-        Binding("t", "override", N_("Set tier"), id="portfolio.tier"),
-        Binding("R", "retier", N_("Retier"), id="portfolio.retier"),
-        Binding("v", "toggle_charts", N_("Charts"), id="portfolio.charts"),
-    ]
+    BINDINGS = bindings("portfolio")
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +53,7 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         self.today = date.min
         self.sort_key = "arr"
         self.reverse = False
+        self.grouped = True  # by tier; off: one list in the chosen order
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,9 +81,15 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
 
     def _resort(self) -> None:
         """Sorting and grouping by tier happen when the rows or the order change, not
-        per filter keystroke, which only filters each tier's sorted list."""
+        per filter keystroke, which only filters each tier's sorted list (or the one
+        list, ungrouped: kept under the key "")."""
+        ordered = sort_rows(self.rows, self.sort_key, reverse=self.reverse)
+        if not self.grouped:
+            self._sorted_by_tier = {"": ordered}
+            self.redraw()
+            return
         by_tier: dict[str, list[PortfolioRow]] = {tier: [] for tier in self._groups}
-        for row in sort_rows(self.rows, self.sort_key, reverse=self.reverse):
+        for row in ordered:
             by_tier.setdefault(row.tier, []).append(row)
         self._sorted_by_tier = by_tier
         self.redraw()
@@ -119,23 +117,28 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
             if not members:
                 continue
             shown += len(members)
+            if not tier:  # one list, no headings
+                lines.extend([vrows[r.id] for r in members])
+                continue
             g = groups[tier]
             arr = rows_total(members)  # in the base currency; no rate: left out, named
-            heading = t("Tier {tier} · {n} of {total} accounts · {arr} · "
-                        "{share} of portfolio ARR", tier=tier, n=len(members), total=g.count,
-                        arr=arr.text(), share=f"{g.share:.0%}")
+            heading = t("Tier {tier} · {n} of {accounts} · {arr} · "
+                        "{share} of portfolio ARR", tier=tier, n=len(members),
+                        accounts=plural(g.count, "account"), arr=arr.text(),
+                        share=f"{g.share:.0%}")
             if arr.missing:
                 heading += " · " + t("{n} left out: no rate to {base}",
                                      n=sum(n for _c, n in arr.missing), base=arr.base)
             lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
             lines.extend([vrows[r.id] for r in members])
         self.query_one(VirtualTable).set_rows(lines)
-        arrow = "↑" if self.reverse else "↓"
         filt = t(" · filter “{query}”", query=query) if query.strip() else ""
-        self.sub_title = t("{scope} · {n} of {total} accounts · sorted by {key} {arrow}",
+        # grouped: the tier headings say so; one list: said in words
+        how = (sort_words(self.sort_key, self.reverse) if self.grouped
+               else t("one list, {order}", order=sort_words(self.sort_key, self.reverse)))
+        self.sub_title = t("{scope} · {n} of {accounts} · {order}",
                            scope=self.csm.scope_label, n=shown,
-                           total=len(self.rows), key=label("sort", self.sort_key),
-                           arrow=arrow) + filt
+                           accounts=plural(len(self.rows), "account"), order=how) + filt
 
     @on(Input.Changed, "#portfolio-filter")
     def _filter_changed(self) -> None:
@@ -161,7 +164,17 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         self.query_one(VirtualTable).focus()
 
     def action_sort(self) -> None:
-        self.sort_key = SORT_ORDER[(SORT_ORDER.index(self.sort_key) + 1) % len(SORT_ORDER)]
+        """`o`: pick the order, or group by tier on/off."""
+        def picked(answer: tuple[str, bool, bool] | None) -> None:
+            if answer is not None:
+                self.set_order(*answer)
+
+        self.app.push_screen(SortPicker(self.sort_key, self.reverse, self.grouped), picked)
+
+    def set_order(self, key: str, reverse: bool = False, grouped: bool | None = None) -> None:
+        self.sort_key, self.reverse = key, reverse
+        if grouped is not None:
+            self.grouped = grouped
         self._resort()
 
     def action_reverse(self) -> None:

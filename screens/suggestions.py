@@ -6,19 +6,18 @@ from __future__ import annotations
 from functools import partial
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label
 
 from csm_tui.i18n import N_, label, t
 from csm_tui.lifecycle import Suggestion
 from screens.base import CsmModal
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 
 class SuggestionsScreen(CsmModal[int]):
-    BINDINGS = [Binding("escape,q", "close", N_("Close"), id="suggest.close"),
-                Binding("A", "apply_all", N_("Apply all moves"), id="suggest.all")]
+    BINDINGS = bindings("suggestions")
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,7 +29,7 @@ class SuggestionsScreen(CsmModal[int]):
             yield Label(t("Stage suggestions from the contract dates"), classes="dialog-title")
             yield VirtualTable([Column(N_("Account"), 28), Column(N_("Move"), 24),
                                 Column(N_("Why"), 60)], id="suggestions")
-            yield Label("[dim]" + t("enter applies the selected move · A applies all moves · "
+            yield Label("[dim]" + t("enter applies the selected move · ctrl+s applies all moves · "
                                     "esc closes") + "[/dim]")
 
     def on_mount(self) -> None:

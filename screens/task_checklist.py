@@ -8,7 +8,6 @@ from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label
@@ -18,13 +17,14 @@ from csm_tui.services import TaskLine
 from screens import triage
 from screens.base import CsmModal
 from screens.format import relative_days
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 
 class TaskChecklist(VirtualTable):
     """A VirtualTable of tasks; ticking posts `TaskChecklist.Completed`."""
 
-    BINDINGS = [Binding("space,x", "complete", N_("Tick step"), id="checklist.tick")]
+    BINDINGS = bindings("checklist")
 
     class Completed(Message):
         def __init__(self, task_id: int) -> None:
@@ -55,7 +55,7 @@ class TaskChecklist(VirtualTable):
 class ChecklistScreen(CsmModal[None]):
     """The checklist on its own, opened with `c` from the board."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", N_("Close"), id="checklist.close")]
+    BINDINGS = bindings("checklist_screen")
 
     class Ready(Message):
         """The steps are on screen."""

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
 from csm_tui.tiering import RetierReport
 from csm_tui.vocab import TIERS
+from screens.keymap import bindings
 
 
 class TierOverride(ModalScreen[tuple[str, str] | None]):
     """Pick a tier and say why; `enter` in the reason saves. Returns (tier, reason)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="tier.cancel")]
+    BINDINGS = bindings("tier")
 
     def __init__(self, account: str, current: str, locked: bool) -> None:
         super().__init__()
@@ -56,7 +56,7 @@ class TierOverride(ModalScreen[tuple[str, str] | None]):
 class RetierResult(ModalScreen[None]):
     """What the re-assessment did: promotions and demotions with the reason for each."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", N_("Close"), id="retier.close")]
+    BINDINGS = bindings("retier")
 
     def __init__(self, report: RetierReport, dry_run: bool) -> None:
         super().__init__()

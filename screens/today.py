@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
-from csm_tui.i18n import N_, short_day, t
+from csm_tui.i18n import N_, plural, short_day, t
 from csm_tui.money import format_money
 from screens import triage
 from screens.base import DataScreen
 from screens.charts import TodayCharts, charts_fit
 from screens.format import health_text, relative_days, tier_badge
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:  # the domain is imported when data is loaded, after the first paint
@@ -34,15 +34,7 @@ def item_key(item: TodayItem) -> str:
 
 class TodayScreen(DataScreen["TodayView"]):
     TITLE = "Today"
-    BINDINGS = [
-        Binding("l", "log", N_("Log follow-up"), id="today.log"),
-        Binding("d", "done", N_("Mark done"), id="today.done"),
-        Binding("s", "snooze", N_("Snooze"), id="today.snooze"),
-        Binding("r", "reschedule", N_("Reschedule"), id="today.reschedule"),
-        Binding("x,space", "tick", N_("Tick SOP step"), id="today.tick"),
-        Binding("o", "open", N_("Open account"), id="today.open", show=False),
-        Binding("v", "toggle_charts", N_("Charts"), id="today.charts"),
-    ]
+    BINDINGS = bindings("today")
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,11 +107,12 @@ class TodayScreen(DataScreen["TodayView"]):
         arr = total.text() if total is not None else "—"
         if total is not None and total.missing:
             arr += " " + t("+{n} without a rate", n=sum(n for _c, n in total.missing))
-        self.sub_title = t("{scope} · {todo} to do · {renewals} renewals ({arr}) · "
-                           "{risk} at risk · {events} events", scope=self.csm.scope_label,
-                           todo=len(agenda.items), renewals=len(agenda.renewals),
-                           arr=arr,
-                           risk=len(agenda.at_risk), events=len(agenda.events))
+        self.sub_title = t("{scope} · {todo} to do · {renewals} ({arr}) · "
+                           "{risk} at risk · {events}", scope=self.csm.scope_label,
+                           todo=len(agenda.items),
+                           renewals=plural(len(agenda.renewals), "renewal"), arr=arr,
+                           risk=len(agenda.at_risk),
+                           events=plural(len(agenda.events), "event"))
 
     # ---- what is selected ----------------------------------------------------------------
     def _selected(self) -> TodayItem | None:

@@ -1,5 +1,5 @@
 """Touchpoints: planned contacts grouped Overdue / Today / This week / Later.
-`l` log, `d` done, `s` snooze, `r` reschedule, `/` filter."""
+`l` log, `d` done, `s` snooze, `r` reschedule, `/` filter (pinyin and initials too)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Header, Input
 
 from csm_tui.i18n import N_, label, t
+from csm_tui.namesearch import filter_items, search_text
 from csm_tui.touchpoints import DueTouchpoint, grouped
 from screens import triage
 from screens.base import DataScreen
 from screens.format import relative_days, tier_badge
 from screens.keybar import KeyBar
+from screens.keymap import bindings
 from screens.vtable import Column, VirtualTable, VRow
 
 if TYPE_CHECKING:
@@ -29,21 +30,14 @@ GROUP_STYLE = {N_("Overdue"): "bold red", N_("Today"): "bold yellow",
 
 class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
     TITLE = N_("Touchpoints")
-    BINDINGS = [
-        Binding("l", "log", N_("Log follow-up"), id="tp.log"),
-        Binding("d", "done", N_("Done"), id="tp.done"),
-        Binding("s", "snooze", N_("Snooze"), id="tp.snooze"),
-        Binding("r", "reschedule", N_("Reschedule"), id="tp.reschedule"),
-        Binding("slash", "filter", N_("Filter"), id="tp.filter"),
-        Binding("escape", "clear_filter", N_("Clear filter"), id="tp.clear", show=False),
-        Binding("o", "open", N_("Open account"), id="tp.open", show=False),
-    ]
+    BINDINGS = bindings("touchpoints")
 
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueTouchpoint] = []
         self.by_key: dict[str, DueTouchpoint] = {}
         self.today = date.min
+        self._search: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,17 +57,22 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
 
     def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
         self.items, self.today = data
+        self._search = {}
         self._redraw(hold_place=True)
 
-    def _matches(self, item: DueTouchpoint, needle: str) -> bool:
-        hay = (f"{item.account} {item.channel} {label('channel', item.channel)} {item.contact} "
-               f"{item.tier} {item.next_step}")
-        return needle in hay.casefold()
+    def _text(self, item: DueTouchpoint) -> str:
+        """What the filter looks in (made on the first filter keystroke, then kept)."""
+        text = self._search.get(item.id)
+        if text is None:
+            text = self._search[item.id] = search_text(
+                item.account, item.channel, label("channel", item.channel), item.contact,
+                item.tier, f"tier:{item.tier}", item.next_step,
+                pinyin=(item.account, item.contact))
+        return text
 
     def _redraw(self, *, hold_place: bool = False) -> None:
         """`hold_place`: after a reload (a row done elsewhere), not a filter keystroke."""
-        needle = self.query_one("#tp-filter", Input).value.strip().casefold()
-        items = [i for i in self.items if not needle or self._matches(i, needle)]
+        items = filter_items(self.items, self.query_one("#tp-filter", Input).value, self._text)
         rows: list[VRow] = []
         self.by_key = {}
         for group, members in grouped(items, self.today).items():

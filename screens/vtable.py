@@ -16,7 +16,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -24,6 +23,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from csm_tui.i18n import t
+from screens.keymap import bindings
 from screens.textual_internals import LineView
 
 Cell = str | Text
@@ -62,15 +62,7 @@ class VirtualTable(LineView, can_focus=True):
     VirtualTable > .vtable--odd { background: $surface-lighten-1 30%; }
     """
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--group", "vtable--odd"}
-    BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False, id="vtable.up"),
-        Binding("down,j", "move(1)", "Down", show=False, id="vtable.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="vtable.pageup"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="vtable.pagedown"),
-        Binding("home,g", "edge(0)", "First", show=False, id="vtable.home"),
-        Binding("end,G", "edge(1)", "Last", show=False, id="vtable.end"),
-        Binding("enter", "select", "Open", show=False, id="vtable.select"),
-    ]
+    BINDINGS = bindings("table")
 
     cursor = reactive(0, init=False)
 
@@ -207,8 +199,9 @@ class VirtualTable(LineView, can_focus=True):
             floors[name] = SHRINK_FLOOR  # rather a shorter name than a cut number
             self._shrink(widths, floors, excess)
         used = sum(w + 1 for w in widths[:-1])
-        if widths:
-            widths[-1] = max(widths[-1], total - used - 1)
+        if widths:  # the last column takes the rest, or gives up what is not there (so
+            # its text is cut with "…" rather than clipped at the edge)
+            widths[-1] = max(1, total - used - 1)
         self._widths_for = (total, widths)
         return widths
 

@@ -124,7 +124,7 @@ def test_read_only_folder(real_db: Path) -> None:
     folder.chmod(0o555)
     try:
         proc = _csm(["--db", str(real_db), "today"])
-        new = _csm(["--db", str(folder / "new.db"), "today"])
+        new = _csm(["--db", str(folder / "new.db"), "today", "--create"])
     finally:
         folder.chmod(0o755)
     _assert_one_clear_line(proc.returncode, proc.stderr, real_db, "read-only")

@@ -233,7 +233,7 @@ async def test_calendar_screen_navigates_and_adds(demo_store: Store) -> None:
         for _ in range(2):  # each month's items load before the next key
             await press(pilot, "left_square_bracket", ready=CalendarScreen)
         assert screen.grid.selected == date(2026, 10, 24)
-        await press(pilot, "t", ready=CalendarScreen)  # back to November
+        await press(pilot, "g", ready=CalendarScreen)  # back to today (November)
         await press(pilot, "right", "down", ready=CalendarScreen)  # into December
         assert screen.grid.selected == date(2026, 12, 2)
         await press(pilot, "a")

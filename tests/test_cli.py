@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def test_seed_demo_then_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_db_upgrade_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "u.db"
-    assert main(["db", "upgrade", "--db", str(db)]) == 0
+    assert main(["db", "upgrade", "--db", str(db), "--create"]) == 0
     assert "upgraded from empty" in capsys.readouterr().out
     assert main(["db", "upgrade", "--db", str(db)]) == 0
     assert "already at" in capsys.readouterr().out
@@ -129,3 +130,56 @@ def test_settle_memory_freezes_start_up_and_turns_the_collector_back_on() -> Non
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_mistyped_db_is_refused_not_created(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`--db` naming no file: one line saying how to create it, and no file made."""
+    typo = tmp_path / "csmm.db"
+    assert main(["--db", str(typo), "today"]) == 2
+    assert "csm init" in capsys.readouterr().err and not typo.exists()
+    assert main(["--db", str(typo)]) == 2  # the TUI too
+    assert not typo.exists()
+    assert main(["init", str(typo)]) == 0 and typo.exists()
+    assert main(["init", str(typo)]) == 2  # never over an existing file
+    assert main(["today", "--db", str(tmp_path / "new.db"), "--create"]) == 0
+
+
+def test_global_options_before_or_after_the_command(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["seed-demo", "--db", db, "--today", "2026-11-24"]) == 0
+    capsys.readouterr()
+    outs = []
+    for argv in (["--today", "2026-11-20", "today", "--json", "--db", db],
+                 ["today", "--json", "--today", "2026-11-20", "--db", db],
+                 ["--db", db, "--today=2026-11-20", "today", "--json"]):
+        assert main(argv) == 0
+        outs.append(json.loads(capsys.readouterr().out))
+    assert {o["date"] for o in outs} == {"2026-11-20"}
+    assert main(["--lang", "zh_CN", "today", "--db", db, "--today", "2026-11-20"]) == 0
+    assert "2026" in capsys.readouterr().out
+
+
+def test_demo_cleans_up_and_writes_only_in_its_folder(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`csm --demo` runs in a temporary folder that is gone afterwards; exports and
+    briefs made meanwhile go there, not into the real data folder."""
+    from csm_tui import cli
+    from csm_tui.paths import data_dir
+
+    seen: dict[str, Path] = {}
+
+    def fake_run(app: object) -> int:
+        folder = data_dir()
+        seen["folder"] = folder
+        (folder / "exports").mkdir()
+        (folder / "exports" / "x.csv").write_text("x")
+        return 0
+
+    real = tmp_path / "real"
+    monkeypatch.setenv("CSM_DATA_DIR", str(real))
+    monkeypatch.setattr(cli, "_run", fake_run)
+    assert cli.main(["--demo", "--today", "2026-11-24"]) == 0
+    assert seen["folder"].name.startswith("csm-demo-") and not seen["folder"].exists()
+    assert not real.exists()

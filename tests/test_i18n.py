@@ -185,7 +185,7 @@ def test_cli_undo_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     from csm_tui.cli import main
 
     db = str(tmp_path / "empty.db")
-    assert main(["--lang", "zh_CN", "undo", "--db", db]) == 2
+    assert main(["--lang", "zh_CN", "undo", "--db", db, "--create"]) == 2
     assert "没有可撤销的操作" in capsys.readouterr().err
     assert main(["--lang", "zh_CN", "undo", "--list", "--db", db]) == 0
     assert capsys.readouterr().out.strip() == "变更记录为空"

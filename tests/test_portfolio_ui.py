@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
 
 from db.models import Account
 from db.store import Store
 from screens.account import AccountScreen
 from screens.account_form import AccountForm
 from screens.portfolio import PortfolioScreen
+from screens.sort_picker import SortPicker
 from screens.tier_dialogs import RetierResult, TierOverride
 from screens.vtable import VirtualTable
 from tests.pilot import app_of, press, started, watched_app
@@ -49,13 +51,48 @@ async def test_filter_cjk_and_sort(demo_store: Store, today: date) -> None:
         assert {r.key for r in table.rows if r.group} == {"group:C"}
         app.screen.query_one("#portfolio-filter", Input).value = ""
         table.focus()
-        await pilot.press("s")  # arr -> stage ... cycles; go to name
-        while app.screen.sort_key != "name":
-            await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "o")  # the sort picker opens on the current order (ARR)
+        assert isinstance(app.screen, SortPicker)
+        await press(pilot, "up", "enter")  # the one above: name
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen) and screen.sort_key == "name"
         group_s = [str(r.values()[0]).removesuffix(" 🔒") for r in table.rows
                    if not r.group and str(r.values()[1]).strip() == "S"]
         assert group_s == sorted(group_s, key=str.casefold)
+        assert screen.sub_title.endswith("name: A to Z")
+
+
+async def test_one_list_in_renewal_order_with_words(demo_store: Store, today: date) -> None:
+    """`o`, untick the grouping, `o` again, pick renewal: one list, soonest first,
+    said in words; `O` reverses and says so."""
+    app = watched_app(demo_store, today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await _portfolio(pilot)
+        await press(pilot, "o", "home", "enter")  # the first option: group by tier off
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen) and not screen.grouped
+        assert not any(r.group for r in table.rows)
+        await press(pilot, "o")
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("renewal")
+        await press(pilot, "enter")
+        assert screen.sort_key == "renewal"
+        assert "one list, renewal: soonest first" in screen.sub_title
+        days = [r.days_to_renewal for r in screen.rows if r.days_to_renewal is not None]
+        shown = [screen._sorted_by_tier[""][i].days_to_renewal for i in range(len(days))]
+        assert shown == sorted(days)
+        await press(pilot, "O")
+        assert "renewal: latest first" in screen.sub_title
+
+
+@pytest.mark.parametrize("query", ["qhdx", "qinghua", "QHDX"])
+async def test_pinyin_filter_finds_tsinghua(demo_store: Store, today: date, query: str) -> None:
+    app = watched_app(demo_store, today)
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await _portfolio(pilot)
+        await press(pilot, "slash", *query)
+        names = [str(r.values()[0]).removesuffix(" 🔒") for r in table.rows if not r.group]
+        assert "清华大学" in names and len(names) <= 3
 
 
 async def test_open_detail_edit_refused_then_accepted(demo_store: Store, today: date) -> None:
@@ -141,5 +178,6 @@ async def test_switching_back_and_undoing_a_filter_draw_no_line_again(
         await press(pilot, "slash", "z")
         drawn_for_filter = len(composed)
         await press(pilot, "backspace")
-        # the unfiltered rows were all drawn before; only the cursor may have moved
-        assert len(composed) - drawn_for_filter <= 1
+        # the unfiltered rows were all drawn before; only the cursor may have moved (to
+        # the filter's first match: that row as the cursor, the old cursor row plain)
+        assert len(composed) - drawn_for_filter <= 2

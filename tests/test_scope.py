@@ -107,5 +107,6 @@ async def test_help_lists_undo_and_scope_keys(demo_store: Store) -> None:
         await started(pilot)
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert ("u", "Undo last change") in app.screen.global_keys
-        assert ("m", "Mine/team") in app.screen.global_keys
+        everywhere = dict(app.screen.sections)["Everywhere"]
+        assert ("u", "Undo last change") in everywhere
+        assert ("m", "Mine/team") in everywhere

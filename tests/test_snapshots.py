@@ -45,6 +45,7 @@ def _english_afterwards() -> Iterator[None]:
 
 def _app(tmp_path: Path, lang: str) -> WatchedApp:
     store = open_store(str(tmp_path / "snap.db"))
+    set_language(lang)  # the demo is seeded in the interface language, as `csm --demo` does
     prepare_demo(store, TODAY)
     return watched_app(store, TODAY, user="snapshot", lang=lang)  # owns nothing: team view
 

@@ -44,7 +44,7 @@ def test_scroll_view_size_hook_keeps_its_signature() -> None:
 # `is_current` on a screen once stopped the first paint until data arrived).
 HOOKS = {"BINDINGS", "TITLE", "SUB_TITLE", "DEFAULT_CSS", "COMPONENT_CLASSES", "AUTO_FOCUS",
          "compose", "on_mount", "render", "render_line", "notify_style_update",
-         "can_focus", "can_focus_children"}
+         "can_focus", "can_focus_children", "check_action"}
 MADE_BY_TEXTUAL = {"_computes", "_css_type_name", "_css_type_names", "_decorated_handlers",
                    "_inherit_bindings", "_inherit_component_classes", "_inherit_css",
                    "_merged_bindings", "_reactives"}
@@ -54,9 +54,10 @@ def test_our_screens_and_widgets_shadow_nothing_of_textual() -> None:
     import importlib
     import pkgutil
 
-    import screens
     from textual.screen import ModalScreen
     from textual.widget import Widget
+
+    import screens
 
     textual_names = set(dir(ModalScreen)) | set(dir(ScrollView))
     clashes = {}

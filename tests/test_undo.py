@@ -229,7 +229,7 @@ def test_cli_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_nothing_to_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["undo", "--db", str(tmp_path / "e.db")]) == 2
+    assert main(["undo", "--db", str(tmp_path / "e.db"), "--create"]) == 2
     assert "Nothing to undo" in capsys.readouterr().err
 
 

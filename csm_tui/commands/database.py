@@ -1,4 +1,5 @@
-"""`csm db upgrade` and `csm backup`: schema upgrades and consistent copies."""
+"""`csm init`, `csm db upgrade` and `csm backup`: a new database, schema upgrades and
+consistent copies."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from csm_tui.i18n import t
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
+    ini = sub.add_parser("init", help=t("create a new, empty database at PATH"))
+    add_db(ini)
+    ini.add_argument("path", metavar="PATH", help=t("database file (or URL) to create"))
+    ini.set_defaults(handler=init)
     p = sub.add_parser("db", help=t("database maintenance"))
     add_db(p)
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -60,4 +65,23 @@ def backup(args: argparse.Namespace) -> int:
                          strerror=exc.strerror or exc)) from None
     print(t("backup of {rows} accounts written to {out}", rows=rows, out=out))
     store.close()
+    return 0
+
+
+def init(args: argparse.Namespace) -> int:
+    """A new database with the current schema; an existing file is left alone."""
+    from db.store import open_store
+
+    target = args.path
+    if "://" not in target:
+        path = Path(target).expanduser()
+        if path.exists():
+            raise CliError(t("{path} already exists; open it with csm --db {path}",
+                             path=target))
+        if not path.parent.is_dir():
+            raise CliError(t("{folder}: no such folder", folder=path.parent))
+        target = str(path)
+    store = open_store(target)
+    store.close()
+    print(t("created {path}; open it with csm --db {path}", path=args.path))
     return 0

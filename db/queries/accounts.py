@@ -21,6 +21,11 @@ def owns_accounts(session: Session, owner: str) -> bool:
     return session.execute(stmt).first() is not None
 
 
+def has_accounts(session: Session) -> bool:
+    """Whether the database holds any account at all (archived ones count)."""
+    return session.execute(select(col(Account.id)).limit(1)).first() is not None
+
+
 def get_account(session: Session, account_id: int) -> Account | None:
     """One account by id (the identity map answers if it is loaded already)."""
     return session.get(Account, account_id)
