@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import UTC, date, datetime
 
 from csm_tui.i18n import t
 
@@ -40,3 +40,14 @@ def parse_iso_date(text: str, *, field: str = "date") -> date:
         raise ValueError(t("{field}: {text!r} is outside {first}–{last}", field=field,
                            text=text, first=FIRST_DATE.year, last=LAST_DATE.year))
     return day
+
+
+def effective_now(day: date) -> datetime:
+    """The moment a change is made at: now, or, when the effective day is another one
+    (`--today`, a demo), the same local time of day on that day (aware UTC), so a touch
+    logged "today" is dated today and not "-7d ago"."""
+    real = datetime.now(UTC)
+    local = real.astimezone()
+    if local.date() == day:
+        return real
+    return datetime.combine(day, local.timetz()).astimezone(UTC)

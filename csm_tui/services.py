@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -148,7 +148,7 @@ class Services:
 
     def __init__(self, store: Store | Callable[[], Store], *,
                  today: Callable[[], date] = date.today, user: str,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] | None = None) -> None:
         """`store` may be a function that opens it: the TUI paints first and opens the
         database in a worker (`open`)."""
         self._store: Store | None = None
@@ -161,7 +161,7 @@ class Services:
             self._store = store
             self._ready.set()
         self.today = today
-        self.now = now
+        self.now = now or self._effective_now
         self.user = user
         self._scope: Scope | None = None
         self._lock = threading.Lock()
@@ -169,6 +169,11 @@ class Services:
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
         self._demo_dir: str | None = None
+
+    def _effective_now(self) -> datetime:
+        from csm_tui.dates import effective_now
+
+        return effective_now(self.today())
 
     # ---- the database ----------------------------------------------------------
     def open(self) -> Store:

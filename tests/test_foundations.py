@@ -65,3 +65,15 @@ def test_a_generated_date_moves_to_the_next_working_day_and_says_why() -> None:
     assert cal.moved(date(2026, 10, 1)) == (date(2026, 10, 2), "国庆节")
     assert cal.moved(date(2026, 10, 10)) == (date(2026, 10, 10), None)  # make-up day
     assert cal.moved(date(2026, 12, 7)) == (date(2026, 12, 7), None)
+
+
+def test_a_change_made_on_another_effective_day_is_dated_that_day() -> None:
+    """`--today` (and the demo) set the day a change is made on, keeping the time."""
+    from datetime import UTC, datetime, timedelta
+
+    from csm_tui.dates import effective_now
+
+    now = datetime.now(UTC)
+    assert abs(effective_now(now.astimezone().date()) - now) < timedelta(seconds=5)
+    other = effective_now(date(2026, 11, 24))
+    assert other.astimezone().date() == date(2026, 11, 24) and other.tzinfo is not None

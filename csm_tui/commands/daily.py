@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from csm_tui.commands import CliError
@@ -102,8 +102,10 @@ def _ref(text: str) -> tuple[str, int]:
         raise CliError(str(exc)) from None
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _now(day: date) -> datetime:
+    from csm_tui.dates import effective_now
+
+    return effective_now(day)
 
 
 def _next(day: date | None) -> str:
@@ -121,14 +123,14 @@ def done(args: argparse.Namespace) -> int:
     ref = args.ref.strip().upper()
     try:
         if kind == "touchpoint":
-            result = mark_done(store, ident, now=_now(), today=today)
+            result = mark_done(store, ident, now=_now(today), today=today)
             print(t("done {ref}{next}", ref=ref, next=_next(_next_due(store, result.next_id))))
         elif kind == "task":
-            task = complete_task(store, ident, now=_now())
+            task = complete_task(store, ident, now=_now(today))
             print(t("done {ref}: {title}", ref=ref, title=task.title))
         else:
             account = _cadence_account(store, ident)
-            logged = log_followup(store, ident, summary=t("Cadence touch"), now=_now(),
+            logged = log_followup(store, ident, summary=t("Cadence touch"), now=_now(today),
                                   today=today)
             print(t("done {ref}: {name}{next}", ref=ref, name=account,
                     next=_next(logged.next_date)))

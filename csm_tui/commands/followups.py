@@ -7,11 +7,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import account_arg, store_from
+from csm_tui.dates import effective_now
 from csm_tui.i18n import N_, long_day, t
 
 TODAY_FIELDS = ("ref", "priority", "kind", "account_id", "account", "tier", "title", "due",
@@ -129,7 +129,7 @@ def log(args: argparse.Namespace) -> int:
                               channel=args.channel, contact_id=contact_id,
                               outcome=args.outcome, next_date=next_date,
                               next_step=args.next_step, touchpoint_id=touchpoint_id,
-                              task_id=task_id, now=datetime.now(UTC), today=day)
+                              task_id=task_id, now=effective_now(day), today=day)
     except (ValueError, LookupError) as exc:
         raise CliError(str(exc)) from None
     if result.next_date:
