@@ -25,9 +25,10 @@ from csm_tui.metrics import Reading
 from csm_tui.metrics import record as record_readings
 from csm_tui.safe_files import atomic_write
 from csm_tui.tabular.csvio import Dialect, TableSource, open_table
+from csm_tui.tabular.locks import hold_import_lock
 from csm_tui.tabular.mapping import Mapping, build_mapping
 from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
-from db.bulk import bulk_insert, insert_columns, next_id, sync_sequence
+from db.bulk import bulk_insert, insert_columns, reserve_ids
 from db.models import Account, Contact, Deal, StageChange, TierChange, Touchpoint, utcnow
 from db.queries import accounts as qa
 from db.queries import contacts as qc
@@ -214,9 +215,11 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
                 overrides: list[str] | None = None, skip_invalid: bool = False,
                 rejects: Path | None = None, term_months: int = 12,
                 progress: Progress | None = None, check_only: bool = False,
-                encoding: str | None = None) -> ImportResult:
+                encoding: str | None = None, wait: float | None = None) -> ImportResult:
     """Check then (if clean, or skip_invalid) write one file of `kind` (CSV, or an .xlsx
-    workbook's first sheet); `check_only` stops after the check (the TUI's preview)."""
+    workbook's first sheet); `check_only` stops after the check (the TUI's preview).
+    One import at a time per database: another one running, this one waits up to
+    `wait` seconds (csm_tui.tabular.locks), then says so."""
     if term_months < 1 or term_months > 120:
         raise ValueError(f"--term-months: {term_months} must be between 1 and 120")
     source = open_table(path, encoding=encoding)
@@ -232,6 +235,7 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
     # --skip-invalid) rolls the whole file back, so the database is as before.
     try:
         with store.transaction() as session:
+            hold_import_lock(session, wait=wait, progress=progress)
             checker = _Checker(kind, Resolver(session), mapping)
             good = _scan(source, checker, result, progress, "write")
             writer = {"accounts": _write_accounts, "deals": _write_deals,
@@ -312,8 +316,7 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
             # Core executemany with ids given here, built column by column: every row
             # gets every column (the model's defaults filled in), which is several times
             # faster than an ORM insert returning ids row by row.
-            first = next_id(session, Account)
-            ids = list(range(first, first + len(inserts)))
+            ids = reserve_ids(session, Account, len(inserts))
             columns = [ids] + [[values.get(k, default) for values in inserts]
                                for k, default in ACCOUNT_COLUMNS.items()]
             insert_columns(session, Account, ["id", *ACCOUNT_COLUMNS], columns)
@@ -324,7 +327,6 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
                 if values.get("external_id"):
                     resolver.by_ext.setdefault(values["external_id"], aid)
             result.account_ids.update(ids)
-            sync_sequence(session, Account)
             result.inserted += len(inserts)
         for values in updates:  # one UPDATE per distinct column set keeps it correct
             aid = values.pop("id")
