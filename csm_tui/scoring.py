@@ -199,7 +199,7 @@ def _adjustments(f: FactorInput, adj: dict[str, float]) -> list[tuple[str, float
 
 def _adjustment_points(f: FactorInput, adj: dict[str, float]) -> float:
     """The points of `_adjustments`, summed the same way, without their labels."""
-    total = 0
+    total: float = 0
     if f.referrals > 0 and adj["per_referral"]:
         total += min(f.referrals * adj["per_referral"], adj["referral_cap"])
     if f.influence >= 5 and adj["leading_account"]:

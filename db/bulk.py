@@ -108,7 +108,7 @@ def try_import_lock(session: Session) -> bool:
     if connection.dialect.name != "sqlite":
         return True
     raw = connection.connection.dbapi_connection
-    if raw is None or raw.in_transaction:  # type: ignore[attr-defined]
+    if raw is None or raw.in_transaction:
         return True  # already inside a write (a caller's larger transaction)
     cursor = raw.cursor()
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, literal, null, or_, select
+from sqlalchemy import and_, case, literal, null, or_, select
 from sqlmodel import Session, col
 
 from db.models import Account, Event, Task, Touchpoint
@@ -16,7 +16,7 @@ from db.queries.common import AnyRow, active
 BATCH = 2000
 
 
-def _stream(session: Session, stmt: Select[Any], batch: int) -> Iterator[Sequence[AnyRow]]:
+def _stream(session: Session, stmt: Any, batch: int) -> Iterator[Sequence[AnyRow]]:
     result = session.execute(stmt.execution_options(yield_per=batch))
     yield from result.partitions(batch)
 
