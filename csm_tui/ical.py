@@ -22,7 +22,10 @@ round-trips through the library and shows the right local time in khal.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -32,13 +35,10 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.changelog import record
 from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.i18n import t
-from csm_tui.safe_files import strip_controls, write_bytes
+from csm_tui.safe_files import atomic_write, strip_controls
 from db.bulk import bulk_insert
 from db.models import Event, utcnow
-from db.queries import accounts as qa
 from db.queries import events as qe
-from db.queries import tasks as qt
-from db.queries import touchpoints as qtp
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -51,6 +51,7 @@ MAX_BYTES = 50 * 1024 * 1024
 DERIVED = ("renewal", "touchpoint", "task")  # our export's items made from other data
 SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 OUR_EVENT = re.compile(r"event-(\d+)@csm-tui")
+TZID_PARAM = re.compile(r";TZID=\"?([^;:\"]+)", re.I)
 
 
 class IcsError(ValueError):
@@ -87,23 +88,37 @@ def _decode(raw: bytes, path: Path) -> str:
     raise IcsError(t("{path}: not UTF-8 or GB18030 text", path=path))
 
 
+def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes, refused before reading when it is larger than `limit`; a
+    device or pipe (no size to ask) is read at most `limit` + 1 bytes, so even
+    /dev/zero ends at once with the same clear line."""
+    too_big = IcsError(t("{path}: larger than {value} MB", path=path,
+                         value=limit // 2 ** 20))
+    try:
+        with path.open("rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise too_big
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise IcsError(t("{path}: cannot read ({strerror})", path=path,
+                         strerror=exc.strerror)) from None
+    if len(raw) > limit:
+        raise too_big
+    return raw
+
+
 def read_calendars(path: Path) -> list[Any]:
     """Parse a file into its VCALENDARs, or raise IcsError saying why it is not one."""
     import icalendar
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IcsError(t("{path}: cannot read ({strerror})", path=path,
-                         strerror=exc.strerror)) from None
-    if len(raw) > MAX_BYTES:
-        raise IcsError(t("{path}: larger than {value} MB",
-                         path=path, value=MAX_BYTES // 2 ** 20))
+    raw = read_limited(path)
     text = _decode(raw, path)
+    del raw
     if "BEGIN:VCALENDAR" not in text[:4096].upper():
         raise IcsError(t("{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)",
                          path=path))
-    if "END:VCALENDAR" not in text.upper():
+    if "END:VCALENDAR" not in text[-4096:].upper() and "END:VCALENDAR" not in text.upper():
         raise IcsError(t("{path}: truncated: END:VCALENDAR is missing", path=path))
     try:
         cals = icalendar.Calendar.from_ical(text, multiple=True)
@@ -313,9 +328,11 @@ def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: I
     }
 
 
-def import_ics(store: Store, path: Path) -> IcsReport:
+def import_ics(store: Store, path: Path, *, wait: float | None = None) -> IcsReport:
     """Import every calendar in a file; valid events in one transaction, the rest
-    reported."""
+    reported (one import at a time per database: csm_tui.tabular.locks)."""
+    from csm_tui.tabular.locks import hold_import_lock
+
     cals = read_calendars(path)
     batches = []
     report: IcsReport | None = None
@@ -329,6 +346,7 @@ def import_ics(store: Store, path: Path) -> IcsReport:
         offset += len(list(cal.walk("VEVENT")))
     assert report is not None
     with store.transaction() as session:
+        hold_import_lock(session, wait=wait)
         created: list[tuple[str, str]] = []
         for source, rows in batches:
             known = qe.source_uids(session, source)
@@ -421,8 +439,7 @@ def _recurring(ev: Event) -> list[Any]:
     return comps
 
 
-def build_export(session: Session, today: date) -> Any:
-    """The whole calendar: stored events, renewals, planned touchpoints, open tasks."""
+def _calendar_head() -> Any:
     import icalendar
 
     cal = icalendar.Calendar()
@@ -430,38 +447,89 @@ def build_export(session: Session, today: date) -> Any:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "csm-tui")
-    for ev in qe.all_events(session):
-        if ev.recurrence:
-            for comp in _recurring(ev):
-                cal.add_component(comp)
-            continue
-        cal.add_component(_vevent(f"event-{ev.id}@csm-tui", ev.title, ev.on_date,
-                                  end=ev.end_date, at=ev.at_time, tzid=ev.tzid,
-                                  description=ev.description, yearly=ev.yearly, kind=ev.kind,
-                                  categories=ev.kind, event_id=ev.id))
-    names: dict[int, str] = {}
-    for aid, name, end, term in qa.account_terms(session):
-        names[aid] = name
-        if end is not None:
-            cal.add_component(_vevent(f"renewal-{aid}-{term}@csm-tui", f"Renewal: {name}", end,
-                                      kind="renewal", categories="renewal"))
-    for tid, aid, due, channel, step in qtp.planned_with_dates(session):
-        cal.add_component(_vevent(f"touchpoint-{tid}@csm-tui",
-                                  f"{channel}: {names.get(aid, aid)}", due,
-                                  description=step or "", kind="touchpoint",
-                                  categories="touchpoint"))
-    for tid, aid, due, title in qt.open_dated_tasks(session):
-        cal.add_component(_vevent(f"task-{tid}@csm-tui", f"SOP: {title} ({names.get(aid, aid)})",
-                                  due, kind="task", categories="task"))
-    cal.add_missing_timezones()  # a VTIMEZONE for every TZID used
     return cal
 
 
-def export_ics(store: Store, out: Path, today: date) -> int:
-    """Write the calendar (a 0600 file moved into place); returns the number of
-    VEVENTs written."""
-    with store.session() as session:
-        cal = build_export(session, today)
-    data = cal.to_ical()
-    write_bytes(out, data)
-    return sum(1 for c in cal.subcomponents if c.name == "VEVENT")
+def _event_components(ev: Event) -> list[Any]:
+    if ev.recurrence:
+        return _recurring(ev)
+    return [_vevent(f"event-{ev.id}@csm-tui", ev.title, ev.on_date, end=ev.end_date,
+                    at=ev.at_time, tzid=ev.tzid, description=ev.description, yearly=ev.yearly,
+                    kind=ev.kind, categories=ev.kind, event_id=ev.id)]
+
+
+def _components(session: Session) -> Iterator[list[Any]]:
+    """The calendar's VEVENTs in batches: stored events, renewals, planned touchpoints,
+    open tasks (each read in batches, in id order)."""
+    from db.queries import exports as qx
+
+    for events in qx.events_by_id(session):
+        yield [comp for ev in events for comp in _event_components(ev)]
+    for batch in qx.renewals(session):
+        yield [_vevent(f"renewal-{aid}-{term}@csm-tui", f"Renewal: {name}", end,
+                       kind="renewal", categories="renewal") for aid, name, end, term in batch]
+    for batch in qx.planned_touches(session):
+        yield [_vevent(f"touchpoint-{tid}@csm-tui", f"{channel}: {name or aid}", due,
+                       description=step or "", kind="touchpoint", categories="touchpoint")
+               for tid, aid, due, channel, step, name in batch]
+    for batch in qx.open_tasks(session):
+        yield [_vevent(f"task-{tid}@csm-tui", f"SOP: {title} ({name or aid})", due,
+                       kind="task", categories="task")
+               for tid, aid, due, title, name in batch]
+
+
+def _timezones(session: Session) -> list[Any]:
+    """A VTIMEZONE for every zone the stored events name (what the library's
+    add_missing_timezones gives, found without holding the calendar in memory)."""
+    from icalendar import Timezone
+
+    from db.queries import exports as qx
+
+    zones: set[str] = set()
+    for tzid, recurrence in qx.event_zones(session):
+        if tzid and not recurrence:
+            zones.add(tzid)
+        unfolded = recurrence.replace("\r\n ", "").replace("\r\n\t", "")
+        zones.update(m.group(1) for m in TZID_PARAM.finditer(unfolded))
+    out = []
+    for zone in sorted(zones - {"UTC", ""}):
+        try:
+            out.append(Timezone.from_tzid(zone, first_date=Timezone.DEFAULT_FIRST_DATE,
+                                          last_date=Timezone.DEFAULT_LAST_DATE))
+        except ValueError:
+            continue
+    return out
+
+
+def build_export(session: Session, today: date) -> Any:
+    """The whole calendar as one object (small calendars and tests; the export itself
+    streams with `export_ics`)."""
+    cal = _calendar_head()
+    for comp in _timezones(session):
+        cal.add_component(comp)
+    for batch in _components(session):
+        for comp in batch:
+            cal.add_component(comp)
+    return cal
+
+
+def export_ics(store: Store, out: Path, today: date, *,
+               progress: Callable[[str, int, int], None] | None = None) -> int:
+    """Write the calendar as it is read, in batches (a 0600 file moved into place when
+    complete); returns the number of VEVENTs written."""
+    count = 0
+    with store.session() as session, atomic_write(out) as fh:
+        from db.queries import tables as qtab
+
+        qtab.begin_snapshot(session)
+        head = _calendar_head().to_ical()
+        fh.write(head[:head.rindex(b"END:VCALENDAR")])
+        for comp in _timezones(session):
+            fh.write(comp.to_ical())
+        for batch in _components(session):
+            fh.write(b"".join(comp.to_ical() for comp in batch))
+            count += len(batch)
+            if progress:
+                progress("export", count, 0)
+        fh.write(b"END:VCALENDAR\r\n")
+    return count

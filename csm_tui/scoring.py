@@ -9,7 +9,9 @@ account, - late payment). Every score carries its breakdown.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,6 +184,31 @@ def _percentile(sorted_values: list[float], value: float) -> float:
     return (lo + hi - 1) / 2 / (n - 1)
 
 
+def _adjustments(f: FactorInput, adj: dict[str, float]) -> list[tuple[str, float]]:
+    out = []
+    if f.referrals > 0 and adj["per_referral"]:
+        out.append((t("{n} referrals", n=f.referrals) if f.referrals > 1 else t("1 referral"),
+                    min(f.referrals * adj["per_referral"], adj["referral_cap"])))
+    if f.influence >= 5 and adj["leading_account"]:
+        out.append((t("leading account"), adj["leading_account"]))
+    if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
+        out.append((t("late payments ({share} on time)", share=f"{f.on_time_payment:.0%}"),
+                    adj["late_payment"]))
+    return out
+
+
+def _adjustment_points(f: FactorInput, adj: dict[str, float]) -> float:
+    """The points of `_adjustments`, summed the same way, without their labels."""
+    total: float = 0
+    if f.referrals > 0 and adj["per_referral"]:
+        total += min(f.referrals * adj["per_referral"], adj["referral_cap"])
+    if f.influence >= 5 and adj["leading_account"]:
+        total += adj["leading_account"]
+    if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
+        total += adj["late_payment"]
+    return total
+
+
 def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[int, Score]:
     total_weight = sum(config.weights.values())
     columns = {name: sorted(_raw(f, name) for f in inputs) for name in FACTORS}
@@ -195,37 +222,77 @@ def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[in
                 continue
             points = 100 * weight / total_weight * _percentile(columns[name], _raw(f, name))
             breakdown.append((name, points))
-        adjustments = []
-        if f.referrals > 0 and adj["per_referral"]:
-            adjustments.append((t("{n} referrals", n=f.referrals) if f.referrals > 1
-                                else t("1 referral"),
-                                min(f.referrals * adj["per_referral"], adj["referral_cap"])))
-        if f.influence >= 5 and adj["leading_account"]:
-            adjustments.append((t("leading account"), adj["leading_account"]))
-        if f.on_time_payment < adj["late_payment_below"] and adj["late_payment"]:
-            adjustments.append((t("late payments ({share} on time)",
-                                  share=f"{f.on_time_payment:.0%}"),
-                                adj["late_payment"]))
+        adjustments = _adjustments(f, adj)
         total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
         scores[f.account_id] = Score(f.account_id, round(total, 2), breakdown, adjustments)
     return scores
 
 
-def assign_tiers(scores: dict[int, Score], config: ScoringConfig) -> dict[int, str]:
-    """Cut-offs by portfolio share (best scores first) or by score thresholds."""
+def score_totals(inputs: Iterable[FactorInput], config: ScoringConfig
+                 ) -> tuple[array[int], array[float]]:
+    """The same totals as `score_portfolio` (same rule, same arithmetic, so the same
+    floats) without the breakdowns, in compact arrays: (account ids, totals). A book of
+    a million accounts costs tens of megabytes here instead of gigabytes."""
+    ids: array[int] = array("q")
+    raws = {name: array("d") for name in FACTORS}
+    extra: array[float] = array("d")
+    adj = config.adjustments
+    for f in inputs:
+        ids.append(f.account_id)
+        for name in FACTORS:
+            raws[name].append(_raw(f, name))
+        extra.append(_adjustment_points(f, adj))
+    total_weight = sum(config.weights.values())
+    totals = array("d", bytes(8 * len(ids)))
+    for name in FACTORS:
+        weight = config.weights[name]
+        if weight <= 0:
+            continue
+        column = raws[name]
+        ordered = array("d", sorted(column))
+        share = 100 * weight / total_weight
+        memo: dict[float, float] = {}
+        for i, value in enumerate(column):
+            points = memo.get(value)
+            if points is None:
+                points = share * _percentile(ordered, value)  # type: ignore[arg-type]
+                if len(memo) < 4096:
+                    memo[value] = points
+            totals[i] += points
+        del ordered
+        raws[name] = array("d")  # done with it
+    for i, points in enumerate(extra):
+        totals[i] = round(totals[i] + points, 2)
+    return ids, totals
+
+
+def tier_ranks(ids: Sequence[int], totals: Sequence[float], config: ScoringConfig
+               ) -> Iterator[tuple[int, str]]:
+    """(index into `ids`, tier) by the cut-offs, for totals given parallel to `ids`:
+    by share, best total first and ties by account id; or by thresholds."""
     if config.method == "threshold":
         t = config.thresholds
-        return {aid: "S" if s.total >= t["S"] else "A" if s.total >= t["A"]
-                else "B" if s.total >= t["B"] else "C" for aid, s in scores.items()}
-    ranked = sorted(scores.values(), key=lambda s: (-s.total, s.account_id))
-    n = len(ranked)
+        for i, total in enumerate(totals):
+            yield i, ("S" if total >= t["S"] else "A" if total >= t["A"]
+                      else "B" if total >= t["B"] else "C")
+        return
+    n = len(ids)
+    order: list[int] = list(range(n))
+    if any(ids[i] >= ids[i + 1] for i in range(n - 1)):
+        order.sort(key=ids.__getitem__)
+    order.sort(key=totals.__getitem__, reverse=True)  # stable: ties stay by id
     bounds = []
     acc = 0.0
     for tier in ("S", "A", "B"):
         acc += config.shares[tier]
         bounds.append(round(acc * n))
-    tiers = {}
-    for rank, score in enumerate(ranked):
-        tiers[score.account_id] = ("S" if rank < bounds[0] else "A" if rank < bounds[1]
-                                   else "B" if rank < bounds[2] else "C")
-    return tiers
+    for rank, i in enumerate(order):
+        yield i, ("S" if rank < bounds[0] else "A" if rank < bounds[1]
+                  else "B" if rank < bounds[2] else "C")
+
+
+def assign_tiers(scores: dict[int, Score], config: ScoringConfig) -> dict[int, str]:
+    """Cut-offs by portfolio share (best scores first) or by score thresholds."""
+    ids = list(scores)
+    return {ids[i]: tier for i, tier
+            in tier_ranks(ids, [scores[aid].total for aid in ids], config)}

@@ -86,3 +86,59 @@ def sync_sequence(session: Session, model: Target) -> None:
     session.execute(text(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
+
+
+# An advisory lock key of our own on PostgreSQL (any 64-bit number no other program of
+# this database uses): "csm-tui import" as ASCII bytes.
+IMPORT_LOCK_KEY = 0x63736D2D696D70
+
+
+def try_import_lock(session: Session) -> bool:
+    """Take the database's import lock for the rest of this transaction, without
+    waiting; False when another import (on SQLite: any other writer) holds it.
+
+    PostgreSQL: a transaction-level advisory lock (released at commit or rollback).
+    SQLite: BEGIN IMMEDIATE, the file's write lock, taken before anything is read, so
+    ids and matches are decided with no other writer in between. The lock must be the
+    first thing the transaction does."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return bool(connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                       {"key": IMPORT_LOCK_KEY}).scalar_one())
+    if connection.dialect.name != "sqlite":
+        return True
+    raw = connection.connection.dbapi_connection
+    if raw is None or raw.in_transaction:
+        return True  # already inside a write (a caller's larger transaction)
+    cursor = raw.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout=250")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except Exception as exc:  # sqlite3.OperationalError: database is locked
+            if "locked" in str(exc) or "busy" in str(exc):
+                return False
+            raise
+        return True
+    finally:
+        from db.engine import BUSY_TIMEOUT_MS
+
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+
+def reserve_ids(session: Session, model: Target, count: int) -> list[int]:
+    """`count` new ids for rows a writer inserts with explicit ids: taken from the id
+    sequence on PostgreSQL (so a concurrent insert through the sequence never collides),
+    after the largest id on SQLite (where the import holds the write lock)."""
+    table = table_of(model)
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": count}).scalars().all()
+        return sorted(int(r) for r in rows)
+    first = int(session.execute(select(func.coalesce(func.max(table.c.id), 0)))
+                .scalar_one()) + 1
+    return list(range(first, first + count))

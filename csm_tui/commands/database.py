@@ -49,6 +49,7 @@ def upgrade(args: argparse.Namespace) -> int:
 
 def backup(args: argparse.Namespace) -> int:
     from csm_tui.commands.common import store_from
+    from csm_tui.commands.progress import progress_bar
     from csm_tui.safe_files import temp_beside
     from db.backup import backup_to
 
@@ -58,10 +59,11 @@ def backup(args: argparse.Namespace) -> int:
         raise CliError(t("{out} already exists; choose a new file name", out=out))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with temp_beside(out) as tmp:  # 0600, exclusive, moved into place when complete
-            rows = backup_to(store, tmp)
+        with progress_bar(out.name, first="backup") as progress, \
+                temp_beside(out) as tmp:  # 0600, exclusive, moved into place when complete
+            rows = backup_to(store, tmp, progress=progress)
     except OSError as exc:
-        raise CliError(t("{out}: cannot write ({strerror})", out=out,
+        raise CliError(t("{out}: cannot write ({strerror}); nothing was written", out=out,
                          strerror=exc.strerror or exc)) from None
     print(t("backup of {rows} accounts written to {out}", rows=rows, out=out))
     store.close()

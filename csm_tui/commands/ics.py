@@ -38,14 +38,16 @@ def import_ics(args: argparse.Namespace) -> int:
 
 def export_ics(args: argparse.Namespace) -> int:
     from csm_tui.cli import resolve_today
+    from csm_tui.commands.progress import progress_bar
     from csm_tui.ical import export_ics as run
 
     store = store_from(args)
     out = Path(args.out)
-    try:
-        count = run(store, out, resolve_today(args))
-    except OSError as exc:
-        raise CliError(t("{out}: cannot write ({strerror})", out=out,
-                         strerror=exc.strerror or exc)) from None
+    with progress_bar(out.name, first="export") as progress:
+        try:
+            count = run(store, out, resolve_today(args), progress=progress)
+        except OSError as exc:
+            raise CliError(t("{out}: cannot write ({strerror}); nothing was written", out=out,
+                             strerror=exc.strerror or exc)) from None
     print(t("{count} calendar entries written to {out}", count=count, out=out))
     return 0

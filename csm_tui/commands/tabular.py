@@ -8,32 +8,20 @@ from pathlib import Path
 
 from csm_tui.commands import CliError
 from csm_tui.commands.common import store_from
-from csm_tui.i18n import N_, t
+from csm_tui.i18n import t
 
 MAX_LISTED = 50
 
 
 def _run_import(kind: str, args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     from csm_tui.cli import resolve_today
+    from csm_tui.commands.progress import progress_bar
     from csm_tui.tabular.csvio import CsvError
     from csm_tui.tabular.importers import import_file
 
     store = store_from(args)
     path = Path(args.file)
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task(f"checking {path.name}", total=1)
-
-        def progress(phase: str, done: int, total: int) -> None:
-            label = {"check": N_("checking"), "write": N_("importing"), "done": N_("done")}[phase]
-            bar.update(task, description=f"{t(label)} {path.name}", completed=done,
-                       total=max(total, 1))
-
+    with progress_bar(path.name) as progress:
         try:
             result = import_file(store, kind, path, today=resolve_today(args),
                                  overrides=args.map, skip_invalid=args.skip_invalid,
@@ -78,56 +66,65 @@ def import_touchpoints(args: argparse.Namespace) -> int:
 
 
 def import_json(args: argparse.Namespace) -> int:
-    from csm_tui.tabular.exporters import import_json as run
+    from csm_tui.commands.progress import progress_bar
+    from csm_tui.tabular.jsonio import import_json as run
 
     store = store_from(args)
-    try:
-        counts = run(store, Path(args.file))
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    print("restored " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
+    path = Path(args.file)
+    with progress_bar(path.name, first="write") as progress:
+        try:
+            counts = run(store, path, progress=progress)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    print(t("restored {counts}", counts=_counts(counts)))
     return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    shown = t(", ").join(f"{n} {t(kind)}" for kind, n in counts.items() if n)
+    return shown or t("no rows")
 
 
 def _cannot_write(out: str, exc: OSError) -> CliError:
-    return CliError(t("{out}: cannot write ({strerror})", out=out,
+    return CliError(t("{out}: cannot write ({strerror}); nothing was written", out=out,
                       strerror=exc.strerror or exc))
 
 
-def export_csv(args: argparse.Namespace) -> int:
+def _export_accounts(args: argparse.Namespace, fmt: str) -> int:
     from csm_tui.cli import resolve_today
-    from csm_tui.tabular.exporters import export_accounts_csv
+    from csm_tui.commands.progress import progress_bar
+    from csm_tui.tabular import exporters
 
+    run = exporters.export_accounts_csv if fmt == "csv" else exporters.export_accounts_xlsx
     store = store_from(args)
-    try:
-        n = export_accounts_csv(store, Path(args.out), resolve_today(args))
-    except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
+    out = Path(args.out)
+    with progress_bar(out.name, first="export") as progress:
+        try:
+            n = run(store, out, resolve_today(args), progress=progress)
+        except OSError as exc:
+            raise _cannot_write(args.out, exc) from None
     print(t("{n} accounts written to {out}", n=n, out=args.out))
     return 0
+
+
+def export_csv(args: argparse.Namespace) -> int:
+    return _export_accounts(args, "csv")
 
 
 def export_xlsx(args: argparse.Namespace) -> int:
-    from csm_tui.cli import resolve_today
-    from csm_tui.tabular.exporters import export_accounts_xlsx
-
-    store = store_from(args)
-    try:
-        n = export_accounts_xlsx(store, Path(args.out), resolve_today(args))
-    except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
-    print(t("{n} accounts written to {out}", n=n, out=args.out))
-    return 0
+    return _export_accounts(args, "xlsx")
 
 
 def export_json(args: argparse.Namespace) -> int:
-    from csm_tui.tabular.exporters import export_json as run
+    from csm_tui.commands.progress import progress_bar
+    from csm_tui.tabular.jsonio import export_json as run
 
     store = store_from(args)
-    try:
-        counts = run(store, Path(args.out))
-    except OSError as exc:
-        raise _cannot_write(args.out, exc) from None
-    print(t("wrote {out}: {counts}", out=args.out,
-            counts=t(", ").join(f"{n} {t(kind)}" for kind, n in counts.items() if n)))
+    out = Path(args.out)
+    with progress_bar(out.name, first="export") as progress:
+        try:
+            counts = run(store, out, progress=progress)
+        except OSError as exc:
+            raise _cannot_write(args.out, exc) from None
+    print(t("wrote {out}: {counts}", out=args.out, counts=_counts(counts)))
     return 0

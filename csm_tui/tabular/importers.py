@@ -11,7 +11,8 @@ updates rather than duplicates. Memory stays flat: rows are never all held.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -25,9 +26,10 @@ from csm_tui.metrics import Reading
 from csm_tui.metrics import record as record_readings
 from csm_tui.safe_files import atomic_write
 from csm_tui.tabular.csvio import Dialect, TableSource, open_table
+from csm_tui.tabular.locks import hold_import_lock
 from csm_tui.tabular.mapping import Mapping, build_mapping
 from csm_tui.tabular.parsers import PARSERS, RowProblem, norm_name
-from db.bulk import bulk_insert, insert_columns, next_id, sync_sequence
+from db.bulk import bulk_insert, insert_columns, reserve_ids
 from db.models import Account, Contact, Deal, StageChange, TierChange, Touchpoint, utcnow
 from db.queries import accounts as qa
 from db.queries import contacts as qc
@@ -67,7 +69,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
     rejects_path: Path | None = None
-    account_ids: set[int] = field(default_factory=set)
+    account_ids: array[int] = field(default_factory=lambda: array("q"))  # touched
     first_day: FirstDay | None = None  # accounts and deals: what the book looks like now
 
     def summary(self) -> str:
@@ -125,9 +127,11 @@ class FirstDay:
 class Resolver:
     """Finds accounts (and contacts) the way the file names them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, kind: str = "") -> None:
         self.by_ext: dict[str, int] = {}
         self.by_name: dict[str, int] = {}
+        if kind == "accounts":  # the accounts import matches in its key index instead
+            return
         for aid, name, ext in qa.account_refs(session):
             self.by_name.setdefault(norm_name(name), aid)
             if ext:
@@ -156,15 +160,7 @@ class _Checker:
     def check(self, number: int, row: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
         """Parsed values (None when the row is skipped, with why) or RowProblem."""
         values = self.parse(self.mapping, row)
-        if self.kind == "accounts":
-            key = f"ext:{values['external_id']}" if values.get("external_id") else \
-                f"name:{norm_name(values['name'])}"
-            if key in self.seen:
-                column = self.mapping.field_of("external_id" if key.startswith("ext:")
-                                                else "name") or "name"
-                raise RowProblem(column, row.get(column, ""),
-                                 f"same account as row {self.seen[key]}")
-            self.seen[key] = number
+        if self.kind == "accounts":  # duplicates: per batch, in the key index (_AccountKeys)
             return values, ""
         if self.kind == "deals" and not values["account"]:
             return None, "no account"
@@ -214,9 +210,11 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
                 overrides: list[str] | None = None, skip_invalid: bool = False,
                 rejects: Path | None = None, term_months: int = 12,
                 progress: Progress | None = None, check_only: bool = False,
-                encoding: str | None = None) -> ImportResult:
+                encoding: str | None = None, wait: float | None = None) -> ImportResult:
     """Check then (if clean, or skip_invalid) write one file of `kind` (CSV, or an .xlsx
-    workbook's first sheet); `check_only` stops after the check (the TUI's preview)."""
+    workbook's first sheet); `check_only` stops after the check (the TUI's preview).
+    One import at a time per database: another one running, this one waits up to
+    `wait` seconds (csm_tui.tabular.locks), then says so."""
     if term_months < 1 or term_months > 120:
         raise ValueError(f"--term-months: {term_months} must be between 1 and 120")
     source = open_table(path, encoding=encoding)
@@ -224,32 +222,42 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
     result = ImportResult(kind, path, source.dialect, mapping)
     if check_only:
         with store.session() as session:
-            checker = _Checker(kind, Resolver(session), mapping)
-        for _ in _scan(source, checker, result, progress, "check"):
-            pass
+            checker = _Checker(kind, Resolver(session, kind), mapping)
+            good = _scan(source, checker, result, progress, "check")
+            if kind == "accounts":
+                keys = _AccountKeys(session, mapping, result)
+                for batch in _batches(good):
+                    keys.check(batch)
+                keys.close()
+            else:
+                for _ in good:
+                    pass
+        result.errors.sort(key=lambda e: e.row)
         return result
     # One pass: check and write each row in a single transaction; any error (without
     # --skip-invalid) rolls the whole file back, so the database is as before.
     try:
         with store.transaction() as session:
-            checker = _Checker(kind, Resolver(session), mapping)
+            hold_import_lock(session, wait=wait, progress=progress)
+            checker = _Checker(kind, Resolver(session, kind), mapping)
             good = _scan(source, checker, result, progress, "write")
             writer = {"accounts": _write_accounts, "deals": _write_deals,
                       "contacts": _write_contacts, "touchpoints": _write_touchpoints}[kind]
             writer(session, good, result, checker.resolver, today=today,
                    term_months=term_months)
+            result.errors.sort(key=lambda e: e.row)
             if result.errors and not skip_invalid:
                 raise _RollBack
-            if result.account_ids and kind in ("accounts", "deals"):
-                result.first_day = first_day(session, sorted(result.account_ids),
-                                             today=today, source=path.name)
+            if len(result.account_ids) and kind in ("accounts", "deals"):
+                result.first_day = first_day(session, result.account_ids, today=today,
+                                             source=path.name)
             record(session, action=f"import.{kind}", entity=kind, entity_id=None,
                    summary=f"Imported {path.name}: {result.summary()}",
                    payload={"file": str(path.name), "inserted": result.inserted,
                             "updated": result.updated})
     except _RollBack:
         result.inserted = result.updated = 0
-        result.account_ids.clear()
+        result.account_ids = array("q")
         return result
     result.written = True
     if result.errors:
@@ -258,6 +266,84 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
     if progress:
         progress("done", source.size, source.size)
     return result
+
+
+class _AccountKeys:
+    """The accounts import's matching and duplicate check, batch by batch, over the key
+    index (a temporary table: db.queries.imports): existing accounts by external id
+    ("E…") and normalised name ("N…"), and the file's rows so far ("R…", the key the
+    duplicate check uses: the external id if given, else the name). A batch matches
+    what was there before it, as the import always has."""
+
+    def __init__(self, session: Session, mapping: Mapping, result: ImportResult) -> None:
+        from db.queries import imports as qi
+
+        self.session = session
+        self.mapping = mapping
+        self.result = result
+        qi.open_key_index(session)
+        for refs in qi.account_ref_batches(session):
+            pairs = []
+            for aid, name, ext in refs:
+                pairs.append(("N" + norm_name(name), aid))
+                if ext and ext.strip():
+                    pairs.append(("E" + ext.strip(), aid))
+            qi.add_keys(session, pairs)
+
+    @staticmethod
+    def _row_key(values: dict[str, Any]) -> str:
+        ext = values.get("external_id")
+        return f"Rext:{ext}" if ext else f"Rname:{norm_name(values['name'])}"
+
+    def check(self, batch: list[tuple[int, dict[str, Any]]]
+              ) -> list[tuple[int, dict[str, Any], int | None]]:
+        """The batch's rows that are not a repeat of an earlier row (repeats become row
+        errors), each with the id of the account it updates (None: a new one)."""
+        from db.queries import imports as qi
+
+        wanted = []
+        for _number, values in batch:
+            wanted.append(self._row_key(values))
+            ext = values.get("external_id")
+            if ext:
+                wanted.append("E" + ext)
+            wanted.append("N" + norm_name(values["name"]))
+        found = qi.find_keys(self.session, wanted)
+        out: list[tuple[int, dict[str, Any], int | None]] = []
+        rows: dict[str, int] = {}
+        for number, values in batch:
+            key = self._row_key(values)
+            earlier = rows.get(key) or found.get(key)
+            if earlier is not None:
+                field_name = "external_id" if key.startswith("Rext:") else "name"
+                column = self.mapping.field_of(field_name) or "name"
+                self.result.errors.append(RowError(
+                    number, column, str(values.get(field_name) or "")[:80],
+                    f"same account as row {earlier}"))
+                continue
+            rows[key] = number
+            ext = values.get("external_id")
+            aid = (found.get("E" + ext) if ext else None) or \
+                found.get("N" + norm_name(values["name"]))
+            out.append((number, values, aid))
+        qi.add_keys(self.session, [(key, number) for key, number in rows.items()])
+        return out
+
+    def inserted(self, pairs: list[tuple[int, dict[str, Any]]]) -> None:
+        """New accounts: later batches match them by name and external id."""
+        from db.queries import imports as qi
+
+        keys = []
+        for aid, values in pairs:
+            keys.append(("N" + norm_name(values["name"]), aid))
+            if values.get("external_id"):
+                keys.append(("E" + values["external_id"], aid))
+        qi.add_keys(self.session, keys)
+
+    def close(self) -> None:
+        from db.queries import imports as qi
+
+        qi.close_key_index(self.session)
 
 
 # Every column an imported account is written with, and its default (the id and the
@@ -270,10 +356,11 @@ class _RollBack(Exception):
     """Raised inside the import transaction to undo it when the file has errors."""
 
 
-def _batches(rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for _number, values in rows:
-        batch.append(values)
+def _batches(rows: Iterator[tuple[int, dict[str, Any]]]
+             ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in rows:
+        batch.append(item)
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -285,14 +372,12 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
                     result: ImportResult,
                     resolver: Resolver, *, today: date, term_months: int) -> None:
     now = utcnow()
+    keys = _AccountKeys(session, result.mapping, result)
     readings: list[list[Reading]] = []
     for batch in _batches(rows):
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        for values in batch:
-            ext = values.get("external_id")
-            aid = (resolver.by_ext.get(ext) if ext else None) or \
-                resolver.by_name.get(norm_name(values["name"]))
+        for _number, values, aid in keys.check(batch):
             if "stage" not in values and (values.get("contract_start") or
                                           values.get("contract_end")):
                 values["stage"] = stage_for_dates(values.get("contract_start"),
@@ -307,24 +392,19 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
             else:
                 values.update(id=aid, updated_at=now)
                 updates.append(values)
-                result.account_ids.add(aid)
+                result.account_ids.append(aid)
         if inserts:
-            # Core executemany with ids given here, built column by column: every row
-            # gets every column (the model's defaults filled in), which is several times
-            # faster than an ORM insert returning ids row by row.
-            first = next_id(session, Account)
-            ids = list(range(first, first + len(inserts)))
+            # Core executemany with ids given here (from the id sequence on PostgreSQL),
+            # built column by column: every row gets every column (the model's defaults
+            # filled in), several times faster than an ORM insert returning ids.
+            ids = reserve_ids(session, Account, len(inserts))
             columns = [ids] + [[values.get(k, default) for values in inserts]
                                for k, default in ACCOUNT_COLUMNS.items()]
             insert_columns(session, Account, ["id", *ACCOUNT_COLUMNS], columns)
             readings.extend(_readings(aid, values, today) for aid, values
                             in zip(ids, inserts, strict=True))
-            for aid, values in zip(ids, inserts, strict=True):
-                resolver.by_name.setdefault(norm_name(values["name"]), aid)
-                if values.get("external_id"):
-                    resolver.by_ext.setdefault(values["external_id"], aid)
-            result.account_ids.update(ids)
-            sync_sequence(session, Account)
+            keys.inserted(list(zip(ids, inserts, strict=True)))
+            result.account_ids.extend(ids)
             result.inserted += len(inserts)
         for values in updates:  # one UPDATE per distinct column set keeps it correct
             aid = values.pop("id")
@@ -333,6 +413,7 @@ def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
         result.updated += len(updates)
         record_readings(session, (r for rs in readings for r in rs))
         readings.clear()
+    keys.close()
 
 
 def _readings(account_id: int, values: dict[str, Any], today: date) -> list[Reading]:
@@ -353,14 +434,15 @@ def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
                  result: ImportResult, resolver: Resolver, *, today: date,
                  term_months: int) -> None:
     known = qd.deal_ids_by_external_id(session)
+    touched: set[int] = set()
     for batch in _batches(rows):
         inserts = []
-        for values in batch:
+        for _number, values in batch:
             aid = resolver.account(values.pop("account"))
             if aid is None:  # pass 1 checked every reference; this cannot happen
                 raise LookupError(f"deal account {values.get('external_id')!r} vanished")
             values.update(account_id=aid, stage="won")
-            result.account_ids.add(aid)
+            touched.add(aid)
             did = known.get(values.get("external_id") or "")
             if did is not None:
                 qd.update_deal(session, did, values)
@@ -370,7 +452,8 @@ def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
         if inserts:
             bulk_insert(session, Deal, inserts)
             result.inserted += len(inserts)
-    apply_won_deals(session, sorted(result.account_ids), today=today, term_months=term_months)
+    result.account_ids.extend(sorted(touched))
+    apply_won_deals(session, sorted(touched), today=today, term_months=term_months)
 
 
 def apply_won_deals(session: Session, account_ids: list[int], *, today: date,
@@ -409,7 +492,7 @@ def _write_contacts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
     existing = {(aid, norm_name(name)): cid for cid, aid, name in qc.contact_keys(session)}
     for batch in _batches(rows):
         inserts = []
-        for values in batch:
+        for _number, values in batch:
             aid = resolver.account(values.pop("account"))
             values["account_id"] = aid
             key = (aid, norm_name(values["name"]))
@@ -432,7 +515,7 @@ def _write_touchpoints(session: Session, rows: Iterator[tuple[int, dict[str, Any
     seen: set[tuple[int | None, Any, str]] = set(qtp.done_touch_keys(session))
     for batch in _batches(rows):
         inserts = []
-        for values in batch:
+        for _number, values in batch:
             aid = resolver.account(values["account"])
             key = (aid, values["date"], values["summary"])
             if key in seen:
@@ -467,49 +550,98 @@ def preview_rows(path: Path, kind: str, overrides: list[str] | None = None, *, l
     return source.dialect, mapping, rows
 
 
-def first_day(session: Session, account_ids: list[int], *, today: date, source: str
+CHUNK = 5000  # accounts per call of the first-day rules on a big import
+
+
+def first_day(session: Session, account_ids: Sequence[int], *, today: date, source: str
               ) -> FirstDay:
     """After an accounts or deals import, in its transaction: score every tier (locks
     kept), plan the SOP steps of the imported accounts without any due more than the
-    grace period before today, and sum the book's ARR in the base currency."""
+    grace period before today, and sum the book's ARR in the base currency. A big import
+    is settled chunk by chunk (memory stays flat); one that touched every account asks
+    about the whole book at once."""
     from csm_tui.lifecycle import settle_books
     from csm_tui.money import load_rates
     from csm_tui.settings import current_settings, import_grace_days
     from csm_tui.tasks import sync_tasks
-    from csm_tui.tiering import compute
     from db.queries import imports as qi
     from db.queries.rates import arr_by_currency
 
     session.flush()
+    ids = sorted(set(account_ids))
+    whole = len(ids) == qi.account_count(session)  # every account: no id lists needed
     grace = import_grace_days(current_settings())
     day = FirstDay(grace_days=grace)
-    scores, tiers, inputs = compute(session)
-    day.scored = len({s.total for s in scores.values()}) > 1
-    if day.scored:  # all alike (no ARR yet): ranking them would be arbitrary
-        qa.update_accounts(session, [{"id": aid, "score": s.total} for aid, s in scores.items()])
-        moves = [(f.account_id, old, tiers[f.account_id]) for f, _name, old, locked in inputs
-                 if not locked and tiers[f.account_id] != old]
-        if moves:
-            now = utcnow()
-            qa.update_accounts(session, [{"id": aid, "tier": new, "updated_at": now}
-                                         for aid, _old, new in moves])
-            session.add_all(TierChange(account_id=aid, old_tier=old, new_tier=new,
-                                       score=scores[aid].total, manual=False,
-                                       reason=f"scored on import of {source}"[:500])
-                            for aid, old, new in moves)
+    day.scored = _score_book(session, source)
     session.flush()
     for tier, locked, n in qi.tier_counts(session):
         day.tiers[tier] = day.tiers.get(tier, 0) + int(n)
         day.locked += int(n) if locked else 0
-    day.stages = {stage: int(n) for stage, n in qi.stage_counts(session, account_ids)}
-    day.renewal_passed = qi.renewals_passed(session, account_ids, today=today)
+    chunks: list[list[int] | None] = [None] if whole else \
+        [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        for stage, n in qi.stage_counts(session, chunk):
+            day.stages[stage] = day.stages.get(stage, 0) + int(n)
+        day.renewal_passed += qi.renewals_passed(session, chunk, today=today)
     # the rules for accounts written in bulk: steps of a stage they left superseded, a
     # churned account's planned touches closed, each account's current term recorded
-    day.steps_superseded = settle_books(session, account_ids)
-    report = sync_tasks(session, today, account_ids=account_ids,
-                        not_before=today - timedelta(days=grace))
-    day.steps_created = report.created_count or len(report.created)
-    day.steps_skipped = report.skipped
+    for start in range(0, len(ids), CHUNK):
+        chunk_ids = ids[start:start + CHUNK]
+        day.steps_superseded += settle_books(session, chunk_ids)
+        report = sync_tasks(session, today, account_ids=chunk_ids,
+                            not_before=today - timedelta(days=grace))
+        day.steps_created += report.created_count or len(report.created)
+        day.steps_skipped += report.skipped
     rates = load_rates(session, today)
     day.total = rates.total_by_currency(arr_by_currency(session))
     return day
+
+
+def _score_book(session: Session, source: str) -> bool:
+    """Score every account by the tier rule (csm_tui.scoring) in compact arrays, store
+    the scores, move the unlocked tiers with their history, chunk by chunk; False (and
+    nothing changed) when every score is alike (no ARR yet: ranking would be arbitrary)."""
+    from csm_tui.money import load_rates
+    from csm_tui.scoring import FactorInput, load_scoring, score_totals, tier_ranks
+    from db.queries import imports as qi
+
+    config = load_scoring()
+    rates = load_rates(session, None)
+    old = bytearray()  # each account's tier letter, and its lock
+    locked = bytearray()
+
+    def inputs() -> Iterator[FactorInput]:
+        for batch in qi.scoring_row_batches(session):
+            for r in batch:
+                old.append(ord(r.tier or "C"))
+                locked.append(1 if r.tier_locked else 0)
+                yield FactorInput(r.id, rates.to_base(r.arr_minor, r.currency) or 0,
+                                  r.on_time_payment, r.profit_margin, r.growth_potential,
+                                  r.influence, r.referrals, r.engagement)
+
+    ids, totals = score_totals(inputs(), config)
+    if not totals or min(totals) == max(totals):
+        return False
+    for start in range(0, len(ids), CHUNK):
+        qa.update_accounts(session, [{"id": ids[i], "score": totals[i]}
+                                     for i in range(start, min(start + CHUNK, len(ids)))])
+    now = utcnow()
+    reason = f"scored on import of {source}"[:500]
+    moves: list[tuple[int, str, str, float]] = []
+
+    def flush() -> None:
+        qa.update_accounts(session, [{"id": aid, "tier": new, "updated_at": now}
+                                     for aid, _old, new, _score in moves])
+        bulk_insert(session, TierChange, [
+            {"account_id": aid, "old_tier": was, "new_tier": new, "score": score,
+             "manual": False, "reason": reason, "at": now} for aid, was, new, score in moves])
+        moves.clear()
+
+    for i, tier in tier_ranks(ids, totals, config):
+        if not locked[i] and ord(tier) != old[i]:
+            moves.append((ids[i], chr(old[i]), tier, totals[i]))
+            if len(moves) >= CHUNK:
+                flush()
+    if moves:
+        flush()
+    return True
