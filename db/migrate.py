@@ -6,6 +6,7 @@ alembic; alembic is loaded only when an upgrade is really due.
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +74,9 @@ def backup_file(path: Path, stamp: datetime | None = None) -> Path:
 
     stamp = stamp or datetime.now()
     target = path.with_name(f"{path.stem}.backup-{stamp:%Y%m%d-%H%M%S}{path.suffix}")
+    # Created private and new (never through a link or over a file) before a byte of
+    # the copy, which holds notes about real people, lands in it.
+    os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)

@@ -187,3 +187,14 @@ def test_upgrade_from_0001_fills_what_0002_adds(tmp_path: Path) -> None:
             assert outcome == ("churned" if stage == "churned" else "open")
     finally:
         con.close()
+
+
+def test_the_upgrade_backup_is_private(tmp_path: Path) -> None:
+    """The copy made before an upgrade holds the same notes about people: 0600."""
+    path = tmp_path / "csm.db"
+    shutil.copyfile(FIXTURES["0001_initial"], path)
+    path.chmod(0o600)
+    store = open_store(str(path))
+    store.close()
+    assert store.backup_made is not None
+    assert store.backup_made.stat().st_mode & 0o777 == 0o600
