@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 import db.migrate
 from csm_tui.cli import main
+from db.fulltext import include_name
 from db.migrate import HEAD, MIGRATIONS_DIR
 from db.store import open_store
 
@@ -68,7 +69,8 @@ def _assert_matches_models(path: Path) -> None:
     store = open_store(str(path), migrate=False)
     try:
         with store.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name})
             diff = compare_metadata(ctx, SQLModel.metadata)
         assert diff == [], f"upgraded schema differs from the models: {diff}"
         with store.engine.connect() as conn:
