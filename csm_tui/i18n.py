@@ -131,6 +131,14 @@ PLURALS: dict[str, tuple[str, str]] = {
     "row": (N_("{n} row"), N_("{n} rows")),
     "renewal": (N_("{n} renewal"), N_("{n} renewals")),
     "card": (N_("{n} card"), N_("{n} cards")),
+    "open task": (N_("{n} open task"), N_("{n} open tasks")),
+    "stakeholder": (N_("{n} stakeholder"), N_("{n} stakeholders")),
+    "touch": (N_("{n} touch"), N_("{n} touches")),
+    "note": (N_("{n} note"), N_("{n} notes")),
+    "task": (N_("{n} task"), N_("{n} tasks")),
+    "deal": (N_("{n} deal"), N_("{n} deals")),
+    "reading": (N_("{n} reading"), N_("{n} readings")),
+    "hit": (N_("{n} hit"), N_("{n} hits")),
 }
 
 
