@@ -99,7 +99,8 @@ def add_contact(store: Store, account_id: int, values: dict[str, str]) -> Contac
         if twin is not None:
             raise ValueError(t("name: {name} is a stakeholder of {account} already (#{id})",
                                name=twin.name, account=account.name, id=twin.id))
-        contact = Contact(account_id=account_id, **clean)
+        fields: dict[str, Any] = dict(clean)
+        contact = Contact(account_id=account_id, **fields)
         session.add(contact)
         session.flush()
         record(session, action="contact.add", entity="contact", entity_id=contact.id,
@@ -177,7 +178,7 @@ def find_contact(session: Session, account_id: int, ref: str) -> Contact:
         if len(found) == 1:
             return found[0]
     index = build_index([(c.id or 0, c.name) for c in contacts])
-    ids = {e.id for e in key_matches(index, ref)} or {
+    ids: set[int | None] = {e.id for e in key_matches(index, ref)} or {
         c.id for c in contacts if fold_name(ref) in fold_name(c.name)}
     found = [c for c in contacts if c.id in ids]
     if len(found) == 1:

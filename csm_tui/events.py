@@ -75,7 +75,7 @@ def _csv_list(text: str, allowed: tuple[str, ...] | None, field: str) -> str:
 def event_values(*, title: str, on_date: date, yearly: bool = False, kind: str = "event",
                  scope: str = "global", industry: str = "", account_id: int | None = None,
                  lead_days: int = 0, tiers: str = "", industries: str = "",
-                 description: str = "", end_date: date | None = None) -> dict[str, object]:
+                 description: str = "", end_date: date | None = None) -> dict[str, Any]:
     """An event's fields checked (ValueError names the first bad one), as Event columns."""
     from db.vocab import EVENT_KINDS, EVENT_SCOPES, TIERS
 

@@ -115,10 +115,13 @@ LABELS: dict[str, dict[str, str]] = {
               "nps": N_("NPS"), "last_login": N_("Last login"),
               "open_tickets": N_("Open tickets"), "on_time_payment": N_("On-time payment"),
               "growth_potential": N_("Growth"), "influence": N_("Influence"),
-              "referrals": N_("Referrals"), "engagement": N_("Engagement")},
+              "referrals": N_("Referrals"), "engagement": N_("Engagement"),
+              "founded_on": N_("Founded")},
     "timeline": {"touch": N_("touch"), "planned": N_("planned"), "tier": N_("tier"),
-                 "stage": N_("stage")},
+                 "stage": N_("stage"), "note": N_("note")},
     "level": {"executive": N_("executive"), "manager": N_("manager"), "staff": N_("staff")},
+    "status": {"planned": N_("planned"), "done": N_("done"), "skipped": N_("skipped"),
+               "open": N_("open"), "superseded": N_("superseded"), "removed": N_("removed")},
 }
 
 

@@ -121,13 +121,13 @@ def drop_search_index(conn: Connection) -> None:
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
-def is_search_object(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+def is_search_object(name: str | None, type_: Any, parent_names: Any) -> bool:
     """The index's own tables and indexes, which the models do not describe."""
     if name is None:
         return False
     return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_") or name in PG_INDEXES
 
 
-def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+def include_name(name: str | None, type_: Any, parent_names: Any) -> bool:
     """Alembic's `include_name`: compare everything but the search index."""
     return not is_search_object(name, type_, parent_names)

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from db.fulltext import search_index
 from db.models import Account, Contact, Note, Task, Touchpoint
-from db.queries.common import AnyRow
+from db.queries.common import AnyRow, RowSelect
 
 
 def _like(text: str) -> str:
@@ -116,7 +116,7 @@ def touches_of_contacts(session: Session, contact_ids: Sequence[int], *, limit: 
     if not contact_ids:
         return []
     day = func.coalesce(func.date(col(Touchpoint.done_at)), col(Touchpoint.due_date))
-    stmt = (select(literal("touch").label("kind"), col(Touchpoint.id).label("id"),
+    stmt: RowSelect = (select(literal("touch").label("kind"), col(Touchpoint.id).label("id"),
                    col(Touchpoint.account_id), day.label("day"))
             .where(col(Touchpoint.contact_id).in_(list(contact_ids)))
             .order_by(col(Touchpoint.done_at).desc(), col(Touchpoint.due_date).desc())
@@ -191,7 +191,7 @@ def history_rows(session: Session, *, owner: str | None, statuses: Sequence[str]
             .join(Account, col(Account.id) == col(Touchpoint.account_id))
             .where(*conditions))
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    stmt = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
+    stmt: RowSelect = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
                    col(Account.tier), col(Touchpoint.status), col(Touchpoint.channel),
                    col(Touchpoint.due_date), col(Touchpoint.done_at), col(Touchpoint.summary),
                    col(Touchpoint.next_step), col(Touchpoint.outcome),
