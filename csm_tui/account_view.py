@@ -197,3 +197,27 @@ def _contact_last_touch(session: Session, account_id: int) -> dict[int, date]:
         if done_at is not None:
             out[contact_id] = done_at.date()
     return out
+
+
+def coverage_fixes(d: AccountDetail) -> list[tuple[str, str]]:
+    """The coverage alerts of an account with the fix each offers (`F` on the account
+    screen): (what to do, the line that says so). No decision maker on record: add
+    one; one who was not touched lately: log a touch with them; a single thread: add
+    a second stakeholder."""
+    if d.health is None:
+        return []
+    flags = {s.key for s in d.health.signals}
+    out: list[tuple[str, str]] = []
+    makers = [c for c in d.contacts if c.role == "decision_maker"]
+    if "no_decision_maker" in flags:
+        if not makers:
+            out.append(("add_decision_maker",
+                        t("no decision maker on record · F: add a decision maker")))
+        else:
+            out.append(("touch_decision_maker",
+                        t("no recent decision-maker touch · F: log a touch with {name}",
+                          name=makers[0].name)))
+    if "single_threaded" in flags:
+        out.append(("add_stakeholder",
+                    t("single-threaded · F: add another stakeholder")))
+    return out
