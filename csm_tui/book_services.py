@@ -318,3 +318,36 @@ class BookServices:
                                 r.contact_role or "") for r in rows]
         return page
 
+
+
+FILTER_KEYS = {"account": "account", "客户": "account", "contact": "contact", "联系人": "contact",
+               "channel": "channel", "渠道": "channel", "from": "since", "从": "since",
+               "to": "until", "到": "until"}
+
+
+def history_filter(text: str, pages: int = 1) -> HistoryFilter:
+    """What the history's `/` box says: words to search, and `account:` `contact:`
+    `channel:` `from:` `to:` filters (a date that is not one is kept as a word, so the
+    search finds nothing rather than everything)."""
+    from csm_tui.dates import parse_iso_date
+
+    found: dict[str, Any] = {}
+    words: list[str] = []
+    for part in text.split():
+        key, sep, value = part.partition(":")
+        target = FILTER_KEYS.get(key.lower()) if sep and value else None
+        if target in ("since", "until"):
+            try:
+                found[target] = parse_iso_date(value)
+                continue
+            except ValueError:
+                target = None
+        if target is None:
+            words.append(part)
+        elif target == "channel":
+            found["channel"] = value.lower()
+        else:
+            found[target] = value
+    return HistoryFilter(account=found.get("account", ""), contact=found.get("contact", ""),
+                         channel=found.get("channel", ""), since=found.get("since"),
+                         until=found.get("until"), text=" ".join(words), pages=pages)
