@@ -26,7 +26,7 @@ from db.store import Store
 TEXT_FIELDS = ("name", "industry", "region", "owner")
 INT_RANGES = {"growth_potential": (0, 5), "influence": (0, 5), "engagement": (0, 5),
               "referrals": (0, 10_000), "open_tickets": (0, 100_000), "nps": (-100, 100)}
-DATE_FIELDS = ("contract_start", "contract_end", "last_login")
+DATE_FIELDS = ("contract_start", "contract_end", "last_login", "founded_on")
 EDITABLE = TEXT_FIELDS + ("arr", "currency") + DATE_FIELDS + tuple(INT_RANGES) + (
     "on_time_payment",)
 
@@ -169,6 +169,13 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
     `base` every field is written and any earlier save is a conflict."""
     parsed = parse_form(values)
     with store.transaction() as session:
+        if base is None or values.get("name", "") != base.get("name", ""):
+            from csm_tui.book import same_name
+
+            twin = same_name(session, parsed["name"], other_than=account_id)
+            if twin is not None:  # never two accounts of one name, silently
+                raise FieldError("name", t("{name!r} is the name of account #{id} already",
+                                           name=twin[1], id=twin[0]))
         if not qa.claim_version(session, account_id, expected_version):
             account = session.get(Account, account_id)
             if account is None:

@@ -18,18 +18,20 @@ from db.queries import events as qe
 from db.queries import history as qh
 from db.queries import tasks as qt
 from db.queries import touchpoints as qtp
+from db.queries.rows import account_notes
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from db.models import Contact, ContractTerm, Task
+    from db.models import Contact, ContractTerm, Note, Task
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     when: datetime | date
-    kind: str  # touch | planned | skipped | tier | stage | term | step
+    kind: str  # touch | planned | skipped | tier | stage | term | step | note
     text: str
+    ref: str = ""  # "touch:12", "note:3", "task:7": what the row edits ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,9 @@ class AccountDetail:
     touch_counts: list[int] = field(default_factory=list)  # per month, oldest first
     metrics: list[MetricTrend] = field(default_factory=list)
     terms: list[ContractTerm] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # newest first
+    event_rows: list[tuple[date, str, int | None]] = field(default_factory=list)
+    # (day, title, event id: None for what is derived, not stored) of `events`
 
 
 def _as_date(value: datetime | date | None) -> date | None:
@@ -92,18 +97,19 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
                     if tp.contact else channel)
             outcome = f" [{label('outcome', tp.outcome)}]" if tp.outcome else ""
             timeline.append(TimelineEntry(tp.done_at or tp.due_date, "touch",
-                                          f"{what}: {tp.summary}{outcome}"))
+                                          f"{what}: {tp.summary}{outcome}", f"touch:{tp.id}"))
             age = (today.year - day.year) * 12 + today.month - day.month
             if 0 <= age < 12:
                 months[11 - age] += 1
         elif tp.status == "skipped" and tp.due_date:  # closed: a duplicate, a churned touch
             timeline.append(TimelineEntry(tp.due_date, "skipped",
                                           f"{label('channel', tp.channel)}: "
-                                          f"{tp.next_step or '—'}"))
+                                          f"{tp.next_step or '—'}", f"touch:{tp.id}"))
         elif tp.status == "planned":
+            who = f" ({tp.contact})" if tp.contact else ""
             timeline.append(TimelineEntry(tp.due_date, "planned",
-                                          f"{label('channel', tp.channel)}: "
-                                          f"{tp.next_step or '—'}"))
+                                          f"{label('channel', tp.channel)}{who}: "
+                                          f"{tp.next_step or '—'}", f"touch:{tp.id}"))
     for c_id, day in _contact_last_touch(session, account_id).items():
         if c_id in names:
             last_by_contact[c_id] = day
@@ -121,25 +127,34 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
     for title, stage, term_no, done_at, how in qt.closed_steps(session, account_id):
         text = (t("superseded: {title} ({stage}, term {term})", title=title,
                   stage=label("stage", stage), term=term_no) if how == "superseded"
+                else t("removed: {title}", title=title) if how == "removed"
                 else t("done: {title}", title=title))
         timeline.append(TimelineEntry(done_at, "step", text))
+    notes = list(account_notes(session, account_id))
+    for note in notes:
+        timeline.append(TimelineEntry(note.on_date, "note", note.text, f"note:{note.id}"))
     timeline.sort(key=lambda e: _as_date(e.when) or date.min, reverse=True)
     tasks = list(qt.account_tasks(session, account_id, stage=account.stage, term=account.term))
-    events: list[tuple[date, str]] = []
+    shown = {task.id for task in tasks}  # the user's own open tasks of an earlier stage too
+    tasks += [task for task in qt.account_tasks(session, account_id)
+              if task.id not in shown and task.done_at is None
+              and task.step_key.startswith(qt.CUSTOM_PREFIX)]
+    rows: list[tuple[date, str, int | None]] = []
     horizon = today + timedelta(days=365)
     for ev in qe.account_events(session, account_id, account.industry):
         for day in occurrences(ev, today - timedelta(days=30), horizon)[:1]:
-            events.append((day, ev.title))
+            rows.append((day, ev.title, ev.id if ev.account_id == account_id else None))
     if account.founded_on:
         for day in occurrences_of_anniversary(account.founded_on, today, horizon):
-            events.append((day, t("founding anniversary ({years})",
-                                  years=day.year - account.founded_on.year)))
+            rows.append((day, t("founding anniversary ({years})",
+                                years=day.year - account.founded_on.year), None))
     if account.contract_end:
-        events.append((account.contract_end, t("contract end / renewal")))
-    events.sort()
+        rows.append((account.contract_end, t("contract end / renewal"), None))
+    rows.sort(key=lambda r: (r[0], r[1]))
     return AccountDetail(account, scores.get(account_id), tiers.get(account_id), health, rfm,
-                         contacts, last_by_contact, timeline, tasks, events, months,
-                         metric_trends(session, account_id), terms)
+                         contacts, last_by_contact, timeline, tasks,
+                         [(day, title) for day, title, _id in rows], months,
+                         metric_trends(session, account_id), terms, notes, rows)
 
 
 def _term_text(term: ContractTerm) -> str:
@@ -181,4 +196,28 @@ def _contact_last_touch(session: Session, account_id: int) -> dict[int, date]:
     for contact_id, done_at in rows:
         if done_at is not None:
             out[contact_id] = done_at.date()
+    return out
+
+
+def coverage_fixes(d: AccountDetail) -> list[tuple[str, str]]:
+    """The coverage alerts of an account with the fix each offers (`F` on the account
+    screen): (what to do, the line that says so). No decision maker on record: add
+    one; one who was not touched lately: log a touch with them; a single thread: add
+    a second stakeholder."""
+    if d.health is None:
+        return []
+    flags = {s.key for s in d.health.signals}
+    out: list[tuple[str, str]] = []
+    makers = [c for c in d.contacts if c.role == "decision_maker"]
+    if "no_decision_maker" in flags:
+        if not makers:
+            out.append(("add_decision_maker",
+                        t("no decision maker on record · F: add a decision maker")))
+        else:
+            out.append(("touch_decision_maker",
+                        t("no recent decision-maker touch · F: log a touch with {name}",
+                          name=makers[0].name)))
+    if "single_threaded" in flags:
+        out.append(("add_stakeholder",
+                    t("single-threaded · F: add another stakeholder")))
     return out

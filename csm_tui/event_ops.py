@@ -45,9 +45,11 @@ def event_touch_due(day: date, lead_days: int, today: date, calendar: WorkCalend
     return calendar.next_working_day(max(today, day - timedelta(days=lead_days)))
 
 
-def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) -> int:
-    """Plan the touchpoints inside the caller's transaction; returns how many were new."""
-    events = events_with_lead(session)
+def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS,
+            only: int | None = None, log: bool = True) -> int:
+    """Plan the touchpoints inside the caller's transaction; returns how many were new.
+    `only`: just that event's (a new event, logged by its own entry when `log` is off)."""
+    events = [e for e in events_with_lead(session) if only is None or e.id == only]
     if not events:
         return 0
     accounts: list[tuple[int, str, str]] = [(aid, tier, industry) for aid, tier, industry
@@ -71,7 +73,7 @@ def plan_in(session: Session, today: date, *, horizon_days: int = HORIZON_DAYS) 
                                             day=short_day(day)),
                              "origin": origin, "created_at": now})
     bulk_insert(session, Touchpoint, rows)
-    if rows:
+    if rows and log:
         record(session, action="events.plan", entity="touchpoint", entity_id=None,
                summary=f"Event operations: {len(rows)} touchpoints planned",
                payload={"origins": [r["origin"] for r in rows[:2000]]})

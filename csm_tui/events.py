@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import t
 from db.models import Event
@@ -72,14 +72,11 @@ def _csv_list(text: str, allowed: tuple[str, ...] | None, field: str) -> str:
     return ",".join(items)
 
 
-def add_event(store: Store, *, title: str, on_date: date, yearly: bool = False,
-              kind: str = "event", scope: str = "global", industry: str = "",
-              account_id: int | None = None, lead_days: int = 0, tiers: str = "",
-              industries: str = "", description: str = "", end_date: date | None = None
-              ) -> int:
-    """Validate and store an event; one transaction with its change-log entry."""
-    from csm_tui.changelog import record
-    from db.models import Account
+def event_values(*, title: str, on_date: date, yearly: bool = False, kind: str = "event",
+                 scope: str = "global", industry: str = "", account_id: int | None = None,
+                 lead_days: int = 0, tiers: str = "", industries: str = "",
+                 description: str = "", end_date: date | None = None) -> dict[str, Any]:
+    """An event's fields checked (ValueError names the first bad one), as Event columns."""
     from db.vocab import EVENT_KINDS, EVENT_SCOPES, TIERS
 
     if not title.strip():
@@ -99,17 +96,30 @@ def add_event(store: Store, *, title: str, on_date: date, yearly: bool = False,
         raise ValueError(t("industry: required for an industry event"))
     if scope == "account" and account_id is None:
         raise ValueError(t("account: required for an account event"))
-    tiers_text = _csv_list(tiers.upper(), TIERS, "tiers")
+    return dict(title=title.strip(), on_date=on_date, end_date=end_date, yearly=yearly,
+                kind=kind, scope=scope, industry=industry.strip() or None,
+                account_id=account_id, lead_days=lead_days,
+                target_tiers=_csv_list(tiers.upper(), TIERS, "tiers"),
+                target_industries=_csv_list(industries, None, "industries"),
+                description=description.strip())
+
+
+def add_event(store: Store, **fields: Any) -> int:
+    """Validate and store an event; one transaction with its change-log entry (the
+    TUI and `csm event add` use `csm_tui.event_book.save_event`, which also plans
+    its touches and can be undone)."""
+    from csm_tui.changelog import record
+    from db.models import Account
+
+    values = event_values(**fields)
     with store.transaction() as session:
+        account_id = values["account_id"]
         if account_id is not None and session.get(Account, account_id) is None:
             raise ValueError(t("account: {account_id} not found", account_id=account_id))
-        event = Event(title=title.strip(), on_date=on_date, end_date=end_date, yearly=yearly,
-                      kind=kind, scope=scope, industry=industry.strip() or None,
-                      account_id=account_id, lead_days=lead_days, target_tiers=tiers_text,
-                      target_industries=_csv_list(industries, None, "industries"),
-                      description=description.strip(), source="manual")
+        event = Event(**values, source="manual")
         session.add(event)
         session.flush()
         record(session, action="event.add", entity="event", entity_id=event.id,
-               summary=f"Added event {event.title} on {on_date}", payload={"id": event.id})
+               summary=f"Added event {event.title} on {event.on_date}",
+               payload={"id": event.id})
         return event.id or 0

@@ -115,10 +115,13 @@ LABELS: dict[str, dict[str, str]] = {
               "nps": N_("NPS"), "last_login": N_("Last login"),
               "open_tickets": N_("Open tickets"), "on_time_payment": N_("On-time payment"),
               "growth_potential": N_("Growth"), "influence": N_("Influence"),
-              "referrals": N_("Referrals"), "engagement": N_("Engagement")},
+              "referrals": N_("Referrals"), "engagement": N_("Engagement"),
+              "founded_on": N_("Founded")},
     "timeline": {"touch": N_("touch"), "planned": N_("planned"), "tier": N_("tier"),
-                 "stage": N_("stage")},
+                 "stage": N_("stage"), "note": N_("note")},
     "level": {"executive": N_("executive"), "manager": N_("manager"), "staff": N_("staff")},
+    "status": {"planned": N_("planned"), "done": N_("done"), "skipped": N_("skipped"),
+               "open": N_("open"), "superseded": N_("superseded"), "removed": N_("removed")},
 }
 
 
@@ -131,6 +134,14 @@ PLURALS: dict[str, tuple[str, str]] = {
     "row": (N_("{n} row"), N_("{n} rows")),
     "renewal": (N_("{n} renewal"), N_("{n} renewals")),
     "card": (N_("{n} card"), N_("{n} cards")),
+    "open task": (N_("{n} open task"), N_("{n} open tasks")),
+    "stakeholder": (N_("{n} stakeholder"), N_("{n} stakeholders")),
+    "touch": (N_("{n} touch"), N_("{n} touches")),
+    "note": (N_("{n} note"), N_("{n} notes")),
+    "task": (N_("{n} task"), N_("{n} tasks")),
+    "deal": (N_("{n} deal"), N_("{n} deals")),
+    "reading": (N_("{n} reading"), N_("{n} readings")),
+    "hit": (N_("{n} hit"), N_("{n} hits")),
 }
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from csm_tui.book_services import BookServices
 from csm_tui.i18n import t
 from csm_tui.scope import Scope
 
@@ -143,8 +144,9 @@ def _account(session: Session, account_id: int) -> Account:
     return account
 
 
-class Services:
-    """Everything the TUI reads and writes, for one user on one database."""
+class Services(BookServices):
+    """Everything the TUI reads and writes, for one user on one database (keeping the
+    book by hand and its history: `BookServices`)."""
 
     def __init__(self, store: Store | Callable[[], Store], *,
                  today: Callable[[], date] = date.today, user: str,
@@ -662,13 +664,8 @@ class Services:
                                           today=self.today()))
 
     def add_event(self, **fields: Any) -> int:
-        from csm_tui.event_ops import plan_event_touchpoints
-        from csm_tui.events import add_event
-
-        event_id = add_event(self.store, **fields)
-        if fields.get("lead_days", 0) > 0:
-            plan_event_touchpoints(self.store, self.today())
-        return self._wrote(event_id)
+        """A new event with the touches it plans, in one undoable transaction."""
+        return self.save_event(**fields)
 
     def import_ics(self, path: Path) -> IcsReport:
         from csm_tui.event_ops import plan_event_touchpoints

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from db.store import Store
 
 CHUNK = 10_000  # accounts per planning round in a big sync
+USER_DATED = "custom"  # Task.anchor of a step whose due date the user set (or their own task)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,13 @@ def plan(session: Session, today: date, *, account_ids: list[int] | None = None,
     books = current_playbooks()
     calendar = _calendar(session, today)
     existing: dict[tuple[int, int, str], dict[str, tuple[int, date | None, bool]]] = {}
-    for tid, aid, term, stage, key, due, done in qt.plan_tasks(session,
-                                                               account_ids=account_ids):
-        existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None)
+    for tid, aid, term, stage, key, due, done, anchor in qt.plan_tasks(
+            session, account_ids=account_ids):
+        # A step dated by hand (anchor "custom") or the user's own task is never moved
+        # or dropped by the playbook: it counts as done for the generator.
+        fixed = anchor == USER_DATED or key.startswith(qt.CUSTOM_PREFIX)
+        existing.setdefault((aid, term, stage), {})[key] = (tid, due, done is not None
+                                                            or fixed)
     report = GenerationReport()
     dues: dict[tuple[int, date | None, date | None], date | None] = {}  # accounts share dates
     by_kind: dict[tuple[str, str, bool], tuple[list[Step], set[str]]] = {}

@@ -375,6 +375,17 @@ UNDOERS: dict[str, Callable[[Session, ChangeLog, dict[str, Any]], Msg]] = {
 }
 
 
+def _book_undoers() -> None:
+    """Keeping the book by hand (accounts, stakeholders, notes, touches, tasks, events):
+    its undoers live beside it, in csm_tui/undo_book.py."""
+    from csm_tui.undo_book import BOOK_UNDOERS
+
+    UNDOERS.update(BOOK_UNDOERS)
+
+
+_book_undoers()
+
+
 def undo_last(store: Store, *, actor: str | None = None) -> UndoResult:
     """Undo the user's latest change that is not undone yet, in one transaction."""
     actor = actor if actor is not None else current_user()

@@ -15,10 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csm_tui.changelog import record
 from csm_tui.dates import add_months
 from csm_tui.i18n import t
-from csm_tui.money import parse_money
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -85,26 +83,15 @@ def save_profile(path: Path, *, owner: str, currency: str) -> Path:
 
 def add_first_account(store: Store, account: FirstAccount, *, owner: str, currency: str,
                       today: date) -> int:
-    """One account at handover, owned by the user, with its SOP steps: one transaction
-    with its change-log entry. The contract runs a year from today unless told."""
-    from csm_tui.tasks import sync_account_tasks
-    from db.models import Account
+    """One account at handover, owned by the user, with its SOP steps: the book's one
+    way to create an account (`csm_tui.book.add_account`). The contract runs a year
+    from today unless told."""
+    from csm_tui.book import NewAccount, add_account
 
-    name = " ".join(account.name.split())
-    if not name:
-        raise ValueError(t("name: required"))
-    arr = parse_money(account.arr, field=t("ARR")) if account.arr.strip() else 0
     end = account.contract_end or add_months(today, 12) - timedelta(days=1)
     if end <= today:
         raise ValueError(t("contract end: {day} is not after today", day=end.isoformat()))
-    with store.transaction() as session:
-        row = Account(name=name, owner=owner.strip(), tier=account.tier, arr_minor=arr,
-                      currency=check_currency(currency), contract_start=today,
-                      contract_end=end, stage="handover", stage_entered=today)
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        tasks = sync_account_tasks(session, today, row.id)
-        record(session, action="account.add", entity="account", entity_id=row.id,
-               summary=f"{name}: added", payload={"tasks": tasks})
-        return row.id
+    return add_account(store, NewAccount(name=account.name, arr=account.arr,
+                                         currency=currency, owner=owner, tier=account.tier,
+                                         contract_start=today, contract_end=end),
+                       today=today)

@@ -104,6 +104,9 @@ def ensure_schema(engine: Engine) -> Path | None:
     if rev is None:
         with engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
+            from db.fulltext import create_search_index
+
+            create_search_index(conn)
             conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
                               "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
             conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})

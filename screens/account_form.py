@@ -33,7 +33,8 @@ FIELDS = [("name", N_("Name")), ("industry", N_("Industry")), ("region", N_("Reg
           ("open_tickets", N_("Open tickets")),
           ("on_time_payment", N_("On-time payment (0-1)")),
           ("growth_potential", N_("Growth (0-5)")), ("influence", N_("Influence (0-5)")),
-          ("referrals", N_("Referrals")), ("engagement", N_("Engagement (0-5)"))]
+          ("referrals", N_("Referrals")), ("engagement", N_("Engagement (0-5)")),
+          ("founded_on", N_("Founded (for the anniversary)"))]
 
 
 class AccountForm(CsmModal[bool]):

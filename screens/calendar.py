@@ -289,6 +289,26 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
 
         self.app.push_screen(EventForm(self.grid.selected), added)
 
+    def _focused_event(self) -> int | None:
+        item = self._focused_item()
+        if item is None or not item.ref.startswith("event:"):
+            self.notify(t("select an event in the day's list or the agenda first"),
+                        severity="warning")
+            return None
+        return int(item.ref.split(":", 1)[1])
+
+    def action_edit(self) -> None:
+        from screens.book_dialogs import edit_event
+
+        if (event_id := self._focused_event()) is not None:
+            edit_event(self.csm, event_id)
+
+    def action_delete(self) -> None:
+        from screens.book_dialogs import delete_event
+
+        if (event_id := self._focused_event()) is not None:
+            delete_event(self.csm, event_id)
+
     def action_import_ics(self) -> None:
         from screens.event_form import PathPrompt
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import on
@@ -18,26 +18,47 @@ from screens.base import CsmModal
 from screens.date_input import DateInput
 from screens.keymap import bindings
 
+if TYPE_CHECKING:
+    from csm_tui.event_book import EventInfo
+
 FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
           ("kind", N_("Kind (event/holiday/workday)")),
           ("scope", N_("Scope (global/industry)")),
-          ("industry", N_("Industry")), ("tiers", N_("Target tiers (e.g. S,A)")),
+          ("industry", N_("Industry")), ("account", N_("Account (its own event)")),
+          ("tiers", N_("Target tiers (e.g. S,A)")),
           ("lead", N_("Lead days")), ("description", N_("Description"))]
 
 
 class EventForm(CsmModal[int | None]):
     BINDINGS = bindings("event_form")
 
-    def __init__(self, day: date, today: date | None = None) -> None:
+    def __init__(self, day: date, today: date | None = None, *, account: str = "",
+                 info: EventInfo | None = None) -> None:
+        """`account`: an account's own event (from its screen); `info`: an event to
+        edit (its fields filled in)."""
         super().__init__()
         self.day = day
         self.today = today
+        self.account = account
+        self.info = info
+
+    def _defaults(self) -> dict[str, str]:
+        if self.info is None:
+            return {"date": self.day.isoformat(), "yearly": "n", "kind": "event",
+                    "scope": "account" if self.account else "global", "lead": "0",
+                    "account": self.account}
+        f = self.info.fields
+        return {"title": f["title"], "date": f["on_date"].isoformat(),
+                "yearly": "y" if f["yearly"] else "n", "kind": f["kind"], "scope": f["scope"],
+                "industry": f["industry"] or "", "account": self.info.account,
+                "tiers": f["target_tiers"], "lead": str(f["lead_days"]),
+                "description": f["description"]}
 
     def compose(self) -> ComposeResult:
-        defaults = {"date": self.day.isoformat(), "yearly": "n", "kind": "event",
-                    "scope": "global", "lead": "0"}
+        defaults = self._defaults()
         with Vertical(classes="dialog wide"):
-            yield Label(t("Add an event"), classes="dialog-title")
+            yield Label(t("Edit the event") if self.info else t("Add an event"),
+                        classes="dialog-title")
             with Grid(id="event-grid"):
                 for key, label in FIELDS:
                     yield Label(t(label))
@@ -73,19 +94,28 @@ class EventForm(CsmModal[int | None]):
         if yearly not in ("y", "yes", "n", "no", ""):
             self._error(t("yearly: answer y or n"), "yearly")
             return
+        scope = self._value("scope") or "global"
+        account = self._value("account")
         self._save(dict(title=self._value("title"), on_date=day,
                         yearly=yearly in ("y", "yes"), kind=self._value("kind") or "event",
-                        scope=self._value("scope") or "global",
+                        scope="global" if scope == "account" and not account else scope,
                         industry=self._value("industry"), tiers=self._value("tiers"),
-                        lead_days=int(lead_text), description=self._value("description")))
+                        lead_days=int(lead_text), description=self._value("description"),
+                        account=account))
 
     def _save(self, fields: dict[str, Any]) -> None:
         def failed(message: str) -> None:
             field = message.split(":", 1)[0].strip().split()[0] if message.strip() else ""
             self._error(message, {"lead": "lead", "end": "date"}.get(field, field))
 
-        self.csm.write(partial(self.csm.services.add_event, **fields), done=self.dismiss,
-                       failed=failed)
+        services = self.csm.services
+        if self.info is not None:
+            if not fields["account"]:
+                fields["account_id"] = None
+            write = partial(services.edit_event, self.info.id, **fields)
+        else:
+            write = partial(services.save_event, **fields)
+        self.csm.write(write, done=self.dismiss, failed=failed)
 
     def _error(self, message: str, key: str) -> None:
         self.query_one("#ev-error", Label).update(f"[red]{escape(message)}[/red]")

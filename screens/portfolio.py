@@ -156,6 +156,12 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         row = self.query_one(VirtualTable).current
         return int(row.key) if row else None
 
+    def action_new_account(self) -> None:
+        """`n`: a new account (screens/book_dialogs.py); it opens when saved."""
+        from screens.book_dialogs import new_account_form
+
+        new_account_form(self.csm)
+
     def action_filter(self) -> None:
         self.query_one("#portfolio-filter", Input).focus()
 

@@ -1,8 +1,12 @@
 """Touchpoints: planned contacts grouped Overdue / Today / This week / Later.
-`l` log, `d` done, `s` snooze, `r` reschedule, `/` filter (pinyin and initials too)."""
+`l` log, `d` done, `s` snooze, `r` reschedule, `/` filter (pinyin and initials too).
+`h` turns to the history: done and planned touches, newest first, paged through the
+database; there `/` searches the whole book (words; `account:` `contact:` `channel:`
+`from:` `to:` narrow it), `e` corrects the selected touch and `D` deletes it."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Header, Input
 
+from csm_tui.book_services import PAGE, HistoryFilter, HistoryPage, HistoryRow, history_filter
 from csm_tui.i18n import N_, label, t
 from csm_tui.namesearch import filter_items, search_text
 from csm_tui.touchpoints import DueTouchpoint, grouped
@@ -28,7 +33,7 @@ GROUP_STYLE = {N_("Overdue"): "bold red", N_("Today"): "bold yellow",
                N_("This week"): "bold cyan", N_("Later"): "bold"}
 
 
-class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
+class TouchpointsScreen(DataScreen[Any]):
     TITLE = N_("Touchpoints")
     BINDINGS = bindings("touchpoints")
 
@@ -38,6 +43,10 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
         self.by_key: dict[str, DueTouchpoint] = {}
         self.today = date.min
         self._search: dict[int, str] = {}
+        self.history = False  # h: the history of done and planned touches
+        self.pages = 1
+        self.page: HistoryPage | None = None
+        self.history_rows: dict[str, HistoryRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -51,14 +60,67 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
 
-    def load(self, services: Services, key: ViewKey, request: Any
-             ) -> tuple[list[DueTouchpoint], date]:
+    def request(self) -> Hashable:
+        if not self.history:
+            return None
+        return history_filter(self.query_one("#tp-filter", Input).value, self.pages)
+
+    def load(self, services: Services, key: ViewKey, request: Any) -> Any:
+        if isinstance(request, HistoryFilter):
+            return services.history(request, owner=key.owner), key.day
         return services.due_touchpoints(key), key.day
 
-    def show(self, data: tuple[list[DueTouchpoint], date]) -> None:
-        self.items, self.today = data
+    def show(self, data: Any) -> None:
+        view, self.today = data
+        if isinstance(view, HistoryPage):
+            self._show_history(view)
+            return
+        self.items = view
         self._search = {}
         self._redraw(hold_place=True)
+
+    def _show_history(self, page: HistoryPage) -> None:
+        self.page = page
+        rows: list[VRow] = []
+        self.history_rows = {}
+        for r in page.rows:
+            key = f"tp:{r.id}"
+            self.history_rows[key] = r
+            contact = r.contact + (f" ({label('role', r.contact_role)})" if r.contact_role
+                                   else "")
+            what = r.summary if r.status == "done" else (r.next_step or "—")
+            status = label("status", r.status)
+            rows.append(VRow(key, (
+                r.day.isoformat() if r.day else "—", r.account, tier_badge(r.tier),
+                label("channel", r.channel), contact,
+                Text(status[:5], style="green" if r.status == "done" else "cyan"),
+                what + (f" [{label('outcome', r.outcome)}]" if r.outcome else ""))))
+        self.query_one(VirtualTable).set_rows(rows, hold_place=True)
+        shown = t("{scope} · history: {n} of {total} touches, newest first",
+                  scope=self.csm.scope_label, n=len(page.rows), total=page.total)
+        self.sub_title = page.problem or shown
+
+    def action_history(self) -> None:
+        """`h`: the history (done and planned, searched in the database) ↔ planned."""
+        self.history = not self.history
+        self.pages = 1
+        box = self.query_one("#tp-filter", Input)
+        box.value = ""
+        box.placeholder = (t("/ search the book: words · account: contact: channel: from: "
+                             "to:") if self.history
+                           else t("/ filter: account, channel, contact, tier…"))
+        self.refresh_if_stale()
+
+    @on(VirtualTable.Highlighted)
+    def _near_end(self, event: VirtualTable.Highlighted) -> None:
+        """The cursor on the last loaded row of the history: the next page."""
+        page = self.page
+        table = self.query_one(VirtualTable)
+        if (self.history and page is not None and len(page.rows) < page.total
+                and table.rows and table.cursor >= len(table.rows) - 1
+                and self.pages * PAGE <= len(page.rows)):
+            self.pages += 1
+            self.refresh_if_stale()
 
     def _text(self, item: DueTouchpoint) -> str:
         """What the filter looks in (made on the first filter keystroke, then kept)."""
@@ -97,7 +159,11 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
 
     @on(Input.Changed, "#tp-filter")
     def _filter_changed(self) -> None:
-        self._redraw()
+        if self.history:
+            self.pages = 1
+            self.refresh_if_stale()  # a new request: read from the database
+        else:
+            self._redraw()
 
     @on(Input.Submitted, "#tp-filter")
     def _filter_done(self) -> None:
@@ -116,7 +182,38 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
 
     def selected(self) -> DueTouchpoint | None:
         row = self.query_one(VirtualTable).current
-        return self.by_key.get(row.key) if row else None
+        if row is None:
+            return None
+        if self.history:
+            r = self.history_rows.get(row.key)
+            if r is None or r.status != "planned" or r.day is None:
+                return None
+            return DueTouchpoint(r.id, r.account_id, r.account, r.tier, r.channel, r.day,
+                                 r.next_step, r.contact, r.contact_role)
+        return self.by_key.get(row.key)
+
+    def _any_selected(self) -> tuple[int, int, str] | None:
+        """(touch id, account id, what) of the selected row, done or planned."""
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            return None
+        if self.history and row.key in self.history_rows:
+            r = self.history_rows[row.key]
+            return r.id, r.account_id, f"{r.account}: {r.summary or r.next_step}"
+        item = self.by_key.get(row.key)
+        return (item.id, item.account_id, f"{item.account}: {item.next_step}") if item else None
+
+    def action_edit(self) -> None:
+        from screens.book_dialogs import touch_form
+
+        if (picked := self._any_selected()) is not None:
+            touch_form(self.csm, picked[0])
+
+    def action_delete(self) -> None:
+        from screens.book_dialogs import delete_touch
+
+        if (picked := self._any_selected()) is not None:
+            delete_touch(self.csm, picked[0], picked[2])
 
     def _need_selection(self) -> DueTouchpoint | None:
         item = self.selected()
@@ -129,8 +226,8 @@ class TouchpointsScreen(DataScreen["tuple[list[DueTouchpoint], date]"]):
             self.csm.open_log_form(item.account_id, item.id)
 
     def action_open(self) -> None:
-        if item := self.selected():
-            self.csm.open_account(item.account_id)
+        if (picked := self._any_selected()) is not None:
+            self.csm.open_account(picked[1])
 
     def action_done(self) -> None:
         if item := self._need_selection():

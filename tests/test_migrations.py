@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
+from db.fulltext import include_name
 from db.migrate import HEAD, REVISIONS, alembic_config, run_alembic_upgrade
 from db.store import open_store
 
@@ -26,7 +27,8 @@ def test_upgrade_from_empty_matches_models_exactly(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     run_alembic_upgrade(engine)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name})
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == [], f"schema drift between models and migrations: {diff}"
 

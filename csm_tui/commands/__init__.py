@@ -23,6 +23,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "undo",
     "rates",
     "agenda",
+    "book",
+    "people",
+    "records",
+    "search",
 )
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from db import models  # noqa: F401  (registers the tables)
+from db.fulltext import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -17,6 +18,7 @@ def run_with(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,  # the search index is not described by the models
     )
     with context.begin_transaction():
         context.run_migrations()

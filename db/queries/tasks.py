@@ -14,6 +14,14 @@ from db.bulk import table_of
 from db.models import Account, Task
 from db.queries.common import AnyRow, AnySelect, active, owned_by
 
+CUSTOM_PREFIX = "custom:"  # the step key of a task the user added (not from a playbook)
+
+
+def not_custom() -> Any:
+    """Tasks from a playbook: a user's own task is never superseded by a stage move."""
+    return col(Task.step_key).not_like(f"{CUSTOM_PREFIX}%")
+
+
 # Above this many ids a planning read asks for the id range and filters in Python,
 # instead of an IN list of thousands of parameters (compiled and bound again for
 # every chunk of a big import).
@@ -114,11 +122,11 @@ def _only(rows: Iterable[AnyRow], wanted: set[int] | None, index: int) -> Iterat
 
 def plan_tasks(session: Session, *, account_ids: list[int] | None = None
                ) -> Iterator[AnyRow]:
-    """(id, account_id, term, stage, step_key, due date, done_at) of the tasks of these
-    accounts (None: all), streamed: what the generator compares with the playbooks."""
+    """(id, account_id, term, stage, step_key, due date, done_at, anchor) of the tasks of
+    these accounts (None: all), streamed: what the generator compares with the playbooks."""
     stmt, wanted = _planned_ids(
         select(col(Task.id), col(Task.account_id), col(Task.term), col(Task.stage),
-               col(Task.step_key), col(Task.due_date), col(Task.done_at)),
+               col(Task.step_key), col(Task.due_date), col(Task.done_at), col(Task.anchor)),
         col(Task.account_id), account_ids)
     return _only(session.execute(stmt), wanted, 1)
 
@@ -176,7 +184,7 @@ def stale_open_tasks(session: Session, account_id: int, *, stage: str, term: int
     a stage move or a new term closes as superseded."""
     stmt = (select(col(Task.id))
             .where(col(Task.account_id) == account_id, col(Task.done_at).is_(None),
-                   or_(col(Task.stage) != stage, col(Task.term) != term)))
+                   not_custom(), or_(col(Task.stage) != stage, col(Task.term) != term)))
     return [tid for tid in session.scalars(stmt) if tid is not None]
 
 
@@ -207,7 +215,7 @@ def supersede_stale(session: Session, *, at: datetime,
                 .where(col(Account.id) == Task.account_id,
                        or_(col(Account.stage) != Task.stage, col(Account.term) != Task.term))
                 .exists())
-    stmt = update(Task).where(col(Task.done_at).is_(None), moved_on)
+    stmt = update(Task).where(col(Task.done_at).is_(None), not_custom(), moved_on)
     if account_ids is not None:
         stmt = stmt.where(col(Task.account_id).in_(account_ids))
     return _rows(session.execute(stmt.values(done_at=at, closed_as="superseded"),

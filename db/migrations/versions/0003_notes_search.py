@@ -1,10 +1,12 @@
-"""notes on accounts
+"""notes on accounts; the history search index
 
 Revision ID: 0003_notes_search
 Revises: 0002_terms_metrics_rates
 Create Date: 2026-12-01
 
-A new table only: every row is kept as it is.
+A new table, and the search index (db/fulltext.py: SQLite FTS5 with its triggers, or
+PostgreSQL trigram indexes) built over the touchpoints and tasks already there: every
+row is kept as it is.
 """
 from collections.abc import Sequence
 
@@ -32,9 +34,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_note_account_id'), ['account_id'], unique=False)
+    from db.fulltext import create_search_index
+
+    create_search_index(op.get_bind(), backfill=True)
 
 
 def downgrade() -> None:
+    from db.fulltext import drop_search_index
+
+    drop_search_index(op.get_bind())
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_note_account_id'))
     op.drop_table('note')
