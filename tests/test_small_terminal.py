@@ -61,7 +61,7 @@ async def test_account_log_form_and_help_fit_80x24(demo_store: Store, today) -> 
         text = visible(app)
         assert "Lamna Healthcare" in text and "¥101,000" in text
         assert "Ethan Moore" in text  # the decision chain below the header block
-        timeline = app.screen.query_one("#timeline-box")  # and the timeline has rows
+        timeline = app.screen.query_one("#account-timeline")  # and the timeline has rows
         assert timeline.region.height >= 4 and timeline.region.bottom <= SIZE[1]
         await press(pilot, "l", ready=LogFollowUpScreen)
         form = app.screen.query_one("#log-box")
