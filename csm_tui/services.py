@@ -650,7 +650,9 @@ class Services(BookServices):
     def undo(self) -> UndoResult:
         from csm_tui.undo import undo_last
 
-        return self._wrote(undo_last(self.store, actor=self.user))
+        # The change log names who acted as `current_user()` ($CSM_USER, else the login),
+        # whatever portfolio the app shows as "mine" (the demo shows alex.chen's).
+        return self._wrote(undo_last(self.store))
 
     def update_account(self, account_id: int, values: dict[str, str], *,
                        expected_version: int, base: dict[str, str] | None = None

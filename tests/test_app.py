@@ -188,3 +188,19 @@ async def test_a_newer_request_is_loaded_while_an_older_one_is_on_its_way(
         assert screen.loaded_range == screen.request()
         assert all(screen.loaded_range[0] <= i.day <= screen.loaded_range[1]
                    for i in screen.items)
+
+
+async def test_u_undoes_in_an_app_showing_another_users_portfolio(demo_store: Store,
+                                                                  today: date) -> None:
+    """The demo shows alex.chen's portfolio while the change log names the login user:
+    `u` still undoes what was just done."""
+    from screens.log_form import LogFollowUpScreen
+
+    app = watched_app(demo_store, today, user="alex.chen")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        await press(pilot, "l", ready=LogFollowUpScreen)
+        await pilot.press(*"Called about the budget")
+        await press(pilot, "enter", ready=TodayScreen)
+        await press(pilot, "u", ready=TodayScreen)
+        assert any(n.startswith("Undone: logged follow-up") for n in app.notices), app.notices
