@@ -226,7 +226,8 @@ class BookServices:
     def edit_event(self, event_id: int, **fields: Any) -> int:
         from csm_tui.event_book import edit_event
 
-        return self._wrote(edit_event(self.store, event_id, **self._scoped(fields)))
+        return self._wrote(edit_event(self.store, event_id, today=self.today(),
+                                      **self._scoped(fields)))
 
     def delete_event(self, event_id: int, *, remove_touches: bool) -> int:
         from csm_tui.event_book import delete_event
