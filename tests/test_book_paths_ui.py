@@ -211,6 +211,10 @@ async def test_history_corrects_then_deletes_a_touch(store: Store) -> None:
         assert app.screen is screen
         shown = _cells(_table(app, "touchpoints"))
         assert "续约讨论：预算已确认" in shown and "预箅" not in shown
+        # the history's own columns: the whole date, the status, what was done
+        assert [c.label for c in _table(app, "touchpoints").columns][::5] == ["Date", "Status"]
+        row = next(r for r in _table(app, "touchpoints").rows if r.key == f"tp:{done}")
+        assert row.values()[0] == "2026-11-24" and str(row.values()[5]) == "done"
         assert "positive" in shown and "胡晓东" in shown
         # / finds it by the fixed word and by the stakeholder
         for query, found in (("预算", [done]), ("胡晓东", [done + 1, done])):  # his next one
@@ -375,3 +379,34 @@ async def test_moving_an_event_moves_the_touches_it_planned(store: Store) -> Non
         assert planned() == [date(2026, 11, 25)]
         assert [i.day for i in screen.items if i.ref.startswith("event:")] == [
             date(2026, 11, 27)]
+
+
+async def test_the_brief_shows_how_to_reach_people_and_the_notes(store: Store) -> None:
+    from csm_tui.contacts import edit_contact
+    from csm_tui.notes import add_note
+    from screens.brief_view import BriefView
+
+    ids = _book(store)
+    edit_contact(store, ids["hu"], {"email": "hu@thu.edu.cn", "phone": "+86 10 6278 0000",
+                                    "notes": "Prefers WeChat"})
+    add_note(store, ids["account"], "续约讨论\n预算已确认", on_date=TODAY, author="me")
+    app = watched_app(store, TODAY)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot)
+        await _account_screen(pilot)
+        await press(pilot, "b")
+        brief = app.screen
+        assert isinstance(brief, BriefView)
+        assert "hu@thu.edu.cn · +86 10 6278 0000" in brief.text
+        assert "  - Prefers WeChat" in brief.text
+        assert "- **2026-11-24** (me): 续约讨论\n  预算已确认" in brief.text
+        assert "saved to" in str(brief.query_one("#brief-path").render())
+        await press(pilot, "escape")
+        assert isinstance(app.screen, AccountScreen)
+        # a long question is wrapped, not cut off
+        await _pick(pilot, _table(app, "account-contacts"), f"contact:{ids['hu']}")
+        question = await _opened(pilot, "D")
+        assert isinstance(question, Confirm)
+        title = question.query_one(".dialog-title")
+        assert title.size.height > 1 and title.size.width <= question.query_one(
+            ".dialog").size.width
