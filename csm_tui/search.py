@@ -87,15 +87,14 @@ def remember_names(session: Session, names: Iterable[str]) -> None:
 def remember_learned(store: Store, result: SearchResult) -> None:
     """After a search that met names without stored words: store them, so the next
     search reads them. An index, not a change of the book: no change-log entry, and a
-    database that cannot be written now (locked, read-only) only stays slower."""
-    from db.errors import StoreError
-
+    database that cannot be written now (locked, read-only, a role without the right)
+    only stays slower: the answer is already given, so no error of this write is shown."""
     if not result.learned:
         return
     try:
         with store.transaction() as session:
             qs.add_name_words(session, result.learned)
-    except StoreError:
+    except Exception:  # noqa: BLE001, S110  (see above: a cache that stays cold)
         pass
     result.learned = []
 

@@ -212,7 +212,8 @@ def test_brief_shows_how_to_reach_each_stakeholder_and_the_notes(
     assert "## Stakeholders\n- none yet" in other
 
 
-def test_search_reads_the_words_of_names_and_learns_the_missing(store: Store) -> None:
+def test_search_reads_the_words_of_names_and_learns_the_missing(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     from csm_tui.search import remember_learned
     from db.queries.search import names_without_words
 
@@ -229,9 +230,14 @@ def test_search_reads_the_words_of_names_and_learns_the_missing(store: Store) ->
         assert [n.name for n in found.names] == ["胡小东"]
         assert [n.name for n in search_book(s, "QHDX").names] == ["清华大学"]
         assert [n.name for n in search_book(s, "ten xun").names] == ["腾讯科技"]
-    remember_learned(store, found)
+    with store.session() as s:
+        assert names_without_words(s)  # a search in a session only reads
+    assert main(["search", "hxd", "--db", store.url]) == 0  # `csm search` keeps them
+    assert "胡小东" in capsys.readouterr().out
     with store.session() as s:
         assert names_without_words(s) == []
+    remember_learned(store, found)  # twice is harmless
+    with store.session() as s:
         assert [n.name for n in search_book(s, "hxd").names] == ["胡小东"]
         assert [n.name for n in search_book(s, "胡").names] == ["胡小东"]
         assert search_book(s, "100%").names == [] and search_book(s, "_").names == []
