@@ -205,6 +205,10 @@ def update_account(store: Store, account_id: int, values: dict[str, str], *,
             session.rollback()  # the version stays where it was
             return EditResult({}, expected_version)
         account.updated_at = utcnow()
+        if "name" in changed:
+            from csm_tui.search import remember_names
+
+            remember_names(session, [account.name])
         from csm_tui.lifecycle import refresh_term
         from csm_tui.metrics import add_readings, edit_readings
         from csm_tui.tasks import sync_account_tasks

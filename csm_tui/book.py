@@ -106,6 +106,7 @@ def add_account(store: Store, new: NewAccount, *, today: date,
     with its change-log entry. A name the book has already is refused (DuplicateName)
     unless `allow_duplicate`."""
     from csm_tui.lifecycle import ensure_terms
+    from csm_tui.search import remember_names
     from csm_tui.tasks import sync_account_tasks
 
     values = _checked(new)
@@ -119,6 +120,7 @@ def add_account(store: Store, new: NewAccount, *, today: date,
         assert row.id is not None
         tasks = sync_account_tasks(session, today, row.id)
         ensure_terms(session, [row.id])
+        remember_names(session, [row.name])
         record(session, action="account.add", entity="account", entity_id=row.id,
                summary=f"{row.name}: added", payload={"tasks": tasks, "version": row.version})
         return row.id

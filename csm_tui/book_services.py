@@ -226,7 +226,8 @@ class BookServices:
     def edit_event(self, event_id: int, **fields: Any) -> int:
         from csm_tui.event_book import edit_event
 
-        return self._wrote(edit_event(self.store, event_id, **self._scoped(fields)))
+        return self._wrote(edit_event(self.store, event_id, today=self.today(),
+                                      **self._scoped(fields)))
 
     def delete_event(self, event_id: int, *, remove_touches: bool) -> int:
         from csm_tui.event_book import delete_event
@@ -252,11 +253,13 @@ class BookServices:
     def search(self, query: str, *, owner: str | None = None, limit: int = 200
                ) -> SearchResult:
         """`/` on the Touchpoints history: the one search (csm_tui.search)."""
-        from csm_tui.search import search_book
+        from csm_tui.search import remember_learned, search_book
 
         with self.store.session() as session:
             ids = self._owned(session, owner)
-            return search_book(session, query, limit=limit, account_ids=ids)
+            found = search_book(session, query, limit=limit, account_ids=ids)
+        remember_learned(self.store, found)
+        return found
 
     @staticmethod
     def _owned(session: Any, owner: str | None) -> list[int] | None:
@@ -274,6 +277,7 @@ class BookServices:
         from db.queries.search import history_rows
 
         page = HistoryPage()
+        learned: SearchResult | None = None
         with self.store.session() as session:
             account_ids = contact_ids = touch_ids = None
             if wanted.account.strip():
@@ -307,10 +311,15 @@ class BookServices:
                                     account_ids=account_ids or self._owned(session, owner),
                                     since=wanted.since, until=wanted.until)
                 touch_ids = [h.id for h in found.hits if h.kind == "touch"]
+                learned = found
             total, rows = history_rows(
                 session, owner=owner, statuses=wanted.statuses, account_ids=account_ids,
                 contact_ids=contact_ids, channel=wanted.channel or None, since=wanted.since,
                 until=wanted.until, touch_ids=touch_ids, limit=PAGE * wanted.pages)
+        if learned is not None:
+            from csm_tui.search import remember_learned
+
+            remember_learned(self.store, learned)
         page.total = total
         page.rows = [HistoryRow(r.id, r.account_id, r.name, r.tier, r.status, r.channel,
                                 _day(r.done_at) if r.status == "done" else r.due_date,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from csm_tui.account_view import AccountDetail
@@ -9,6 +10,8 @@ from csm_tui.i18n import N_, label, long_day, t
 from csm_tui.money import format_money
 
 ROLE_ORDER = ("decision_maker", "champion", "influencer", "user")
+NOTES_SHOWN = 10  # the newest account notes a one-page brief holds
+
 ROLE_NAMES = {"decision_maker": N_("Decision makers (ROI)"), "champion": N_("Champions"),
               "influencer": N_("Influencers (trends, reputation)"),
               "user": N_("Users (ease of use)")}
@@ -54,8 +57,34 @@ def brief_markdown(d: AccountDetail, today: date) -> str:
         for c in members:
             last = d.last_contact_touch.get(c.id or 0)
             seen = t("last contact {day}", day=last) if last else t("no contact logged")
-            lines.append(f"- {c.name}, {c.title or '—'} ({label('level', c.level)}) — {seen}")
+            reach = "".join(f" · {v.strip().replace('<', '&lt;')}" for v in (c.email, c.phone)
+                            if v.strip())
+            lines.append(f"- {c.name}, {c.title or '—'} ({label('level', c.level)}) — {seen}"
+                         + reach)
+            lines += [f"  - {_inline(line)}" for line in c.notes.splitlines() if line.strip()]
+    if not d.contacts:
+        lines.append(t("- none yet"))
+    lines += ["", t("## Notes")]
+    for note in d.notes[:NOTES_SHOWN]:
+        first, *more = [line for line in note.text.splitlines() if line.strip()] or [""]
+        author = f" ({note.author})" if note.author else ""
+        lines.append(f"- **{note.on_date:%Y-%m-%d}**{author}: {_inline(first)}")
+        lines += [f"  {_inline(line)}" for line in more]
+    if len(d.notes) > NOTES_SHOWN:
+        lines.append(t("- … {count} older notes on the account screen",
+                       count=len(d.notes) - NOTES_SHOWN))
+    if not d.notes:
+        lines.append(t("- none written"))
     lines += ["", t("## Last five touchpoints")]
     touches = [e for e in d.timeline if e.kind == "touch"][:5]
     lines += [f"- {e.when:%Y-%m-%d}: {e.text}" for e in touches] or [t("- none logged")]
     return "\n".join(lines) + "\n"
+
+
+def _inline(text: str) -> str:
+    """Typed text as Markdown that stays text: no heading, list or quote it could start
+    (a leading mark escaped), no HTML it could open."""
+    text = text.strip().replace("<", "&lt;")
+    if text[:1] in tuple("#>-+*|=`_~"):
+        return "\\" + text
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)

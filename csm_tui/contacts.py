@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from csm_tui.changelog import record
 from csm_tui.i18n import label, t
+from csm_tui.search import remember_names
 from db.models import Contact
 from db.queries import rows as qr
 from db.queries.contacts import account_contacts
@@ -103,6 +104,7 @@ def add_contact(store: Store, account_id: int, values: dict[str, str]) -> Contac
         contact = Contact(account_id=account_id, **fields)
         session.add(contact)
         session.flush()
+        remember_names(session, [contact.name])
         record(session, action="contact.add", entity="contact", entity_id=contact.id,
                summary=f"Added {contact.name} ({contact.role}) to {account.name}",
                payload={"account_id": account_id})
@@ -134,6 +136,8 @@ def edit_contact(store: Store, contact_id: int, values: dict[str, str]) -> Conta
             return ContactSaved(contact_id, account_id, contact.name)
         for key in before:
             setattr(contact, key, clean[key])
+        if "name" in before:
+            remember_names(session, [contact.name])
         record(session, action="contact.edit", entity="contact", entity_id=contact_id,
                summary=f"Edited {contact.name} of {account.name}: {', '.join(before)}",
                payload={"account_id": account_id, "before": before,

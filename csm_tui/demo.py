@@ -223,6 +223,9 @@ def _history(session: Session, rng: random.Random, accounts: list[dict], today: 
         contacts.extend(rows)
         touchpoints.extend(_touchpoints_for(rng, acc, [r["id"] for r in rows], today,
                                             acc["id"] in risky_ids))
+    from csm_tui.search import remember_names
+
+    remember_names(session, [a["name"] for a in accounts] + [c["name"] for c in contacts])
     return _bulk(session, Contact, contacts), _bulk(session, Touchpoint, touchpoints)
 
 

@@ -94,8 +94,20 @@ def save_event(store: Store, *, today: date, **fields: Any) -> int:
         return event.id or 0
 
 
-def edit_event(store: Store, event_id: int, **fields: Any) -> int:
-    """Change an event's fields (all checked again, as when it was added)."""
+# What an event's planned touches follow: a change to one of these plans them again.
+PLANNING = {"title", "on_date", "end_date", "yearly", "scope", "industry", "account_id",
+            "lead_days", "target_tiers", "target_industries"}
+
+
+def edit_event(store: Store, event_id: int, *, today: date | None = None,
+               **fields: Any) -> int:
+    """Change an event's fields (all checked again, as when it was added). With `today`,
+    a change of its date, lead days or targets plans its touches again: the ones it
+    planned that are still planned go, the new plan comes, in the same transaction
+    (one undo takes it all back); the done ones stay, they happened."""
+    from csm_tui.book import row_of
+    from csm_tui.event_ops import plan_in
+
     values = event_values(**fields)
     with store.transaction() as session:
         _check_account(session, values)
@@ -105,10 +117,21 @@ def edit_event(store: Store, event_id: int, **fields: Any) -> int:
             return event_id
         for key in before:
             setattr(event, key, values[key])
+        dropped: list[dict[str, Any]] = []
+        origins: list[str] = []
+        if today is not None and PLANNING & set(before):
+            old = qr.event_planned_touches(session, event_id)
+            dropped = [row_of(tp) for tp in old]
+            for tp in old:
+                session.delete(tp)
+            session.flush()
+            if event.lead_days > 0 and plan_in(session, today, only=event_id, log=False):
+                origins = [tp.origin or "" for tp in qr.event_planned_touches(session, event_id)]
         record(session, action="event.edit", entity="event", entity_id=event_id,
                summary=f"Edited event {event.title}: {', '.join(before)}",
                payload={"before": {k: _iso(v) for k, v in before.items()},
-                        "after": {k: _iso(values[k]) for k in before}})
+                        "after": {k: _iso(values[k]) for k in before},
+                        "dropped": dropped, "origins": origins})
         return event_id
 
 

@@ -12,11 +12,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from csm_tui.namesearch import filter_words, fold_text, pinyin_keys, text_matches
+from csm_tui.namesearch import filter_words, name_keys, text_matches
 from db.queries import search as qs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlmodel import Session
+
+    from db.store import Store
 
 LIMIT = 50
 
@@ -60,22 +64,39 @@ class SearchResult:
     names: list[NameHit] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     more: bool = False  # there are more hits than were kept
+    # (name, words) of names met without their words stored: `remember_learned` keeps them
+    learned: list[tuple[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"query": self.query, "names": [asdict(n) for n in self.names],
                 "hits": [h.as_json() for h in self.hits], "more": self.more}
 
 
-def _name_matches(words: list[str], name: str) -> bool:
-    """Each word in the name (case- and width-folded), or in its pinyin or initials
-    (only looked up for a word in Latin letters: a CJK word is in the name or not)."""
-    folded = fold_text(name).replace(" ", "")
-    if text_matches(words, folded):
-        return True
-    if all(w.isascii() for w in words):
-        keys = " ".join(pinyin_keys(name))
-        return bool(keys) and all(w in keys or w in folded for w in words)
-    return False
+def name_words(name: str) -> str:
+    """What a name is found by (db.fulltext's search_name): the name folded, and for a
+    CJK name its pinyin and initials."""
+    return " ".join(name_keys(name))
+
+
+def remember_names(session: Session, names: Iterable[str]) -> None:
+    """Store the words of these account or stakeholder names (a write that names one
+    calls this, so a search reads them instead of converting names to pinyin)."""
+    qs.add_name_words(session, [(name, name_words(name)) for name in set(names) if name])
+
+
+def remember_learned(store: Store, result: SearchResult) -> None:
+    """After a search that met names without stored words: store them, so the next
+    search reads them. An index, not a change of the book: no change-log entry, and a
+    database that cannot be written now (locked, read-only, a role without the right)
+    only stays slower: the answer is already given, so no error of this write is shown."""
+    if not result.learned:
+        return
+    try:
+        with store.transaction() as session:
+            qs.add_name_words(session, result.learned)
+    except Exception:  # noqa: BLE001, S110  (see above: a cache that stays cold)
+        pass
+    result.learned = []
 
 
 def _day(value: Any) -> date | None:
@@ -88,26 +109,26 @@ def _day(value: Any) -> date | None:
     return None
 
 
-def matching_names(session: Session, words: list[str], *, limit: int = 20,
-                   account_ids: set[int] | None = None) -> list[NameHit]:
-    from db.queries.accounts import account_names
-    from db.queries.contacts import contact_names
+MISSING_CAP = 2000  # names matched the slow way passed to one query, at most
 
-    out: list[NameHit] = []
-    for ident, name in account_names(session):
-        if (account_ids is None or ident in account_ids) and _name_matches(words, name):
-            out.append(NameHit("account", ident, name, ident, name))
-            if len(out) >= limit:
-                break
-    people = 0
-    for row in contact_names(session):
-        if (account_ids is None or row.account_id in account_ids) and \
-                _name_matches(words, row.name):
-            out.append(NameHit("contact", row.id, row.name, row.account_id, row.account,
-                               row.role or ""))
-            people += 1
-            if people >= limit:
-                break
+
+def matching_names(session: Session, words: list[str], *, limit: int = 20,
+                   account_ids: set[int] | None = None,
+                   learned: list[tuple[str, str]] | None = None) -> list[NameHit]:
+    """Accounts, then stakeholders (each at most `limit`, by name) whose name holds every
+    word, or its pinyin or initials. The words of each name are read from the database;
+    a name without them is matched here, and its words added to `learned`."""
+    missing = [(name, name_words(name)) for name in qs.names_without_words(session)]
+    if learned is not None:
+        learned.extend(missing)
+    extra = sorted(name for name, text in missing if text_matches(words, text))[:MISSING_CAP]
+    scope = sorted(account_ids) if account_ids is not None else None
+    out = [NameHit("account", r.id, r.name, r.id, r.name)
+           for r in qs.account_name_hits(session, words, limit=limit, account_ids=scope,
+                                         extra=extra)]
+    out += [NameHit("contact", r.id, r.name, r.account_id, r.account, r.role or "")
+            for r in qs.contact_name_hits(session, words, limit=limit, account_ids=scope,
+                                          extra=extra)]
     return out
 
 
@@ -120,7 +141,7 @@ def search_book(session: Session, query: str, *, limit: int = LIMIT,
     if not words:
         return result
     scope = set(account_ids) if account_ids is not None else None
-    result.names = matching_names(session, words, account_ids=scope)
+    result.names = matching_names(session, words, account_ids=scope, learned=result.learned)
     people = [n.id for n in result.names if n.kind == "contact"]
     rows = list(qs.search_hits(session, words, limit=limit + 1, account_ids=account_ids,
                                since=since, until=until))

@@ -221,6 +221,14 @@ def _event_edit(session: Session, entry: ChangeLog, p: dict[str, Any]) -> Msg:
         raise Refused(N_("the event was deleted since"))
     if not _same(event, p["after"]):
         raise Refused(N_("the event was changed since"))
+    planned = qr.touches_with_origins(session, p.get("origins", []))
+    if any(tp.status == "done" for tp in planned):
+        raise Refused(N_("a touch it planned was logged since"))
+    for tp in planned:  # the new plan goes, the old one comes back
+        session.delete(tp)
+    session.flush()
+    for row in p.get("dropped", []):
+        _restore(session, Touchpoint, row)
     _put_back(session, event, p["before"])
     return Msg(N_("edit of event {title}"), title=event.title)
 

@@ -86,7 +86,10 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
                            region=a.region or "—", owner=a.owner or "—")
         head = Text()
         head.append_text(tier_badge(a.tier))
-        head.append(f"  {a.name}\n", style="bold")
+        head.append(f"  {a.name}", style="bold")
+        if a.archived:  # off every list: say so where the user still sees it
+            head.append("  " + t("archived · X brings it back"), style="bold yellow")
+        head.append("\n")
         lock = t(" · locked: {reason}", reason=a.tier_reason) if a.tier_locked else ""
         head.append(t("score {score}", score=f"{a.score:.1f}") + f"{lock}\n")
         head.append(t("stage {stage}", stage=label("stage", a.stage))

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 FIELDS = [("title", N_("Title")), ("date", N_("Date")), ("yearly", N_("Yearly (y/n)")),
           ("kind", N_("Kind (event/holiday/workday)")),
-          ("scope", N_("Scope (global/industry)")),
+          ("scope", N_("Scope (global/industry/account)")),
           ("industry", N_("Industry")), ("account", N_("Account (its own event)")),
           ("tiers", N_("Target tiers (e.g. S,A)")),
           ("lead", N_("Lead days")), ("description", N_("Description"))]

@@ -33,6 +33,15 @@ GROUP_STYLE = {N_("Overdue"): "bold red", N_("Today"): "bold yellow",
                N_("This week"): "bold cyan", N_("Later"): "bold"}
 
 
+PLANNED_COLUMNS = [Column(N_("Due"), 8), Column(N_("Account"), 26), Column(N_("Tier"), 4),
+                   Column(N_("Channel"), 11), Column(N_("Contact"), 26), Column(N_("Late"), 5),
+                   Column(N_("Next step"), 40)]
+# The history's rows are done or planned: the day it happened or is due, and what.
+HISTORY_COLUMNS = [Column(N_("Date"), 10), Column(N_("Account"), 24), Column(N_("Tier"), 4),
+                   Column(N_("Channel"), 9), Column(N_("Contact"), 24),
+                   Column(N_("Status"), 7), Column(N_("What"), 40)]
+
+
 class TouchpointsScreen(DataScreen[Any]):
     TITLE = N_("Touchpoints")
     BINDINGS = bindings("touchpoints")
@@ -52,9 +61,7 @@ class TouchpointsScreen(DataScreen[Any]):
         yield Header()
         yield Input(placeholder=t("/ filter: account, channel, contact, tier…"), id="tp-filter",
                     compact=True)
-        yield VirtualTable([Column(N_("Due"), 8), Column(N_("Account"), 26), Column(N_("Tier"), 4),
-                            Column(N_("Channel"), 11), Column(N_("Contact"), 26),
-                            Column(N_("Late"), 5), Column(N_("Next step"), 40)], id="touchpoints")
+        yield VirtualTable(PLANNED_COLUMNS, id="touchpoints")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -93,9 +100,11 @@ class TouchpointsScreen(DataScreen[Any]):
             rows.append(VRow(key, (
                 r.day.isoformat() if r.day else "—", r.account, tier_badge(r.tier),
                 label("channel", r.channel), contact,
-                Text(status[:5], style="green" if r.status == "done" else "cyan"),
+                Text(status, style="green" if r.status == "done" else "cyan"),
                 what + (f" [{label('outcome', r.outcome)}]" if r.outcome else ""))))
-        self.query_one(VirtualTable).set_rows(rows, hold_place=True)
+        table = self.query_one(VirtualTable)
+        table.set_columns(HISTORY_COLUMNS)
+        table.set_rows(rows, hold_place=True)
         shown = t("{scope} · history: {n} of {total} touches, newest first",
                   scope=self.csm.scope_label, n=len(page.rows), total=page.total)
         self.sub_title = page.problem or shown
@@ -153,7 +162,9 @@ class TouchpointsScreen(DataScreen[Any]):
                     tier_badge(item.tier), label("channel", item.channel),
                     contact, Text(t("{days}d", days=late), style="red") if late > 0 else "",
                     item.next_step)))
-        self.query_one(VirtualTable).set_rows(rows, hold_place=hold_place)
+        table = self.query_one(VirtualTable)
+        table.set_columns(PLANNED_COLUMNS)
+        table.set_rows(rows, hold_place=hold_place)
         self.sub_title = t("{scope} · {n} planned within 90 days", scope=self.csm.scope_label,
                            n=len(items))
 

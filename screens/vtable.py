@@ -115,6 +115,16 @@ class VirtualTable(LineView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Other columns (a screen that shows another kind of row, e.g. a history);
+        the rows set next are drawn with them."""
+        if list(columns) == self.columns:
+            return
+        self.columns = list(columns)
+        self._widths_for = (-1, [])
+        self._lines.clear()
+        self.refresh()
+
     @property
     def row_count(self) -> int:
         return sum(1 for r in self.rows if not r.group)

@@ -187,3 +187,57 @@ def test_cli_builds_fixes_and_finds(store: Store, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["accounts", "--json", *db]) == 0
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["清华大学"]
+
+
+def test_brief_shows_how_to_reach_each_stakeholder_and_the_notes(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = _book(store)
+    edit_contact(store, ids["hu"], {"phone": "+86 10 6278 0000",
+                                    "notes": "Prefers WeChat\n- never on Mondays"})
+    add_note(store, ids["清华大学"], "Older note", on_date=date(2026, 11, 2), author="me")
+    add_note(store, ids["清华大学"], "预算会议\n# 第二行", on_date=TODAY, author="me")
+    assert main(["brief", "清华大学", "--db", store.url, "--today", TODAY.isoformat()]) == 0
+    text = capsys.readouterr().out
+    people = text.split("## Stakeholders")[1].split("\n## ")[0]
+    assert "胡晓东, — (executive) — last contact 2026-11-24 · hu@thu.edu.cn · " \
+           "+86 10 6278 0000" in people
+    assert "  - Prefers WeChat\n  - \\- never on Mondays" in people  # typed, not markup
+    assert "李明" in people and "李明, — (staff) — no contact logged\n" in people
+    notes = text.split("## Notes")[1].split("\n## ")[0]
+    assert notes.strip().splitlines() == ["- **2026-11-24** (me): 预算会议", "  \\# 第二行",
+                                          "- **2026-11-02** (me): Older note"]
+    assert main(["brief", "Contoso", "--db", store.url, "--today", TODAY.isoformat()]) == 0
+    other = capsys.readouterr().out
+    assert "- **2026-11-24** (me): QBR prep\n  second line" in other
+    assert "## Stakeholders\n- none yet" in other
+
+
+def test_search_reads_the_words_of_names_and_learns_the_missing(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    from csm_tui.search import remember_learned
+    from db.queries.search import names_without_words
+
+    ids = _book(store)
+    with store.session() as s:
+        assert names_without_words(s) == []  # each write named its words
+    edit_contact(store, ids["hu"], {"name": "胡小东"})
+    with store.transaction() as s:  # as an older build or another client leaves it
+        s.connection().exec_driver_sql("DELETE FROM search_name")
+    with store.session() as s:
+        assert sorted(names_without_words(s)) == sorted(["清华大学", "Contoso", "腾讯科技",
+                                                         "胡小东", "李明"])
+        found = search_book(s, "hxd")  # matched the slow way, and the words kept
+        assert [n.name for n in found.names] == ["胡小东"]
+        assert [n.name for n in search_book(s, "QHDX").names] == ["清华大学"]
+        assert [n.name for n in search_book(s, "ten xun").names] == ["腾讯科技"]
+    with store.session() as s:
+        assert names_without_words(s)  # a search in a session only reads
+    assert main(["search", "hxd", "--db", store.url]) == 0  # `csm search` keeps them
+    assert "胡小东" in capsys.readouterr().out
+    with store.session() as s:
+        assert names_without_words(s) == []
+    remember_learned(store, found)  # twice is harmless
+    with store.session() as s:
+        assert [n.name for n in search_book(s, "hxd").names] == ["胡小东"]
+        assert [n.name for n in search_book(s, "胡").names] == ["胡小东"]
+        assert search_book(s, "100%").names == [] and search_book(s, "_").names == []

@@ -338,7 +338,7 @@ def event_edit(args: argparse.Namespace) -> int:
     with store.session() as session:
         info = _run(lambda: event_info(session, args.id))
     fields = _event_fields(args, store, today, event_form_fields(info.fields))
-    _run(lambda: edit_event(store, args.id, **fields))
+    _run(lambda: edit_event(store, args.id, today=today, **fields))
     print(t("event #{id} saved", id=args.id))
     return 0
 

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
 
 
 def search(args: argparse.Namespace) -> int:
-    from csm_tui.search import search_book
+    from csm_tui.search import remember_learned, search_book
 
     query = " ".join(args.text)
     if not query.strip():
@@ -40,6 +40,7 @@ def search(args: argparse.Namespace) -> int:
         ids = [account_arg(store, args.account).id or 0]
     with store.session() as session:
         result = search_book(session, query, limit=args.limit, account_ids=ids)
+    remember_learned(store, result)  # names met without their words: faster next time
     if args.json:
         json.dump(result.as_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()
