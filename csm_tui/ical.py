@@ -145,12 +145,29 @@ def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
     return raw
 
 
+class _Decoder:
+    """Text decoded chunk by chunk exactly as bytes.decode would decode it whole: for
+    "utf-8-sig" a leading BOM is dropped here, since the codec's own incremental decoder
+    lets an unfinished BOM at the end of the file through instead of refusing it."""
+
+    def __init__(self, encoding: str) -> None:
+        self.bom = encoding == "utf-8-sig"
+        self.inner = codecs.getincrementaldecoder("utf-8" if self.bom else encoding)()
+
+    def decode(self, raw: bytes, final: bool) -> str:
+        text: str = self.inner.decode(raw, final)
+        if self.bom and text:
+            self.bom = False
+            text = text.removeprefix("\ufeff")
+        return text
+
+
 def _text_encoding(fh: BinaryIO, path: Path, limit: int = MAX_BYTES) -> str:
     """UTF-8 (a BOM allowed) or GB18030, whichever decodes the whole file, read chunk by
     chunk; then the file must start as a calendar and have its END:VCALENDAR."""
     for encoding in ("utf-8-sig", "gb18030"):
         fh.seek(0)
-        decoder = codecs.getincrementaldecoder(encoding)()
+        decoder = _Decoder(encoding)
         head, tail, ended, size = "", "", False, 0
         try:
             while True:
@@ -186,7 +203,7 @@ def _content_lines(fh: BinaryIO, encoding: str) -> Iterator[str]:
     that starts with a space or tab continues the one before, blank lines between
     them dropped), read chunk by chunk."""
     fh.seek(0)
-    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder = _Decoder(encoding)
     parts: list[str] = []  # the content line being put together
     first = True  # no line break before the next physical line
     pending = ""

@@ -5,6 +5,7 @@ zones defined after their use; an error anywhere rolls all of it back."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import random
@@ -202,9 +203,9 @@ LINE_TEXT = st.lists(st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(lines=LINE_TEXT, sep=st.sampled_from(["\r\n", "\n"]), end=st.booleans(),
-       chunk=st.integers(1, 9))
+       chunk=st.integers(1, 9), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
 def test_content_lines_unfold_as_the_library_does(lines: list[str], sep: str, end: bool,
-                                                  chunk: int) -> None:
+                                                  chunk: int, encoding: str) -> None:
     from icalendar.parser import Contentlines
 
     text = sep.join(lines) + (sep if end else "")
@@ -212,10 +213,32 @@ def test_content_lines_unfold_as_the_library_does(lines: list[str], sep: str, en
     saved = ical.READ_CHUNK
     ical.READ_CHUNK = chunk
     try:
-        got = list(ical._content_lines(io.BytesIO(text.encode("utf-8")), "utf-8"))
+        got = list(ical._content_lines(io.BytesIO(text.encode(encoding)), encoding))
     finally:
         ical.READ_CHUNK = saved
     assert got == want
+
+
+@pytest.mark.parametrize("data", [b"\xef", b"\x81", b"BEGIN:VCALENDAR\r\n\xe4"])
+def test_an_unfinished_character_at_the_end_is_not_text(store: Store, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         data: bytes) -> None:
+    monkeypatch.setattr(ical, "READ_CHUNK", 1)
+    path = tmp_path / "cut.ics"
+    path.write_bytes(data)
+    with pytest.raises(IcsError, match="not UTF-8 or GB18030"):
+        import_ics(store, path)
+
+
+def test_a_bom_is_dropped_however_the_file_is_read(store: Store, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ical, "READ_CHUNK", 1)
+    path = tmp_path / "bom.ics"
+    path.write_bytes(codecs.BOM_UTF8 + b"BEGIN:VCALENDAR\r\nX-WR-CALNAME:BOM\r\n"
+                     + _vevent("UID:b", "DTSTART;VALUE=DATE:20261201", "SUMMARY:教师节").encode()
+                     + b"END:VCALENDAR\r\n")
+    report = import_ics(store, path)
+    assert (report.imported, report.source) == (1, "ics:BOM")
 
 
 @settings(max_examples=300, deadline=None)
