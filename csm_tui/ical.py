@@ -12,7 +12,8 @@ transaction; the same file imported again adds nothing (the calendar's name plus
 UID), and neither does our own export (its derived items are marked X-CSM-KIND, its
 events X-CSM-EVENT). Holiday feeds are recognised: days off become holidays, make-up
 working days (补班) become workdays, and both feed the working-day rule. Control
-characters are stripped from the text.
+characters are stripped from the text. The file is read in bounded memory at any size
+(up to MAX_BYTES): component by component, never held whole (see import_ics).
 
 Export: events, renewals, planned touchpoints and open SOP tasks as one calendar with
 stable UIDs and time zones (TZID with its VTIMEZONE, or UTC), valid RFC 5545 that
@@ -21,22 +22,25 @@ round-trips through the library and shows the right local time in khal.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
 import stat
+import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from csm_tui.changelog import record
 from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
 from csm_tui.i18n import t
 from csm_tui.safe_files import atomic_write, strip_controls
-from db.bulk import bulk_insert
+from db.bulk import insert_columns
 from db.models import Event, utcnow
 from db.queries import events as qe
 
@@ -48,10 +52,14 @@ if TYPE_CHECKING:
 WORKDAY = re.compile(r"补班|调休上班|上班|make-?up (working )?day|working day|workday", re.I)
 HOLIDAY = re.compile(r"假期|放假|休息|节假日|holiday|day off|vacation|bank holiday", re.I)
 MAX_BYTES = 50 * 1024 * 1024
+READ_CHUNK = 1 << 20  # bytes read at a time
+BATCH = 1000  # event rows written at a time
+KEPT_IDS = 5000  # the created events' ids the report and the change log keep
 DERIVED = ("renewal", "touchpoint", "task")  # our export's items made from other data
 SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 OUR_EVENT = re.compile(r"event-(\d+)@csm-tui")
 TZID_PARAM = re.compile(r";TZID=\"?([^;:\"]+)", re.I)
+PLAIN_MARK = re.compile(r"(BEGIN|END):([A-Z0-9-]+)", re.I)  # BEGIN:VEVENT, END:VALARM
 
 
 class IcsError(ValueError):
@@ -65,7 +73,7 @@ class IcsReport:
     duplicates: int = 0
     derived: int = 0  # our own export's renewals, touchpoints and tasks: not events
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (which, why)
-    event_ids: list[int] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)  # created (the first KEPT_IDS)
     calendars: int = 1
     replanned: str = ""  # what the new calendar moved (csm_tui.event_ops), for the report
 
@@ -79,59 +87,340 @@ class IcsReport:
         return text
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
+def _too_big(path: Path, limit: int) -> IcsError:
+    return IcsError(t("{path}: larger than {value} MB", path=path, value=limit // 2 ** 20))
+
+
+def _cannot_read(path: Path, exc: OSError) -> IcsError:
+    return IcsError(t("{path}: cannot read ({strerror})", path=path, strerror=exc.strerror))
+
+
+def open_limited(path: Path, limit: int = MAX_BYTES) -> BinaryIO:
+    """The file opened for reading, refused before reading when it is larger than
+    `limit`; a device or pipe (no size to ask, no second reading) is copied to a
+    temporary file, at most `limit` + 1 bytes, so even /dev/zero ends at once with
+    the same clear line."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise _cannot_read(path, exc) from None
+    try:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > limit:
+                raise _too_big(path, limit)
+            return fh
+        spool = tempfile.TemporaryFile()  # noqa: SIM115  (returned, closed by the caller)
         try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise IcsError(t("{path}: not UTF-8 or GB18030 text", path=path))
+            copied = 0
+            while chunk := fh.read(min(READ_CHUNK, limit + 1 - copied)):
+                copied += len(chunk)
+                if copied > limit:
+                    raise _too_big(path, limit)
+                spool.write(chunk)
+        except BaseException:
+            spool.close()
+            raise
+        fh.close()
+        spool.seek(0)
+        return cast(BinaryIO, spool)
+    except OSError as exc:
+        fh.close()
+        raise _cannot_read(path, exc) from None
+    except BaseException:
+        fh.close()
+        raise
 
 
 def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The file's bytes, refused before reading when it is larger than `limit`; a
-    device or pipe (no size to ask) is read at most `limit` + 1 bytes, so even
-    /dev/zero ends at once with the same clear line."""
-    too_big = IcsError(t("{path}: larger than {value} MB", path=path,
-                         value=limit // 2 ** 20))
-    try:
-        with path.open("rb") as fh:
-            info = os.fstat(fh.fileno())
-            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-                raise too_big
+    """The file's bytes, refused before reading when it is larger than `limit` (a
+    device or pipe is read at most `limit` + 1 bytes)."""
+    with open_limited(path, limit) as fh:
+        try:
             raw = fh.read(limit + 1)
-    except OSError as exc:
-        raise IcsError(t("{path}: cannot read ({strerror})", path=path,
-                         strerror=exc.strerror)) from None
+        except OSError as exc:
+            raise _cannot_read(path, exc) from None
     if len(raw) > limit:
-        raise too_big
+        raise _too_big(path, limit)
     return raw
 
 
-def read_calendars(path: Path) -> list[Any]:
-    """Parse a file into its VCALENDARs, or raise IcsError saying why it is not one."""
+class _Decoder:
+    """Text decoded chunk by chunk exactly as bytes.decode would decode it whole: for
+    "utf-8-sig" a leading BOM is dropped here, since the codec's own incremental decoder
+    lets an unfinished BOM at the end of the file through instead of refusing it."""
+
+    def __init__(self, encoding: str) -> None:
+        self.bom = encoding == "utf-8-sig"
+        self.inner = codecs.getincrementaldecoder("utf-8" if self.bom else encoding)()
+
+    def decode(self, raw: bytes, final: bool) -> str:
+        text: str = self.inner.decode(raw, final)
+        if self.bom and text:
+            self.bom = False
+            text = text.removeprefix("\ufeff")
+        return text
+
+
+def _text_encoding(fh: BinaryIO, path: Path, limit: int = MAX_BYTES) -> str:
+    """UTF-8 (a BOM allowed) or GB18030, whichever decodes the whole file, read chunk by
+    chunk; then the file must start as a calendar and have its END:VCALENDAR."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        fh.seek(0)
+        decoder = _Decoder(encoding)
+        head, tail, ended, size = "", "", False, 0
+        try:
+            while True:
+                try:
+                    raw = fh.read(READ_CHUNK)
+                except OSError as exc:
+                    raise _cannot_read(path, exc) from None
+                size += len(raw)
+                if size > limit:  # grew since it was measured
+                    raise _too_big(path, limit)
+                text = decoder.decode(raw, final=not raw)
+                if len(head) < 4096:
+                    head += text[:4096 - len(head)]
+                if not ended:
+                    window = tail + text
+                    ended = "END:VCALENDAR" in window.upper()
+                    tail = window[-16:]
+                if not raw:
+                    break
+        except UnicodeDecodeError:
+            continue
+        if "BEGIN:VCALENDAR" not in head.upper():
+            raise IcsError(t("{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)",
+                             path=path))
+        if not ended:
+            raise IcsError(t("{path}: truncated: END:VCALENDAR is missing", path=path))
+        return encoding
+    raise IcsError(t("{path}: not UTF-8 or GB18030 text", path=path))
+
+
+def _content_lines(fh: BinaryIO, encoding: str) -> Iterator[str]:
+    """The file's content lines, unfolded as the icalendar library unfolds them (a line
+    that starts with a space or tab continues the one before, blank lines between
+    them dropped), read chunk by chunk."""
+    fh.seek(0)
+    decoder = _Decoder(encoding)
+    parts: list[str] = []  # the content line being put together
+    first = True  # no line break before the next physical line
+    pending = ""
+    while True:
+        raw = fh.read(READ_CHUNK)
+        pending += decoder.decode(raw, final=not raw)
+        lines = pending.split("\n")
+        pending = lines.pop()
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+        if not raw and pending:
+            lines.append(pending)  # the last line, without a line break
+        for line in lines:
+            if line:
+                if line[0] in " \t" and not first:
+                    parts.append(line[1:])
+                else:
+                    if parts:
+                        yield "".join(parts)
+                    parts = [line]
+            first = False
+        if not raw:
+            break
+    if parts:
+        yield "".join(parts)
+
+
+def _structure(line: str, contentline: Any) -> tuple[str, str] | None:
+    """("BEGIN" or "END", the component's name) for a line that opens or closes a
+    component (as the library tells them: the name before the parameters and the value),
+    None for a property line."""
+    head = line[:5].upper()
+    if head != "BEGIN" and head[:3] != "END":
+        return None
+    plain = PLAIN_MARK.fullmatch(line)
+    if plain:  # what the library makes of it, without the library
+        return plain.group(1).upper(), plain.group(2).upper()
+    try:
+        name, _params, value = contentline(line).parts()
+    except ValueError:  # a broken line: the component it is in deals with it
+        return None
+    name = name.upper()
+    return (name, value.upper()) if name in ("BEGIN", "END") else None
+
+
+@dataclass
+class _Calendar:
+    """What the survey knows of one top-level component (a VCALENDAR)."""
+
+    name: str
+    source: str
+    groups: dict[str, int]  # UID -> its master(s) and overrides: components kept together
+
+
+def _uid_and_override(lines: list[str]) -> tuple[str, bool]:
+    """A VEVENT's UID (as _text reads it) and whether it has a RECURRENCE-ID, from its
+    own UID… and REC… lines; a plain UID is read without the library."""
+    if len(lines) == 1 and lines[0][:4].upper() == "UID:":
+        value = lines[0][4:]
+        if "\\" not in value and value.isprintable() and value == value.strip():
+            return value, False
     import icalendar
 
-    raw = read_limited(path)
-    text = _decode(raw, path)
-    del raw
-    if "BEGIN:VCALENDAR" not in text[:4096].upper():
-        raise IcsError(t("{path}: not an iCalendar file (no BEGIN:VCALENDAR at the start)",
-                         path=path))
-    if "END:VCALENDAR" not in text[-4096:].upper() and "END:VCALENDAR" not in text.upper():
-        raise IcsError(t("{path}: truncated: END:VCALENDAR is missing", path=path))
-    try:
-        cals = icalendar.Calendar.from_ical(text, multiple=True)
-    except Exception as exc:  # the parser has more ways to fail than ValueError
-        raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path, exc=exc)) from None
-    if not cals:
-        raise IcsError(t("{path}: no calendar inside", path=path))
-    return list(cals)
+    comp = icalendar.Component.from_ical("BEGIN:VEVENT\r\n" + "".join(f"{x}\r\n" for x in lines)
+                                         + "END:VEVENT\r\n")
+    return _text(comp, "uid"), comp.get("recurrence-id") is not None
 
 
-def read_calendar(path: Path) -> Any:
-    """The first VCALENDAR of a file (kept for callers that want one)."""
-    return read_calendars(path)[0]
+def _top_level(begin: str, header: list[str], end: str, masters: array[int],
+               overrides: dict[str, int], path: Path) -> _Calendar:
+    import icalendar
+
+    head = icalendar.Component.from_ical("".join(f"{x}\r\n" for x in [begin, *header, end]))
+    name = _text(head, "x-wr-calname") or _text(head, "prodid") or path.stem
+    groups: dict[str, int] = {}
+    if overrides:  # which overrides have a master here, and how many components each
+        by_hash: dict[int, list[str]] = {}
+        for uid in overrides:
+            by_hash.setdefault(hash(uid), []).append(uid)
+        for h in masters:
+            for uid in by_hash.get(h, ()):
+                groups[uid] = groups.get(uid, overrides[uid]) + 1
+    return _Calendar(name, f"ics:{name}"[:100], groups)
+
+
+def _survey(lines: Iterator[str], path: Path) -> list[_Calendar]:
+    """The first reading: the structure checked as the library checks it (every BEGIN
+    has its END, no property outside a component), each top-level component's own
+    properties (its name), the VTIMEZONEs (parsed now, so that an event names a zone
+    defined anywhere in the file), and which UIDs have both a master and overrides.
+    Keeps per event one number (its UID's hash), not the event."""
+    import icalendar
+    from icalendar.parser import Contentline
+
+    parse = icalendar.Component.from_ical
+    calendars: list[_Calendar] = []
+    depth = 0
+    own: list[list[str] | None] = []  # per open component: a VEVENT's UID/REC lines
+    begin, header = "", []
+    zone: list[str] | None = None
+    zone_depth = 0
+    masters: array[int] = array("q")
+    overrides: dict[str, int] = {}
+    for line in lines:
+        kind = _structure(line, Contentline)
+        if zone is not None:
+            zone.append(line)
+        if kind is None:
+            if not depth:  # raises as the library does (an X-COMMENT alone is let through)
+                parse(line + "\r\n", multiple=True)
+            elif depth == 1:
+                header.append(line)
+            mine = own[-1] if own else None
+            if mine is not None and line[:3].upper() in ("UID", "REC"):
+                mine.append(line)
+            continue
+        if kind[0] == "BEGIN":
+            if not depth:
+                begin, header, masters, overrides = line, [], array("q"), {}
+            depth += 1
+            own.append([] if kind[1] == "VEVENT" else None)
+            if kind[1] == "VTIMEZONE" and zone is None:
+                zone, zone_depth = [line], depth
+            continue
+        if not depth:
+            raise ValueError("END encountered without an accompanying BEGIN!")
+        depth -= 1
+        mine = own.pop()
+        if mine is not None:
+            uid, is_override = _uid_and_override(mine)
+            if is_override:
+                overrides[uid] = overrides.get(uid, 0) + 1
+            else:
+                masters.append(hash(uid))
+        if zone is not None and depth < zone_depth:
+            parse("".join(f"{x}\r\n" for x in zone))  # the library caches the zone
+            zone = None
+        if not depth:
+            calendars.append(_top_level(begin, header, line, masters, overrides, path))
+    if depth:  # the unfinished last component: the library still refuses its errors
+        parse("".join(f"{x}\r\n" for x in [begin, *header]), multiple=True)
+        if zone is not None:
+            parse("".join(f"{x}\r\n" for x in zone), multiple=True)
+    return calendars
+
+
+Unit = tuple[_Calendar, int, Any, list[Any]]  # calendar, number, VEVENT, its overrides
+
+
+def _group_units(calendar: _Calendar, group: list[tuple[int, Any]]) -> Iterator[Unit]:
+    """A UID's components: each master with every override (the overrides are kept in
+    its recurrence), or, with no master after all, each on its own."""
+    masters = [(n, c) for n, c in group if c.get("recurrence-id") is None]
+    overrides = [c for _n, c in group if c.get("recurrence-id") is not None]
+    if not masters:
+        for n, comp in group:
+            yield calendar, n, comp, []
+    for n, comp in masters:
+        yield calendar, n, comp, overrides
+
+
+def _units(lines: Iterator[str], calendars: list[_Calendar], path: Path) -> Iterator[Unit]:
+    """The second reading: each component of a calendar parsed on its own (a VEVENT
+    with its VALARMs), its VEVENTs numbered in file order; a UID with a master and
+    overrides held only until all of its components are read."""
+    import icalendar
+    from icalendar.parser import Contentline
+
+    depth, index, number = 0, -1, 0
+    chunk: list[str] | None = None
+    chunk_depth = 0
+    pending: dict[str, list[tuple[int, Any]]] = {}
+    for line in lines:
+        kind = _structure(line, Contentline)
+        if chunk is not None:
+            chunk.append(line)
+        if kind is None:
+            continue
+        if kind[0] == "BEGIN":
+            if not depth:
+                index += 1
+            depth += 1
+            if chunk is None and (depth == 2 or (depth == 1 and kind[1] == "VEVENT")):
+                chunk, chunk_depth = [line], depth
+            continue
+        depth -= 1
+        if depth < 0:
+            raise IcsError(t("{path}: changed while it was read", path=path))
+        if chunk is not None and depth < chunk_depth:
+            text = "".join(f"{x}\r\n" for x in chunk)
+            chunk = None
+            try:  # the unfinished last calendar too: the library would refuse its errors
+                comp = icalendar.Component.from_ical(text)
+            except Exception as exc:  # the parser has more ways to fail than ValueError
+                raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path,
+                                 exc=exc)) from None
+            if index < len(calendars):  # not the unfinished last one
+                calendar = calendars[index]
+                for event in comp.walk("VEVENT"):
+                    number += 1
+                    uid = _text(event, "uid")
+                    expected = calendar.groups.get(uid)
+                    if expected is None:
+                        yield calendar, number, event, []
+                        continue
+                    group = pending.setdefault(uid, [])
+                    group.append((number, event))
+                    if len(group) >= expected:
+                        yield from _group_units(calendar, pending.pop(uid))
+        if not depth and index < len(calendars):
+            for uid in list(pending):
+                yield from _group_units(calendars[index], pending.pop(uid))
+    if chunk is not None:  # a component left open: its errors are still said
+        try:
+            icalendar.Component.from_ical("".join(f"{x}\r\n" for x in chunk), multiple=True)
+        except Exception as exc:
+            raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path,
+                             exc=exc)) from None
 
 
 def classify(summary: str, calendar_name: str) -> str:
@@ -227,33 +516,6 @@ def _check_rule(which: str, comp: Any, rrule: Any, report: IcsReport) -> bool:
     return True
 
 
-def _component_rows(cal: Any, source: str, calendar_name: str, report: IcsReport,
-                    offset: int = 0) -> list[dict[str, Any]]:
-    comps = list(cal.walk("VEVENT"))
-    overrides: dict[str, list[Any]] = {}
-    masters = {_text(c, "uid") for c in comps if c.get("recurrence-id") is None}
-    for c in comps:
-        uid = _text(c, "uid")
-        if c.get("recurrence-id") is not None and uid in masters:
-            overrides.setdefault(uid, []).append(c)
-    rows = []
-    for n, comp in enumerate(comps, start=offset + 1):
-        uid = _text(comp, "uid")
-        if comp.get("recurrence-id") is not None and uid in masters:
-            continue  # kept with its master's recurrence
-        try:
-            row = _component_row(comp, n, source, calendar_name, report,
-                                 overrides.get(uid, []))
-        except Exception as exc:  # a property the parser let through broken (year 0001-01-01
-            # minus a day, a value of the wrong type...): this event is refused, not the file
-            report.rejected.append((f"VEVENT #{n}", t("cannot read this event ({exc})",
-                                                      exc=exc)))
-            continue
-        if row is not None:
-            rows.append(row)
-    return rows
-
-
 def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: IcsReport,
                    overrides: list[Any]) -> dict[str, Any] | None:
     """The event row for one VEVENT, or None after adding why not to the report."""
@@ -328,48 +590,100 @@ def _component_row(comp: Any, n: int, source: str, calendar_name: str, report: I
     }
 
 
+def _rows(units: Iterator[Unit], report: IcsReport) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(source, event row) for each usable VEVENT; the others reported."""
+    for calendar, n, comp, overrides in units:
+        try:
+            row = _component_row(comp, n, calendar.source, calendar.name, report, overrides)
+        except Exception as exc:  # a property the parser let through broken (year 0001-01-01
+            # minus a day, a value of the wrong type...): this event is refused, not the file
+            report.rejected.append((f"VEVENT #{n}", t("cannot read this event ({exc})",
+                                                      exc=exc)))
+            continue
+        if row is not None:
+            yield calendar.source, row
+
+
+def _write(session: Session, batch: list[tuple[str, dict[str, Any]]],
+           report: IcsReport) -> None:
+    """Insert a batch of rows, leaving out what is already there: a UID this calendar
+    gave before (in an earlier import or an earlier batch), or an event of ours read
+    back into the database it came from."""
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for source, row in batch:
+        by_source.setdefault(source, []).append(row)
+    for source, rows in by_source.items():
+        known = qe.known_uids(session, source, [r["source_uid"] for r in rows])
+        ours = qe.titles_and_dates(session, [r["_ours"] for r in rows
+                                             if r["_ours"] is not None])
+        fresh = []
+        for row in rows:
+            mine = row.pop("_ours")
+            if row["source_uid"] in known or (
+                    mine is not None and ours.get(mine) == (row["title"], row["on_date"])):
+                report.duplicates += 1
+                continue
+            known.add(row["source_uid"])
+            fresh.append(row)
+        if fresh:  # every row has every column: one executemany
+            keys = list(fresh[0])
+            insert_columns(session, Event, keys, [[r[k] for r in fresh] for k in keys])
+        report.imported += len(fresh)
+        if fresh and len(report.event_ids) < KEPT_IDS:
+            report.event_ids += qe.event_ids_for(session, source,
+                                                 [r["source_uid"] for r in fresh])
+            del report.event_ids[KEPT_IDS:]
+
+
+def _number(rejected: tuple[str, str]) -> int:
+    found = re.match(r"VEVENT #(\d+)", rejected[0])
+    return int(found.group(1)) if found else 0
+
+
 def import_ics(store: Store, path: Path, *, wait: float | None = None) -> IcsReport:
     """Import every calendar in a file; valid events in one transaction, the rest
-    reported (one import at a time per database: csm_tui.tabular.locks)."""
+    reported (one import at a time per database: csm_tui.tabular.locks).
+
+    Memory stays bounded at any file size: the file is read three times, never held.
+    First its encoding and its ends; then its structure (csm_tui.ical._survey: each
+    calendar's name, the VTIMEZONEs, which UIDs have overrides); then component by
+    component, each VEVENT parsed on its own and written in batches inside the one
+    transaction (an error in the file rolls all of it back)."""
     from csm_tui.tabular.locks import hold_import_lock
 
-    cals = read_calendars(path)
-    batches = []
-    report: IcsReport | None = None
-    offset = 0
-    for cal in cals:
-        name = _text(cal, "x-wr-calname") or _text(cal, "prodid") or path.stem
-        source = f"ics:{name}"[:100]
-        if report is None:
-            report = IcsReport(source, calendars=len(cals))
-        batches.append((source, _component_rows(cal, source, name, report, offset)))
-        offset += len(list(cal.walk("VEVENT")))
-    assert report is not None
-    with store.transaction() as session:
-        hold_import_lock(session, wait=wait)
-        created: list[tuple[str, str]] = []
-        for source, rows in batches:
-            known = qe.source_uids(session, source)
-            fresh = []
-            for row in rows:
-                ours = row.pop("_ours")
-                if row["source_uid"] in known or (
-                        ours is not None and qe.same_event(session, ours, row["title"],
-                                                           row["on_date"])):
-                    report.duplicates += 1
-                    continue
-                known.add(row["source_uid"])
-                fresh.append(row)
-            bulk_insert(session, Event, fresh)
-            report.imported += len(fresh)
-            created += [(source, r["source_uid"]) for r in fresh]
-        session.flush()
-        for source in {s for s, _uid in created}:
-            report.event_ids += qe.event_ids_for(session, source,
-                                                 [u for s, u in created if s == source])
-        record(session, action="events.import", entity="event", entity_id=None,
-               summary=f"Imported {path.name}: {report.summary()}",
-               payload={"created": report.event_ids[:5000]})
+    with open_limited(path) as fh:
+        encoding = _text_encoding(fh, path)
+        try:
+            calendars = _survey(_content_lines(fh, encoding), path)
+        except IcsError:
+            raise
+        except OSError as exc:
+            raise _cannot_read(path, exc) from None
+        except Exception as exc:  # the parser has more ways to fail than ValueError
+            raise IcsError(t("{path}: not valid iCalendar ({exc})", path=path,
+                             exc=exc)) from None
+        if not calendars:
+            for _unit in _units(_content_lines(fh, encoding), calendars, path):
+                pass  # an error in an unfinished calendar is said first, as the library does
+            raise IcsError(t("{path}: no calendar inside", path=path))
+        report = IcsReport(calendars[0].source, calendars=len(calendars))
+        with store.transaction() as session:
+            hold_import_lock(session, wait=wait)
+            batch: list[tuple[str, dict[str, Any]]] = []
+            try:
+                for item in _rows(_units(_content_lines(fh, encoding), calendars, path),
+                                  report):
+                    batch.append(item)
+                    if len(batch) >= BATCH:
+                        _write(session, batch, report)
+                        batch.clear()
+            except OSError as exc:
+                raise _cannot_read(path, exc) from None
+            _write(session, batch, report)
+            report.rejected.sort(key=_number)
+            record(session, action="events.import", entity="event", entity_id=None,
+                   summary=f"Imported {path.name}: {report.summary()}",
+                   payload={"created": report.event_ids[:KEPT_IDS]})
     return report
 
 

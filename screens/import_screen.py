@@ -210,11 +210,11 @@ class ImportScreen(Screen[None]):
                    if not result.errors else
                    "[red]" + t("{n} rows would be rejected: nothing will be written until "
                                "they are fixed", n=len(result.errors)) + "[/red]")
-        would = max(result.rows - result.skipped - len(result.errors), 0)
         self.query_one("#import-check", Label).update(
-            t("Check: {rows} read; {would} would be imported (new ones inserted, known ones "
-              "updated), {skipped} skipped, {rejected} rejected · {verdict}",
-              rows=plural(result.rows, "row"), would=would, skipped=result.skipped,
+            t("Check: {rows} read; {inserted} would be inserted, {updated} would be updated, "
+              "{skipped} skipped, {rejected} rejected · {verdict}",
+              rows=plural(result.rows, "row"), inserted=result.would_insert,
+              updated=result.would_update, skipped=result.skipped,
               rejected=len(result.errors), verdict=verdict))
         self.query_one("#import-errors", VirtualTable).set_rows(
             [VRow(str(i), (str(e.row), e.column, e.value, e.reason))

@@ -64,6 +64,8 @@ class ImportResult:
     rows: int = 0
     inserted: int = 0
     updated: int = 0
+    would_insert: int = 0  # the check (check_only): rows the import would insert...
+    would_update: int = 0  # ... and rows it would update (matched to what is there)
     skipped: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
@@ -212,7 +214,9 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
                 progress: Progress | None = None, check_only: bool = False,
                 encoding: str | None = None, wait: float | None = None) -> ImportResult:
     """Check then (if clean, or skip_invalid) write one file of `kind` (CSV, or an .xlsx
-    workbook's first sheet); `check_only` stops after the check (the TUI's preview).
+    workbook's first sheet); `check_only` stops after the check (the TUI's preview),
+    which also matches every good row as the import would (the same writer, writing
+    nothing) to count `would_insert` and `would_update`.
     One import at a time per database: another one running, this one waits up to
     `wait` seconds (csm_tui.tabular.locks), then says so."""
     if term_months < 1 or term_months > 120:
@@ -220,18 +224,16 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
     source = open_table(path, encoding=encoding)
     mapping = build_mapping(kind, source.headers, overrides)
     result = ImportResult(kind, path, source.dialect, mapping)
+    writer = {"accounts": _write_accounts, "deals": _write_deals,
+              "contacts": _write_contacts, "touchpoints": _write_touchpoints}[kind]
     if check_only:
         with store.session() as session:
             checker = _Checker(kind, Resolver(session, kind), mapping)
             good = _scan(source, checker, result, progress, "check")
-            if kind == "accounts":
-                keys = _AccountKeys(session, mapping, result)
-                for batch in _batches(good):
-                    keys.check(batch)
-                keys.close()
-            else:
-                for _ in good:
-                    pass
+            writer(session, good, result, checker.resolver, today=today,
+                   term_months=term_months, dry=True)
+        result.would_insert, result.would_update = result.inserted, result.updated
+        result.inserted = result.updated = 0
         result.errors.sort(key=lambda e: e.row)
         return result
     # One pass: check and write each row in a single transaction; any error (without
@@ -241,8 +243,6 @@ def import_file(store: Store, kind: str, path: Path, *, today: date,
             hold_import_lock(session, wait=wait, progress=progress)
             checker = _Checker(kind, Resolver(session, kind), mapping)
             good = _scan(source, checker, result, progress, "write")
-            writer = {"accounts": _write_accounts, "deals": _write_deals,
-                      "contacts": _write_contacts, "touchpoints": _write_touchpoints}[kind]
             writer(session, good, result, checker.resolver, today=today,
                    term_months=term_months)
             result.errors.sort(key=lambda e: e.row)
@@ -369,15 +369,25 @@ def _batches(rows: Iterator[tuple[int, dict[str, Any]]]
 
 
 def _write_accounts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
-                    result: ImportResult,
-                    resolver: Resolver, *, today: date, term_months: int) -> None:
+                    result: ImportResult, resolver: Resolver, *, today: date,
+                    term_months: int, dry: bool = False) -> None:
+    """Match each batch in the key index, then insert the new accounts and update the
+    known ones; `dry` (the check) only counts, and lets later batches match the rows
+    it would insert (by a stand-in id: minus the row number), as the import does."""
     now = utcnow()
     keys = _AccountKeys(session, result.mapping, result)
     readings: list[list[Reading]] = []
     for batch in _batches(rows):
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        for _number, values, aid in keys.check(batch):
+        checked = keys.check(batch)
+        if dry:
+            new = [(-number, values) for number, values, aid in checked if aid is None]
+            keys.inserted(new)
+            result.inserted += len(new)
+            result.updated += len(checked) - len(new)
+            continue
+        for _number, values, aid in checked:
             if "stage" not in values and (values.get("contract_start") or
                                           values.get("contract_end")):
                 values["stage"] = stage_for_dates(values.get("contract_start"),
@@ -432,7 +442,9 @@ def _readings(account_id: int, values: dict[str, Any], today: date) -> list[Read
 
 def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
                  result: ImportResult, resolver: Resolver, *, today: date,
-                 term_months: int) -> None:
+                 term_months: int, dry: bool = False) -> None:
+    """Won deals: a known external id updates its deal, any other row is a new one; then
+    the accounts' ARR and contract dates. `dry` (the check) only counts."""
     known = qd.deal_ids_by_external_id(session)
     touched: set[int] = set()
     for batch in _batches(rows):
@@ -445,13 +457,17 @@ def _write_deals(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
             touched.add(aid)
             did = known.get(values.get("external_id") or "")
             if did is not None:
-                qd.update_deal(session, did, values)
+                if not dry:
+                    qd.update_deal(session, did, values)
                 result.updated += 1
             else:
                 inserts.append(values)
         if inserts:
-            bulk_insert(session, Deal, inserts)
+            if not dry:
+                bulk_insert(session, Deal, inserts)
             result.inserted += len(inserts)
+    if dry:
+        return
     result.account_ids.extend(sorted(touched))
     apply_won_deals(session, sorted(touched), today=today, term_months=term_months)
 
@@ -488,7 +504,9 @@ def apply_won_deals(session: Session, account_ids: list[int], *, today: date,
 
 def _write_contacts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
                     result: ImportResult, resolver: Resolver, *, today: date,
-                    term_months: int) -> None:
+                    term_months: int, dry: bool = False) -> None:
+    """A contact is known by its account and normalised name (a repeat in the file
+    updates the one it added); `dry` (the check) only counts."""
     existing = {(aid, norm_name(name)): cid for cid, aid, name in qc.contact_keys(session)}
     for batch in _batches(rows):
         inserts = []
@@ -497,20 +515,24 @@ def _write_contacts(session: Session, rows: Iterator[tuple[int, dict[str, Any]]]
             values["account_id"] = aid
             key = (aid, norm_name(values["name"]))
             if key in existing:
-                qc.update_contact(session, existing[key], values)
+                if not dry:
+                    qc.update_contact(session, existing[key], values)
                 result.updated += 1
             else:
                 values["created_at"] = utcnow()
                 inserts.append(values)
                 existing[key] = -1
         if inserts:
-            bulk_insert(session, Contact, inserts)
+            if not dry:
+                bulk_insert(session, Contact, inserts)
             result.inserted += len(inserts)
 
 
 def _write_touchpoints(session: Session, rows: Iterator[tuple[int, dict[str, Any]]],
                        result: ImportResult, resolver: Resolver, *, today: date,
-                       term_months: int) -> None:
+                       term_months: int, dry: bool = False) -> None:
+    """Done touches, never updated: one already there (same account, day and summary)
+    is skipped; `dry` (the check) only counts."""
     contacts = {(aid, norm_name(name)): cid for cid, aid, name in qc.contact_keys(session)}
     seen: set[tuple[int | None, Any, str]] = set(qtp.done_touch_keys(session))
     for batch in _batches(rows):
@@ -531,7 +553,8 @@ def _write_touchpoints(session: Session, rows: Iterator[tuple[int, dict[str, Any
                             "outcome": values["outcome"], "next_step": values["next_step"],
                             "origin": None, "created_at": utcnow()})
         if inserts:
-            bulk_insert(session, Touchpoint, inserts)
+            if not dry:
+                bulk_insert(session, Touchpoint, inserts)
             result.inserted += len(inserts)
 
 

@@ -72,3 +72,22 @@ def same_event(session: Session, event_id: int, title: str, on_date: date) -> bo
     read back into the database it came from)?"""
     event = session.get(Event, event_id)
     return event is not None and event.title == title and event.on_date == on_date
+
+
+def known_uids(session: Session, source: str, uids: list[str]) -> set[str]:
+    """Which of these UIDs one calendar (its name is the source) already gave."""
+    if not uids:
+        return set()
+    stmt = select(col(Event.source_uid)).where(col(Event.source) == source,
+                                               col(Event.source_uid).in_(uids))
+    return {uid for uid in session.scalars(stmt) if uid is not None}
+
+
+def titles_and_dates(session: Session, event_ids: list[int]) -> dict[int, tuple[str, date]]:
+    """(title, first date) of the events with these ids that exist (our own export
+    read back: is it the same event?)."""
+    if not event_ids:
+        return {}
+    stmt = select(col(Event.id), col(Event.title), col(Event.on_date)).where(
+        col(Event.id).in_(sorted(set(event_ids))))
+    return {eid: (title, on_date) for eid, title, on_date in session.execute(stmt)}

@@ -1,7 +1,8 @@
 """Bulk paths against their budgets (issue #20), measured on the real `csm` process.
 
     python tests/bench/bench_bulk.py [--sizes 10000,50000,100000] [--runs 3]
-        [--million] [--backup-accounts 150000] [--only help,export,roundtrip,import,backup]
+        [--million] [--backup-accounts 150000] [--ics-mb 10,45]
+        [--only help,export,roundtrip,import,backup,ics]
 
 Every figure is the peak RSS and wall time of a `csm` child process (os.wait4 gives
 that child's own rusage), median over the runs with the spread (min–max). The floor is
@@ -9,7 +10,10 @@ that child's own rusage), median over the runs with the spread (min–max). The 
 ratio of it. Books are made with `csm seed-demo --accounts N` under a temporary
 folder (deleted at the end unless --keep); `--million` adds the 1,000,000-row accounts
 CSV import, `--backup-accounts N` the backup of a seeded book of N accounts (150,000
-make about 1 GB). Run one big size at a time on a shared machine.
+make about 1 GB), `--ics-mb` the `csm import ics` of generated calendars of those sizes
+(two VCALENDARs, a VTIMEZONE, timed and all-day events, weekly rules with EXDATEs and
+RECURRENCE-ID overrides, half of them before their master). Run one big size at a time
+on a shared machine.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,6 +181,71 @@ def bench_import(folder: Path, n: int, runs: int) -> None:
     clean(db)
 
 
+def write_big_ics(path: Path, megabytes: int) -> int:
+    """A generated calendar file of about `megabytes` MB; returns its number of VEVENTs."""
+    target = megabytes * 2 ** 20
+    zone = ("BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\n"
+            "DTSTART:19700101T000000\r\nTZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\n"
+            "END:STANDARD\r\nEND:VTIMEZONE\r\n")
+    count = written = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        for cal in (1, 2):
+            head = (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n"
+                    f"X-WR-CALNAME:bench {cal}\r\n{zone}")
+            fh.write(head)
+            written += len(head)
+            i = 0
+            while written < target * cal // 2:
+                day = date(2026, 1, 1) + timedelta(days=i % 700)
+                if i % 50 == 0:  # a weekly rule, an EXDATE and an override
+                    start = f"{day:%Y%m%d}T090000"
+                    moved = day + timedelta(days=14)
+                    master = (f"BEGIN:VEVENT\r\nUID:weekly-{cal}-{i}\r\n"
+                              f"DTSTAMP:20260101T000000Z\r\n"
+                              f"DTSTART;TZID=Asia/Shanghai:{start}\r\n"
+                              f"RRULE:FREQ=WEEKLY;COUNT=10\r\nEXDATE;TZID=Asia/Shanghai:"
+                              f"{day + timedelta(days=7):%Y%m%d}T090000\r\n"
+                              f"SUMMARY:Weekly call {i}\r\nEND:VEVENT\r\n")
+                    override = (f"BEGIN:VEVENT\r\nUID:weekly-{cal}-{i}\r\n"
+                                f"DTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;TZID=Asia/"
+                                f"Shanghai:{moved:%Y%m%d}T090000\r\nDTSTART;TZID=Asia/"
+                                f"Shanghai:{moved:%Y%m%d}T150000\r\n"
+                                f"SUMMARY:Weekly call {i} (moved)\r\nEND:VEVENT\r\n")
+                    text = override + master if i % 100 == 0 else master + override
+                    count += 2
+                elif i % 3 == 0:
+                    text = (f"BEGIN:VEVENT\r\nUID:timed-{cal}-{i}@bench\r\n"
+                            f"DTSTAMP:20260101T000000Z\r\n"
+                            f"DTSTART;TZID=Asia/Shanghai:{day:%Y%m%d}T100000\r\n"
+                            f"DTEND;TZID=Asia/Shanghai:{day:%Y%m%d}T110000\r\n"
+                            f"SUMMARY:Meeting {i} 会议\r\nEND:VEVENT\r\n")
+                    count += 1
+                else:
+                    text = (f"BEGIN:VEVENT\r\nUID:day-{cal}-{i}@bench\r\n"
+                            f"DTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:{day:%Y%m%d}\r\n"
+                            f"SUMMARY:Event {i} 活动\r\nEND:VEVENT\r\n")
+                    count += 1
+                fh.write(text)
+                written += len(text.encode("utf-8"))
+                i += 1
+            fh.write("END:VCALENDAR\r\n")
+    return count
+
+
+def bench_ics(folder: Path, megabytes: list[int], runs: int) -> None:
+    for mb in megabytes:
+        big = folder / f"calendar-{mb}mb.ics"
+        events = write_big_ics(big, mb)
+        db = folder / "calendar.db"
+        times, peaks = measure(csm("import", "ics", str(big), "--db", str(db), "--create"),
+                               runs, before=lambda db=db: clean(db))
+        size = big.stat().st_size / 2 ** 20
+        row("csm import ics", f"{size:.0f} MB, {events:,} VEVENTs", times, peaks,
+            f"budget 150 MB {'OK' if max(peaks) < 150 else 'OVER'}")
+        big.unlink(missing_ok=True)
+        clean(db)
+
+
 def bench_backup(folder: Path, n: int, runs: int) -> None:
     db = seeded(folder, n)
     out = folder / "backup.db"
@@ -197,6 +267,8 @@ def main() -> int:
     parser.add_argument("--backup-accounts", type=int, default=0,
                         help="also back up a seeded book of this many accounts")
     parser.add_argument("--roundtrip", type=int, default=50_000)
+    parser.add_argument("--ics-mb", default="10,45",
+                        help="sizes in MB of the generated calendars `csm import ics` reads")
     parser.add_argument("--only", default="")
     parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the books here")
     args = parser.parse_args()
@@ -215,6 +287,8 @@ def main() -> int:
             bench_roundtrip(folder, args.roundtrip, args.runs)
         if args.million or "import" in only:
             bench_import(folder, args.import_rows, 1)
+        if not only or "ics" in only:
+            bench_ics(folder, [int(s) for s in args.ics_mb.split(",") if s], args.runs)
         if args.backup_accounts:
             bench_backup(folder, args.backup_accounts, args.runs)
     finally:
