@@ -251,7 +251,10 @@ def seed_demo_portfolio(store: Store, today: date) -> SeedResult:
     rng = random.Random(20261124)
     with (fixtures_dir() / "demo_accounts.csv").open(encoding="utf-8", newline="") as fh:
         source = list(csv.DictReader(fh))
+    from csm_tui.stored import use_day
+
     with store.transaction() as session:
+        use_day(session, today)
         next_account = _next_id(session, Account)
         accounts = []
         risky: set[int] = set()
@@ -398,8 +401,11 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
     ARR is log-normal with a wide spread, so about 20 % of accounts hold about
     80 % of ARR; contract ends fall over the next 12 months (a few just past).
     """
+    from csm_tui.stored import use_day
+
     rng = random.Random(seed)
     with store.transaction() as session:
+        use_day(session, today)
         next_account = _next_id(session, Account)
         used = all_account_names(session)
         arrs = [max(2_000, min(20_000_000, int(rng.lognormvariate(10.0, 1.7)))) for _ in

@@ -9,6 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, inspect, select, text
 from sqlmodel import Session, SQLModel
 
+from db.derived import WATCHED, touch_accounts, touch_all
+
 BATCH = 5000
 
 Target = type[SQLModel] | Table  # a table class, or a Core table
@@ -52,6 +54,11 @@ def insert_columns(session: Session, target: Target, keys: list[str],
     if not columns or not columns[0]:
         return
     table = table_of(target)
+    column = WATCHED.get(table.name)
+    if column is not None and column in keys:  # the driver's executemany: not seen by
+        touch_accounts(session, columns[keys.index(column)])  # the session's hook
+    elif column is not None:
+        touch_all(session)
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":

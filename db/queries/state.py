@@ -1,0 +1,67 @@
+"""The derived state of each account (AccountState): written by the domain's recompute
+in the transaction of the write that changed its inputs, read by the screens' top-rows
+and count queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session, col
+
+from db.bulk import insert_columns
+from db.models import Account, AccountState
+from db.queries.common import AnyRow, active, among
+
+STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at", "next_due",
+              "cadence_due", "sort_key", "search", "basis")
+
+
+def any_basis(session: Session) -> str | None:
+    """The basis (day and settings) the stored rows were computed for; None: no rows."""
+    return session.scalars(select(col(AccountState.basis)).limit(1)).first()
+
+
+def is_current(session: Session, basis: str) -> bool:
+    """Every active account has a row, every row was computed on `basis`."""
+    other = session.execute(select(col(AccountState.account_id))
+                            .where(col(AccountState.basis) != basis).limit(1)).first()
+    if other is not None:
+        return False
+    states = session.execute(select(func.count()).select_from(AccountState)).scalar_one()
+    accounts = session.execute(select(func.count()).select_from(Account)
+                               .where(active())).scalar_one()
+    return bool(states == accounts)
+
+
+def naming_rows(session: Session, account_ids: Iterable[int] | None = None
+                ) -> Sequence[AnyRow]:
+    """(id, name, industry, owner, tier) of active accounts: the sort and search keys'
+    and the cadence's inputs."""
+    stmt = select(col(Account.id), col(Account.name), col(Account.industry),
+                  col(Account.owner), col(Account.tier)).where(active())
+    return session.execute(among(stmt, col(Account.id), account_ids)).all()
+
+
+def replace_states(session: Session, rows: list[dict[str, Any]],
+                   account_ids: Iterable[int] | None) -> None:
+    """Drop the rows of these accounts (None: all) and insert `rows`, in the caller's
+    transaction."""
+    ids = None if account_ids is None else list(account_ids)
+    stmt = delete(AccountState)
+    if ids is not None:
+        for start in range(0, len(ids), 500):
+            session.execute(stmt.where(col(AccountState.account_id).in_(ids[start:start + 500])))
+    else:
+        session.execute(stmt)
+    if rows:
+        insert_columns(session, AccountState, list(STATE_KEYS),
+                       [[row[k] for row in rows] for k in STATE_KEYS])
+
+
+def state_rows(session: Session, account_ids: Iterable[int] | None = None
+               ) -> Sequence[AccountState]:
+    """The stored rows as objects (tests compare them with a full recompute)."""
+    stmt = select(AccountState).order_by(col(AccountState.account_id))
+    return session.scalars(among(stmt, col(AccountState.account_id), account_ids)).all()
