@@ -129,10 +129,11 @@ def _utc() -> datetime:
 
 def _touchpoints_for(rng: random.Random, account: dict, contact_ids: list[int],
                      today: date, risky: bool) -> list[dict]:
-    """5-30 logged touchpoints ending at the last touch, plus the next planned one."""
+    """10-30 logged touchpoints (about 20, as a real book has) ending at the last touch,
+    plus the next planned one."""
     cadence = CADENCE_DAYS.get(account["tier"], 45)
     cjk = _is_cjk(account["name"]) or current_language() == "zh_CN"  # the text shown
-    count = rng.randint(5, 30)
+    count = rng.randint(10, 30)
     if risky:
         last_touch = today - timedelta(days=rng.randint(cadence + 15, cadence + 60))
     else:
@@ -442,8 +443,28 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
         _bulk(session, Account, rows)
         _terms_and_readings(session, rows, today)
         n_contacts, n_touch = _history(session, rng, rows, today, risky)
+        n_events = _seed_events(session, today) if not _has_events(session) else 0
         _settle(session, rows)
-    return SeedResult(accounts, n_contacts, n_touch, 0)
+        _sop_steps(session, [r["id"] for r in rows], today)
+    return SeedResult(accounts, n_contacts, n_touch, n_events)
+
+
+def _has_events(session: Session) -> bool:
+    from db.queries.seed import event_count
+
+    return event_count(session) > 0
+
+
+def _sop_steps(session: Session, account_ids: list[int], today: date) -> None:
+    """A real book's SOP steps: every account's playbook steps for its stage and term,
+    most of those due over a week ago done on time (every seventh left open, so Today
+    and the board show something overdue)."""
+    from csm_tui.tasks import sync_tasks
+    from db.queries.seed import close_past_tasks
+
+    sync_tasks(session, today, account_ids=account_ids, log=False)
+    close_past_tasks(session, cutoff=today - timedelta(days=7), keep_open_every=7,
+                     account_ids=account_ids)
 
 
 def _settle(session: Session, accounts: list[dict[str, Any]]) -> None:

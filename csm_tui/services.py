@@ -292,35 +292,30 @@ class Services:
                 self._memo[slot] = value
         return value
 
-    def health(self, key: ViewKey, *, last_touch: dict[int, datetime] | None = None
-               ) -> dict[int, Health]:
-        """Every active account's health on the key's day (owner-independent)."""
-        from csm_tui.health import health_for_accounts
-
-        def compute() -> dict[int, Health]:
-            with self.store.session() as session:
-                return health_for_accounts(session, key.day, last_touch=last_touch)
+    def ensure_state(self, key: ViewKey) -> None:
+        """The stored derived state is of the key's day (the first read of a day
+        recomputes the book once, in one transaction)."""
+        from csm_tui.stored import ensure_current
 
         whole = ViewKey(key.version, key.day, None)
-        return self._memoised(whole, "health", compute)
+        self._memoised(whole, "state", lambda: ensure_current(self.store, key.day))
 
     # ---- reads -------------------------------------------------------------------------
     def today_view(self, key: ViewKey) -> TodayView:
-        from csm_tui.charts import health_bands_of, renewals_by_month
-        from csm_tui.today import assemble, gather
+        from csm_tui.charts import renewals_by_month
+        from csm_tui.today import TOP_ROWS, health_bands_stored, today_agenda
 
         def compute() -> TodayView:
             from csm_tui.money import load_rates
 
+            self.ensure_state(key)
             with self.store.session() as session:
-                inputs = gather(session, key.day, owner=key.owner)
+                agenda = today_agenda(session, key.day, owner=key.owner, limit=TOP_ROWS)
                 months = renewals_by_month(session, key.day, owner=key.owner)
+                bands = health_bands_stored(session, owner=key.owner)
                 rates = load_rates(session, key.day)
-            health = self.health(key, last_touch=inputs.last_touch)
-            ids = set(inputs.basics) if key.owner is not None else None
-            agenda = assemble(inputs, health)
-            total = rates.total((r.arr_minor, r.currency) for r in agenda.renewals)
-            return TodayView(agenda, key.day, months, health_bands_of(health, ids), total)
+            total = rates.total_by_currency((cur, arr, n) for cur, n, arr in agenda.renewal_sums)
+            return TodayView(agenda, key.day, months, bands, total)
 
         return self._memoised(key, "today", compute)
 
@@ -328,9 +323,9 @@ class Services:
         from csm_tui.portfolio import load_portfolio
 
         def compute() -> list[PortfolioRow]:
-            health = self.health(key)
+            self.ensure_state(key)
             with self.store.session() as session:
-                return load_portfolio(session, key.day, health=health, owner=key.owner)
+                return load_portfolio(session, key.day, owner=key.owner)
 
         return self._memoised(key, "portfolio", compute)
 
@@ -339,6 +334,7 @@ class Services:
         from csm_tui.lifecycle import load_board
 
         def compute() -> list[StageColumn]:
+            self.ensure_state(key)
             with self.store.session() as session:
                 return load_board(session, key.day, tier=tier, per_column=per_column,
                                   owner=key.owner)

@@ -83,6 +83,7 @@ def compute_states(session: Session, day: date, account_ids: set[int] | None = N
     planned = qa.earliest_planned(session, ids)
     health = health_for_accounts(session, day, ids, last_touch=last)
     calendar = working_calendar(session, day)
+    known = qs.name_keys_of(session, ids) if ids is not None else {}
     rows = []
     for aid, name, industry, owner, tier in qs.naming_rows(session, ids):
         h = health.get(aid)
@@ -96,10 +97,27 @@ def compute_states(session: Session, day: date, account_ids: set[int] | None = N
                      "flags": ",".join(sg.key for sg in h.signals),
                      "flag_count": len(h.signals), "last_touch_at": touched,
                      "next_due": planned.get(aid), "cadence_due": cadence,
-                     "sort_key": sort_key(name),
-                     "search": search_text(name, industry, owner, pinyin=(name,)),
+                     **_name_keys(name, industry, owner, known.get(aid)),
                      "basis": basis})
     return rows
+
+
+def _name_keys(name: str, industry: str, owner: str, known: tuple[str, str] | None
+               ) -> dict[str, str]:
+    """The sort and search keys; those already stored are kept when the name, industry
+    and owner they were made from are unchanged (a write's recompute then needs no
+    pinyin, whose dictionary takes a while to load)."""
+    plain = search_text(name, industry, owner)
+    if known is not None:
+        stored_sort, stored_search = known
+        rest = stored_search[len(plain) + 1:].split(" ")
+        same_plain = stored_search == plain and stored_sort == fold_text(name)[:400]
+        same_cjk = (stored_search.startswith(plain + " ") and len(rest) == 2
+                    and rest[0] == stored_sort)
+        if same_plain or same_cjk:
+            return {"sort_key": stored_sort, "search": stored_search}
+    return {"sort_key": sort_key(name), "search": search_text(name, industry, owner,
+                                                              pinyin=(name,))}
 
 
 def recompute(session: Session, account_ids: set[int] | None) -> None:
@@ -126,3 +144,12 @@ def ensure_current(store: Store, day: date) -> bool:
         session.info[DAY_KEY] = day
         qs.replace_states(session, compute_states(session, day), None)
     return True
+
+
+def current_in(session: Session, day: date) -> None:
+    """Make the stored rows current for `day` inside this session if they are not (a
+    read on another day than the stored one: `csm today --today D`, a test). The
+    rows are written in the session's transaction; a read-only session drops them at
+    its end, which is right: they are a function of the data."""
+    if not qs.is_current(session, basis_for(day)):
+        qs.replace_states(session, compute_states(session, day), None)

@@ -53,8 +53,11 @@ def today(args: argparse.Namespace) -> int:
     from csm_tui.scope import default_scope
     from csm_tui.today import today_agenda
 
+    from csm_tui.stored import ensure_current
+
     day = resolve_today(args)
     store = store_from(args)
+    ensure_current(store, day)  # the first read of a day brings the stored state to it
     with store.session() as session:
         scope = default_scope(session, current_user(), team=args.team)
         agenda = today_agenda(session, day, owner=scope.owner)

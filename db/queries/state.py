@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from db.bulk import insert_columns
 from db.models import Account, AccountState
-from db.queries.common import AnyRow, active, among
+from db.queries.common import AnyRow, active, among, owned_by
 
 STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at", "next_due",
               "cadence_due", "sort_key", "search", "basis")
@@ -65,3 +65,34 @@ def state_rows(session: Session, account_ids: Iterable[int] | None = None
     """The stored rows as objects (tests compare them with a full recompute)."""
     stmt = select(AccountState).order_by(col(AccountState.account_id))
     return session.scalars(among(stmt, col(AccountState.account_id), account_ids)).all()
+
+
+def portfolio_rows(session: Session, *, owner: str | None = None) -> Sequence[AnyRow]:
+    """One row per active account (or one owner's) with its stored health, last and
+    next touch and search keys, largest ARR first: one read, no aggregate over the
+    touchpoints."""
+    stmt = (
+        select(col(Account.id), col(Account.name), col(Account.tier), col(Account.arr_minor),
+               col(Account.currency), col(Account.stage), col(Account.contract_end),
+               col(Account.industry), col(Account.owner), col(Account.score),
+               col(Account.tier_locked), col(AccountState.health),
+               col(AccountState.last_touch_at), col(AccountState.next_due),
+               col(AccountState.search))
+        .outerjoin(AccountState, col(AccountState.account_id) == Account.id)
+        .where(active()).order_by(col(Account.arr_minor).desc(), col(Account.id))
+    )
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def stored_flags(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
+    """The stored risk flags' keys of these accounts (comma-separated)."""
+    stmt = among(select(col(AccountState.account_id), col(AccountState.flags)),
+                 col(AccountState.account_id), account_ids)
+    return {aid: flags for aid, flags in session.execute(stmt)}
+
+
+def name_keys_of(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The stored (sort_key, search) of these accounts."""
+    stmt = among(select(col(AccountState.account_id), col(AccountState.sort_key),
+                        col(AccountState.search)), col(AccountState.account_id), account_ids)
+    return {aid: (key, text) for aid, key, text in session.execute(stmt)}
