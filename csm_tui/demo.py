@@ -128,12 +128,12 @@ def _utc() -> datetime:
 
 
 def _touchpoints_for(rng: random.Random, account: dict, contact_ids: list[int],
-                     today: date, risky: bool) -> list[dict]:
-    """10-30 logged touchpoints (about 20, as a real book has) ending at the last touch,
-    plus the next planned one."""
+                     today: date, risky: bool, fewest: int = 5) -> list[dict]:
+    """`fewest`-30 logged touchpoints ending at the last touch, plus the next planned
+    one (a generated book: 10-30, about 20, as a real book has)."""
     cadence = CADENCE_DAYS.get(account["tier"], 45)
     cjk = _is_cjk(account["name"]) or current_language() == "zh_CN"  # the text shown
-    count = rng.randint(10, 30)
+    count = rng.randint(fewest, 30)
     if risky:
         last_touch = today - timedelta(days=rng.randint(cadence + 15, cadence + 60))
     else:
@@ -215,7 +215,7 @@ def _bulk(session: Session, model: type[SQLModel], rows: Iterable[dict[str, Any]
 
 
 def _history(session: Session, rng: random.Random, accounts: list[dict], today: date,
-             risky_ids: set[int]) -> tuple[int, int]:
+             risky_ids: set[int], fewest: int = 5) -> tuple[int, int]:
     next_contact = _next_id(session, Contact)
     contacts: list[dict] = []
     touchpoints: list[dict] = []
@@ -223,7 +223,7 @@ def _history(session: Session, rng: random.Random, accounts: list[dict], today: 
         rows = _contacts_for(rng, acc["id"], acc["name"], next_contact)
         contacts.extend(rows)
         touchpoints.extend(_touchpoints_for(rng, acc, [r["id"] for r in rows], today,
-                                            acc["id"] in risky_ids))
+                                            acc["id"] in risky_ids, fewest))
     return _bulk(session, Contact, contacts), _bulk(session, Touchpoint, touchpoints)
 
 
@@ -442,7 +442,7 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
             ))
         _bulk(session, Account, rows)
         _terms_and_readings(session, rows, today)
-        n_contacts, n_touch = _history(session, rng, rows, today, risky)
+        n_contacts, n_touch = _history(session, rng, rows, today, risky, fewest=10)
         n_events = _seed_events(session, today) if not _has_events(session) else 0
         _settle(session, rows)
         _sop_steps(session, [r["id"] for r in rows], today)

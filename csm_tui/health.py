@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
 from csm_tui.settings import Settings, current_settings
-from db.queries import activity as q
-from db.queries import metrics as qm
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -149,6 +147,8 @@ def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
                   account_ids: Iterable[int] | None = None) -> dict[str, dict[int, Trend]]:
     """Per metric and account, the latest reading and the previous one, both within
     `[risk] window_days` of today: one windowed query for all of them."""
+    from db.queries import metrics as qm
+
     since = today - timedelta(days=current_settings().signal_window_days)
     out: dict[str, dict[int, Trend]] = {m: {} for m in metrics}
     rows = sorted(qm.latest_two_each(session, metrics, since=since, account_ids=account_ids),
@@ -225,6 +225,8 @@ def churn_signals(session: Session, today: date, account_ids: Iterable[int] | No
                   ) -> dict[int, list[Signal]]:
     """The churn signals only (no login, tickets rising, NPS falling) of these accounts:
     what a kanban card warns about."""
+    from db.queries import activity as q
+
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
     trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
@@ -248,6 +250,8 @@ def health_for_accounts(session: Session, today: date,
                         last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
     """Health of every active account (or of the given ones), in a handful of queries.
     Pass `last_touch` when the caller already has it (Today does)."""
+    from db.queries import activity as q  # loaded with the data, not with the type
+
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
     total = sum(settings.health_weights.values())

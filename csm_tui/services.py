@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.calendar_view import CalItem
     from csm_tui.charts import Band, MonthBar
     from csm_tui.followup import LogContext, LogResult
-    from csm_tui.health import Health
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
     from csm_tui.metrics import MetricSaved
@@ -148,9 +147,12 @@ class Services:
 
     def __init__(self, store: Store | Callable[[], Store], *,
                  today: Callable[[], date] = date.today, user: str,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 first_read: Path | None = None) -> None:
         """`store` may be a function that opens it: the TUI paints first and opens the
-        database in a worker (`open`)."""
+        database in a worker (`open`). `first_read`: the SQLite file behind it, whose
+        last Today view is kept in a small cache (csm_tui/first_view.py) and shown at
+        start, before the database layer loads, when the file is unchanged since."""
         self._store: Store | None = None
         self._opener: Callable[[], Store] | None = None
         self._ready = threading.Event()
@@ -169,6 +171,8 @@ class Services:
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
         self._demo_dir: str | None = None
+        self._first_read = first_read
+        self._first: tuple[ViewKey, TodayView] | None = None
 
     # ---- the database ----------------------------------------------------------
     def open(self) -> Store:
@@ -226,6 +230,8 @@ class Services:
     def view_key(self) -> ViewKey:
         """The key to load under (in a worker). Taken before reading, so a write that
         lands during the read makes the key stale rather than going unnoticed."""
+        if self._scope is None and self._first_read is not None and self._version == 0:
+            self._try_first_view()
         if self._scope is None:
             from csm_tui.scope import default_scope
 
@@ -239,6 +245,41 @@ class Services:
         key = self.current_key()
         assert key is not None
         return key
+
+    def _try_first_view(self) -> None:
+        """Today's cached view, if the database is exactly as it was when it was made:
+        it decides mine or team and the change-log id seen, so that the first load needs
+        no database layer at all."""
+        from csm_tui.first_view import load
+        from csm_tui.i18n import current_language
+
+        assert self._first_read is not None
+        found = load(self._first_read, user=self.user, lang=current_language(),
+                     day=self.today())
+        if found is None:
+            return
+        view, stamp = found
+        with self._lock:
+            if self._scope is not None or self._version != 0:
+                return
+            self._scope = Scope(self.user, bool(stamp["mine"]))
+            self._seen_log_id = int(stamp["marks"][1])
+            self._first = (ViewKey(0, view.day, self._scope.owner), view)
+
+    def _keep_first_view(self, key: ViewKey, before: tuple[str, int, str] | None,
+                         view: TodayView) -> None:
+        """Keep this Today view for the next start if nothing moved while it was read."""
+        from csm_tui.first_view import save, stamp
+        from csm_tui.i18n import current_language
+        from db.firstread import marks
+
+        scope = self._scope
+        if (self._first_read is None or before is None or scope is None
+                or key.version != self._version or marks(self._first_read) != before):
+            return
+        save(self._first_read, view, stamp(self._first_read, before, user=self.user,
+                                           owner=key.owner, mine=scope.mine,
+                                           lang=current_language()))
 
     def _newest_log_id(self) -> int:
         return self.store.newest_change_id()
@@ -305,17 +346,29 @@ class Services:
         from csm_tui.charts import renewals_by_month
         from csm_tui.today import TOP_ROWS, health_bands_stored, today_agenda
 
+        first = self._first
+        if first is not None and first[0] == key:
+            return self._memoised(key, "today", lambda: first[1])
+
         def compute() -> TodayView:
             from csm_tui.money import load_rates
 
             self.ensure_state(key)
+            before = None
+            if self._first_read is not None:
+                from db.firstread import marks
+
+                before = marks(self._first_read)
             with self.store.session() as session:
                 agenda = today_agenda(session, key.day, owner=key.owner, limit=TOP_ROWS)
                 months = renewals_by_month(session, key.day, owner=key.owner)
                 bands = health_bands_stored(session, owner=key.owner)
                 rates = load_rates(session, key.day)
-            total = rates.total_by_currency((cur, arr, n) for cur, n, arr in agenda.renewal_sums)
-            return TodayView(agenda, key.day, months, bands, total)
+            total = rates.total_by_currency((cur, arr, n)
+                                            for cur, n, arr in agenda.renewal_sums)
+            view = TodayView(agenda, key.day, months, bands, total)
+            self._keep_first_view(key, before, view)
+            return view
 
         return self._memoised(key, "today", compute)
 

@@ -12,6 +12,9 @@ changes are caught by the basis: each row names the day and the settings it was
 computed for, and `ensure_current` recomputes the whole book, in one transaction, when
 the day (or the settings) moved on: once a day, on the first read. The stored value is
 always what `compute_states` gives for the whole book (tests/test_stored_state.py).
+
+The database layer is imported by the functions that read or write (the basis alone
+is needed by Today's first paint, before it loads).
 """
 
 from __future__ import annotations
@@ -20,12 +23,8 @@ import hashlib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from csm_tui.cadence import next_touch_due
-from csm_tui.health import health_for_accounts
 from csm_tui.namesearch import fold_text, pinyin_keys, search_text
 from csm_tui.settings import Settings, current_settings
-from db.queries import activity as qa
-from db.queries import state as qs
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -74,7 +73,11 @@ def sort_key(name: str) -> str:
 def compute_states(session: Session, day: date, account_ids: set[int] | None = None
                    ) -> list[dict[str, Any]]:
     """The derived rows of these active accounts (None: all) as of `day`."""
+    from csm_tui.cadence import next_touch_due
+    from csm_tui.health import health_for_accounts
     from csm_tui.workdays import working_calendar
+    from db.queries import activity as qa
+    from db.queries import state as qs
 
     settings = current_settings()
     basis = basis_for(day, settings)
@@ -124,6 +127,8 @@ def recompute(session: Session, account_ids: set[int] | None) -> None:
     """Rewrite the derived rows of these accounts (None: all) in the session's
     transaction, on the day a write set (`DAY_KEY`), else the stored rows' day, else
     today."""
+    from db.queries import state as qs
+
     day = (session.info.get(DAY_KEY) or day_of(qs.any_basis(session)) or date.today())
     if account_ids is not None and not account_ids:
         return
@@ -134,6 +139,8 @@ def ensure_current(store: Store, day: date) -> bool:
     """Recompute the whole book when its stored rows are not of `day` and the current
     settings (the first read of a day; a settings change), in one transaction. True if
     it did."""
+    from db.queries import state as qs
+
     basis = basis_for(day)
     with store.session() as session:
         if qs.is_current(session, basis):
@@ -151,5 +158,7 @@ def current_in(session: Session, day: date) -> None:
     read on another day than the stored one: `csm today --today D`, a test). The
     rows are written in the session's transaction; a read-only session drops them at
     its end, which is right: they are a function of the data."""
+    from db.queries import state as qs
+
     if not qs.is_current(session, basis_for(day)):
         qs.replace_states(session, compute_states(session, day), None)

@@ -7,15 +7,21 @@ book; the TUI and `csm today` take the same path."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from csm_tui.events import Occurrence, events_in_range
+from csm_tui.events import events_in_range
 from csm_tui.health import Health, flag_label
 from csm_tui.i18n import label, t
-from csm_tui.settings import current_settings
+from csm_tui.settings import Settings, current_settings
 from csm_tui.stored import current_in
+from csm_tui.today_rows import (  # noqa: F401  (re-exported: the agenda's types)
+    REF_KINDS,
+    Renewal,
+    TodayAgenda,
+    TodayItem,
+    parse_ref,
+)
 from db.queries import today as qt
 
 if TYPE_CHECKING:
@@ -25,75 +31,6 @@ if TYPE_CHECKING:
 
 TIER_POINTS = {"S": 40, "A": 30, "B": 20, "C": 10}
 RENEWAL_WINDOW = 90
-
-
-@dataclass(frozen=True, slots=True)
-class TodayItem:
-    """One thing to do: a planned touchpoint, a cadence touch with nothing planned, or
-    an SOP task. `kind` is touchpoint | cadence | task."""
-
-    kind: str
-    account_id: int
-    account: str
-    tier: str
-    title: str
-    due: date
-    priority: int
-    why: str
-    touchpoint_id: int | None = None
-    task_id: int | None = None
-    channel: str = ""
-    contact: str = ""
-
-    @property
-    def ref(self) -> str:
-        """The row's short reference for the shell (`csm done T3267`): T and the
-        touchpoint's id, K and the SOP step's id, C and the account's id for a cadence
-        touch with nothing planned."""
-        if self.touchpoint_id is not None:
-            return f"T{self.touchpoint_id}"
-        if self.task_id is not None:
-            return f"K{self.task_id}"
-        return f"C{self.account_id}"
-
-
-REF_KINDS = {"T": "touchpoint", "K": "task", "C": "cadence"}
-
-
-def parse_ref(text: str) -> tuple[str, int]:
-    """`T3267` → ("touchpoint", 3267); `k88` → ("task", 88); `C12` → ("cadence", 12).
-    ValueError for anything else."""
-    raw = text.strip()
-    kind, digits = raw[:1].upper(), raw[1:]
-    if kind not in REF_KINDS or not digits.isdigit() or len(digits) > 12:
-        raise ValueError(t("{ref!r} is not a ref from csm today (T… a touch, K… an SOP step, "
-                           "C… a cadence touch)", ref=text))
-    return REF_KINDS[kind], int(digits)
-
-
-@dataclass(frozen=True, slots=True)
-class Renewal:
-    account_id: int
-    account: str
-    tier: str
-    arr_minor: int
-    currency: str
-    contract_end: date
-    stage: str
-    health: int | None
-
-
-@dataclass
-class TodayAgenda:
-    items: list[TodayItem]
-    renewals: list[Renewal]
-    at_risk: list[tuple[int, str, str, Health]]
-    events: list[Occurrence]
-    health: dict[int, Health] = field(default_factory=dict)
-
-    @property
-    def due(self) -> list[TodayItem]:
-        return self.items
 
 
 def priority(tier: str, days_overdue: int, days_to_renewal: int | None,
@@ -127,27 +64,11 @@ AT_RISK_BELOW = 50
 TOP_ROWS = 500  # what Today's lists hold at most; the counts are of every row
 
 
-@dataclass
-class TodayAgenda:
-    items: list[TodayItem]
-    renewals: list[Renewal]
-    at_risk: list[tuple[int, str, str, Health]]
-    events: list[Occurrence]
-    total: int = 0  # every row to do (items holds the top ones)
-    renewal_count: int = 0
-    at_risk_count: int = 0
-    renewal_sums: list[tuple[str, int, int]] = field(default_factory=list)  # currency, n, ARR
-
-    @property
-    def due(self) -> list[TodayItem]:
-        return self.items
-
-
-def flag_labels(keys: str | None) -> list[str]:
+def flag_labels(keys: str | None, settings: Settings | None = None) -> list[str]:
     """The stored flags' keys as their labels, in the interface language."""
     if not keys:
         return []
-    settings = current_settings()
+    settings = settings or current_settings()
     return [flag_label(k, settings) for k in keys.split(",")]
 
 
@@ -161,8 +82,12 @@ def today_agenda(session: Session, today: date, *, owner: str | None = None,
     rows, total = qt.today_items(session, today, owner=owner, points=TIER_POINTS,
                                  window=RENEWAL_WINDOW, limit=limit)
     items = []
+    settings = current_settings()
+    labels: dict[str | None, list[str]] = {}
     for r in rows:
-        flags = flag_labels(r.flags)
+        if r.flags not in labels:
+            labels[r.flags] = flag_labels(r.flags, settings)
+        flags = labels[r.flags]
         ends = (r.contract_end - today).days if r.contract_end else None
         score, why = scored(r.tier, (today - r.due).days, ends, flags)
         if r.kind == "touchpoint":
@@ -180,7 +105,7 @@ def today_agenda(session: Session, today: date, *, owner: str | None = None,
     renewals = [Renewal(r.id, r.name, r.tier, r.arr_minor, r.currency, r.contract_end,
                         r.stage, r.health) for r in found]
     risky, risk_total = qt.at_risk(session, below=AT_RISK_BELOW, owner=owner, limit=limit)
-    at_risk = [(r.id, r.name, r.tier, Health(r.health, flag_labels(r.flags)))
+    at_risk = [(r.id, r.name, r.tier, Health(r.health, flag_labels(r.flags, settings)))
                for r in risky]
     return TodayAgenda(items, renewals, at_risk,
                        events_in_range(session, today, today + timedelta(days=14)),

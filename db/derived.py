@@ -127,8 +127,8 @@ def _statement(state: ORMExecuteState) -> None:
             return
     where = stmt.whereclause
     table = stmt.table
-    target = table.c[column] if isinstance(table, Table) else getattr(
-        getattr(table, "local_table", table), "c")[column]
+    local = table if isinstance(table, Table) else getattr(table, "local_table", table)
+    target = local.c[column]
     if where is None:
         touch_all(session)
         return

@@ -128,3 +128,36 @@ def test_an_archived_account_has_no_row_and_a_new_one_has(store: Store) -> None:
     stored = _stored(store)
     assert len(stored) == 30 and stored == _full(store, TODAY)
     assert 1 not in {r[0] for r in stored}
+
+
+def test_the_sql_priority_is_the_rule(demo_store: Store) -> None:
+    """The database orders Today by the priority rule of `csm_tui.today.scored`."""
+    from csm_tui.today import flag_labels, scored
+    from db.queries import today as qt
+
+    for day in (TODAY, TODAY + timedelta(days=45)):
+        with demo_store.session() as s:
+            from csm_tui.stored import current_in
+
+            current_in(s, day)
+            rows, total = qt.today_items(s, day, owner=None, points={"S": 40, "A": 30,
+                                                                     "B": 20, "C": 10},
+                                         window=90)
+        assert total == len(rows) > 10
+        for r in rows:
+            ends = (r.contract_end - day).days if r.contract_end else None
+            assert isinstance(r.priority, int)
+            assert r.priority == scored(r.tier, (day - r.due).days, ends,
+                                        flag_labels(r.flags))[0], r
+        assert [r.priority for r in rows] == sorted((r.priority for r in rows), reverse=True)
+
+
+def test_today_limit_keeps_the_order_and_counts_all(demo_store: Store) -> None:
+    from csm_tui.today import today_agenda
+
+    with demo_store.session() as s:
+        whole = today_agenda(s, TODAY)
+        top = today_agenda(s, TODAY, limit=5)
+    assert top.items == whole.items[:5] and top.total == whole.total == len(whole.items)
+    assert len(top.at_risk) <= 5 and top.at_risk_count == whole.at_risk_count
+    assert top.renewal_count == len(whole.renewals)

@@ -51,9 +51,8 @@ def today(args: argparse.Namespace) -> int:
     from csm_tui.changelog import current_user
     from csm_tui.cli import resolve_today
     from csm_tui.scope import default_scope
-    from csm_tui.today import today_agenda
-
     from csm_tui.stored import ensure_current
+    from csm_tui.today import today_agenda
 
     day = resolve_today(args)
     store = store_from(args)

@@ -44,8 +44,27 @@ def _days_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> st
     return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
 
 
+class day_value(FunctionElement[date]):  # noqa: N801
+    """A date parameter as a date: PostgreSQL needs the cast; SQLite must not have it
+    (CAST AS DATE there makes '2026-11-24' the number 2026)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "day_value"
+
+
+@compiles(day_value, "sqlite")
+def _day_sqlite(element: day_value, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(list(element.clauses)[0], **kw))
+
+
+@compiles(day_value)
+def _day_default(element: day_value, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE)"
+
+
 def _day(value: date) -> ColumnElement[date]:
-    return cast(literal(value, Date), Date)
+    return day_value(literal(value, Date))
 
 
 def priority_expr(tier: Any, due: Any, contract_end: Any, flag_count: Any, today: date,
@@ -57,7 +76,7 @@ def priority_expr(tier: Any, due: Any, contract_end: Any, flag_count: Any, today
     lateness = case((late > 30, 60), (late > 0, late * 2), else_=0)
     left = days_between(_day(today), contract_end)
     renewal = case((contract_end.is_(None), 0), (left > window, 0), (left < 0, window // 3),
-                   else_=(window - left) / 3)
+                   else_=(window - left) // 3)
     flags = func.coalesce(flag_count, 0)
     risk = case((flags >= 3, 30), else_=flags * 10)
     return (tier_points + lateness + renewal + risk).label("priority")
@@ -115,7 +134,9 @@ def today_items(session: Session, today: date, *, owner: str | None, points: Map
         owner)
     every = union_all(touches, cadence, tasks).subquery("agenda")
     stmt = (select(*every.c, func.count().over().label("total"))
-            .order_by(every.c.priority.desc(), every.c.due, every.c.account, every.c.kind,
+            .order_by(every.c.priority.desc(), every.c.due, every.c.account,
+                      case((every.c.kind == "touchpoint", 0), (every.c.kind == "cadence", 1),
+                           else_=2),
                       every.c.touchpoint_id, every.c.task_id, every.c.account_id))
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -166,7 +187,7 @@ def health_band_counts(session: Session, *, width: int, bands: int, owner: str |
     0 .. bands-1, the last one open-ended)."""
     band = case((col(AccountState.health) >= width * (bands - 1), bands - 1),
                 (col(AccountState.health) < 0, 0),
-                else_=col(AccountState.health) / width)
+                else_=col(AccountState.health) // width)
     stmt = owned_by(select(band, func.count())
                     .join(Account, col(Account.id) == AccountState.account_id)
                     .where(active()).group_by(band), owner)
