@@ -172,21 +172,35 @@ class Services:
         self._memo: dict[tuple[Hashable, ...], Any] = {}
         self._demo_dir: str | None = None
         self._first_read = first_read
+        self._open_lock = threading.Lock()
         self._first: tuple[ViewKey, TodayView] | None = None
 
     # ---- the database ----------------------------------------------------------
     def open(self) -> Store:
         """Open the store if it is not open yet (in a worker); a failure is kept in
         `open_error` and raised."""
-        if self._store is None and self._opener is not None:
-            try:
-                self._store = self._opener()
-            except BaseException as exc:
-                self.open_error = exc
-                raise
-            finally:
-                self._ready.set()
+        with self._open_lock:
+            if self._store is None and self._opener is not None and self.open_error is None:
+                try:
+                    self._store = self._opener()
+                except BaseException as exc:
+                    self.open_error = exc
+                    raise
+                finally:
+                    self._ready.set()
+        if self.open_error is not None:
+            raise self.open_error
         return self.store
+
+    @property
+    def may_show_cached(self) -> bool:
+        """Today's first view may come from its cache (one is kept for this database):
+        the app then opens the database after that first paint, not beside it."""
+        if self._first_read is None or self._store is not None:
+            return False
+        from csm_tui.first_view import cache_path
+
+        return cache_path(self._first_read).is_file()
 
     @property
     def store(self) -> Store:
@@ -233,6 +247,7 @@ class Services:
         if self._scope is None and self._first_read is not None and self._version == 0:
             self._try_first_view()
         if self._scope is None:
+            self.open()  # no cached view: the database now (the app may not have asked)
             from csm_tui.scope import default_scope
 
             with self.store.session() as session:
