@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from csm_tui.changelog import current_user

@@ -54,10 +54,10 @@ def insert_columns(session: Session, target: Target, keys: list[str],
     if not columns or not columns[0]:
         return
     table = table_of(target)
-    column = WATCHED.get(table.name)
-    if column is not None and column in keys:  # the driver's executemany: not seen by
-        touch_accounts(session, columns[keys.index(column)])  # the session's hook
-    elif column is not None:
+    watched = WATCHED.get(table.name)
+    if watched is not None and watched in keys:  # the driver's executemany: not seen by
+        touch_accounts(session, columns[keys.index(watched)])  # the session's hook
+    elif watched is not None:
         touch_all(session)
     connection = session.connection()
     dialect = connection.dialect

@@ -20,7 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from db.models import Account, AccountState, Contact, Task, Touchpoint
-from db.queries.common import AnyRow, active, owned_by
+from db.queries.common import AnyRow, RowSelect, active, owned_by
 
 
 class days_between(FunctionElement[int]):  # noqa: N801  (reads like the SQL function)
@@ -90,7 +90,7 @@ def today_items(session: Session, today: date, *, owner: str | None, points: Map
     account_id, account, tier, title, channel, due, touchpoint_id, task_id, contact,
     contract_end, flags, priority, total."""
     state = AccountState
-    touches = owned_by(
+    touches: RowSelect = owned_by(
         select(literal("touchpoint", String).label("kind"),
                col(Touchpoint.account_id).label("account_id"),
                col(Account.name).label("account"), col(Account.tier).label("tier"),

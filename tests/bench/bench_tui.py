@@ -2,7 +2,8 @@
 
 Seeds portfolios with `csm seed-demo` (1,000 / 10,000 / 50,000 / 100,000 accounts by
 default, about 21 touchpoints, SOP steps and events as a real book has), then runs
-../shared/tools/tui_bench.py on a suite made of the floor (a bare Textual app with a 1,000-row DataTable) and csm at each size, runs
+../shared/tools/tui_bench.py on a suite made of the floor (a bare Textual app with a
+1,000-row DataTable) and csm at each size, runs
 interleaved so machine noise hits all alike. Prints the table with ratios to the
 floor and, with --write, records it in docs/performance.md.
 
