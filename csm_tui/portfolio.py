@@ -91,24 +91,23 @@ def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
     current_in(session, today)
     rates = rates or load_rates(session, today)
     rfm = rfm_for_accounts(session, today) if with_lenses else {}
-    stage_words = {s: f"{s} {label('stage', s)}" for s in STAGES}
-    rows = []
-    for r in portfolio_rows(session, owner=owner):
-        seg = rfm[r.id].segment if r.id in rfm else ""
-        stage = stage_words.get(r.stage) or r.stage
-        search = (f"{r.search or search_text(r.name, r.industry, r.owner, pinyin=(r.name,))}"
-                  f" tier:{r.tier.casefold()} {r.tier.casefold()} {fold_text(stage)}")
-        if seg:
-            search += f" {fold_text(seg)} {fold_text(label('rfm', seg))}"
+    # the words each tier, stage and segment adds to a row's search text, made once
+    tier_words = {t: f" tier:{t.casefold()} {t.casefold()}" for t in TIERS}
+    stage_words = {s: " " + fold_text(f"{s} {label('stage', s)}") for s in STAGES}
+    seg_words: dict[str, str] = {"": ""}
+    base, rows = rates.base, []
+    for (aid, name, tier, arr, currency, stage, end, industry, whose, score, locked, health,
+         touched, next_due, stored) in portfolio_rows(session, owner=owner):
+        seg = rfm[aid].segment if aid in rfm else ""
+        if seg not in seg_words:
+            seg_words[seg] = f" {fold_text(seg)} {fold_text(label('rfm', seg))}"
+        words = stored or search_text(name, industry, whose, pinyin=(name,))
+        search = (words + (tier_words.get(tier) or f" tier:{tier} {tier}")
+                  + (stage_words.get(stage) or f" {stage}") + seg_words[seg])
         rows.append(PortfolioRow(
-            id=r.id, name=r.name, tier=r.tier, arr_minor=r.arr_minor, currency=r.currency,
-            stage=r.stage, industry=r.industry, owner=r.owner, contract_end=r.contract_end,
-            days_to_renewal=(r.contract_end - today).days if r.contract_end else None,
-            last_touch=r.last_touch_at.date() if r.last_touch_at else None,
-            next_due=r.next_due, health=r.health, score=r.score, segment=seg,
-            locked=r.tier_locked, search=search,
-            base_minor=rates.to_base(r.arr_minor, r.currency), base=rates.base,
-        ))
+            aid, name, tier, arr, currency, stage, industry, whose, end,
+            (end - today).days if end else None, touched,
+            next_due, health, score, seg, locked, search, rates.to_base(arr, currency), base))
     return rows
 
 

@@ -99,6 +99,7 @@ def compute_states(session: Session, day: date, account_ids: set[int] | None = N
         rows.append({"account_id": aid, "health": h.score,
                      "flags": ",".join(sg.key for sg in h.signals),
                      "flag_count": len(h.signals), "last_touch_at": touched,
+                     "last_touch_on": touched.date() if touched is not None else None,
                      "next_due": planned.get(aid), "cadence_due": cadence,
                      **_name_keys(name, industry, owner, known.get(aid)),
                      "basis": basis})

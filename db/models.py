@@ -320,6 +320,7 @@ class AccountState(SQLModel, table=True):
                        "in [risk] flags order")
     flag_count: int = Field(default=0)
     last_touch_at: datetime | None = Field(default=None, description="Latest done touch")
+    last_touch_on: date | None = Field(default=None, description="Its day (UTC)")
     next_due: date | None = Field(default=None, description="Earliest planned touch")
     cadence_due: date | None = Field(default=None, description="Last touch + the tier's "
                                      "cadence on a working day; None: never touched")

@@ -14,7 +14,8 @@ from db.bulk import insert_columns
 from db.models import Account, AccountState
 from db.queries.common import AnyRow, active, among, owned_by
 
-STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at", "next_due",
+STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at",
+              "last_touch_on", "next_due",
               "cadence_due", "sort_key", "search", "basis")
 
 
@@ -76,7 +77,7 @@ def portfolio_rows(session: Session, *, owner: str | None = None) -> Sequence[An
                col(Account.currency), col(Account.stage), col(Account.contract_end),
                col(Account.industry), col(Account.owner), col(Account.score),
                col(Account.tier_locked), col(AccountState.health),
-               col(AccountState.last_touch_at), col(AccountState.next_due),
+               col(AccountState.last_touch_on), col(AccountState.next_due),
                col(AccountState.search))
         .outerjoin(AccountState, col(AccountState.account_id) == Account.id)
         .where(active()).order_by(col(Account.arr_minor).desc(), col(Account.id))

@@ -46,6 +46,7 @@ the budget table. `csm-Nk-switch`: going back to Portfolio after a first visit.
 `csm-Nk-filter`: one keystroke in Portfolio's `/` filter.
 """
 
+CACHE = "$HOME/.local/share/csm-tui/cache"  # Today's first-paint cache (platformdirs)
 # (label suffix, key, what shows the screen is there)
 FIRST_VISITS = (("first-portfolio", "2", "Portfolio —"), ("first-kanban", "3", "Lifecycle —"),
                 ("first-touch", "4", "Touchpoints —"), ("first-calendar", "5", "Calendar —"),
@@ -74,8 +75,13 @@ def suite(dbs: dict[int, Path], runs_keys: int = 3) -> dict:
             {"label": f"csm-{k}-paint", "cmd": base, "ready": CSM_PAINT,
              "keys": "Down", "reset_keys": "Up", "env": env, "key_reps": 3},
             # Today complete: one load brings rows, counts, health, renewals and charts
+            # (from Today's first-paint cache, kept by the previous run)
             {"label": f"csm-{k}-today", "cmd": base, "ready": CSM_READY,
              "keys": "Down", "reset_keys": "Up", "env": env},
+            # the same with the cache removed before each launch: the database path
+            {"label": f"csm-{k}-today-cold", "cmd": base, "ready": CSM_READY,
+             "keys": "Down", "reset_keys": "Up", "env": env, "key_reps": 3,
+             "setup": f"rm -f {CACHE}/today-*.json"},
         ]
         apps += [{"label": f"csm-{k}-{name}", "cmd": base, "ready": CSM_READY, "keys": key,
                   "key_ready": marker, "key_reps": 1, "env": env}
@@ -124,6 +130,8 @@ def budget_table(report: dict) -> str:
         rows.append(("Today header painted", paint, None))
         today = [r["first_paint_ms"] / base for r in runs_of(f"csm-{k}-today")]
         rows.append(("Today complete", today, today_b))
+        cold = [r["first_paint_ms"] / base for r in runs_of(f"csm-{k}-today-cold")]
+        rows.append(("Today complete, no first-paint cache", cold, None))
         for name, key, _marker in FIRST_VISITS:
             first = [r["key_latency_ms"][0] / base for r in runs_of(f"csm-{k}-{name}")
                      if r.get("key_latency_ms")]

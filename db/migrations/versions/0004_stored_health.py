@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('flags', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('flag_count', sa.Integer(), nullable=False),
     sa.Column('last_touch_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_touch_on', sa.Date(), nullable=True),
     sa.Column('next_due', sa.Date(), nullable=True),
     sa.Column('cadence_due', sa.Date(), nullable=True),
     sa.Column('sort_key', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
