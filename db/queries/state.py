@@ -4,7 +4,7 @@ and count queries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -68,10 +68,10 @@ def state_rows(session: Session, account_ids: Iterable[int] | None = None
     return session.scalars(among(stmt, col(AccountState.account_id), account_ids)).all()
 
 
-def portfolio_rows(session: Session, *, owner: str | None = None) -> Sequence[AnyRow]:
+def portfolio_rows(session: Session, *, owner: str | None = None) -> Iterator[AnyRow]:
     """One row per active account (or one owner's) with its stored health, last and
     next touch and search keys, largest ARR first: one read, no aggregate over the
-    touchpoints."""
+    touchpoints, streamed in batches (read them while the session is open)."""
     stmt = (
         select(col(Account.id), col(Account.name), col(Account.tier), col(Account.arr_minor),
                col(Account.currency), col(Account.stage), col(Account.contract_end),
@@ -82,7 +82,9 @@ def portfolio_rows(session: Session, *, owner: str | None = None) -> Sequence[An
         .outerjoin(AccountState, col(AccountState.account_id) == Account.id)
         .where(active()).order_by(col(Account.arr_minor).desc(), col(Account.id))
     )
-    return session.execute(owned_by(stmt, owner)).all()
+    result = session.execute(owned_by(stmt, owner), execution_options={"yield_per": 2000})
+    for batch in result.partitions():
+        yield from batch
 
 
 def stored_flags(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
