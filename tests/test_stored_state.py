@@ -79,15 +79,31 @@ def _write(services: Services, store: Store, kind: str, n: int) -> None:
             services.retier()
         elif kind == "undo":
             services.undo()
+        elif kind == "edit":  # the account form (ORM write; name, owner: the keys move)
+            from csm_tui.account_edit import form_values
+
+            with store.session() as s:
+                from db.models import Account
+
+                account = s.get(Account, aid)
+                assert account is not None
+                values, version = form_values(account), account.version
+            values.update(name=f"{'清华' if n % 2 else 'Acme'} {n}", owner=f"o{n % 3}",
+                          last_login="2026-08-01")
+            services.update_account(aid, values, expected_version=version)
+        elif kind == "tasks":  # the SOP generator's Core statements
+            from csm_tui.tasks import generate_tasks
+
+            generate_tasks(store, TODAY)
     except (ValueError, LookupError):
         pass  # a move the rules refuse changes nothing
 
 
 KINDS = ["log", "done", "snooze", "plan", "tick", "tier", "metric", "stage", "churn",
-         "renew", "retier", "undo"]
+         "renew", "retier", "undo", "edit", "tasks"]
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50)), min_size=1,
                 max_size=6))
