@@ -446,6 +446,10 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
         n_events = _seed_events(session, today) if not _has_events(session) else 0
         _settle(session, rows)
         _sop_steps(session, [r["id"] for r in rows], today)
+    with store.transaction() as session:
+        from db.queries.state import refresh_planner_stats
+
+        refresh_planner_stats(session)
     return SeedResult(accounts, n_contacts, n_touch, n_events)
 
 

@@ -151,6 +151,8 @@ def ensure_current(store: Store, day: date) -> bool:
             return False
         session.info[DAY_KEY] = day
         qs.replace_states(session, compute_states(session, day), None)
+    with store.transaction() as session:  # once a day: the planner's statistics too
+        qs.refresh_planner_stats(session)
     return True
 
 

@@ -177,3 +177,10 @@ def test_today_limit_keeps_the_order_and_counts_all(demo_store: Store) -> None:
     assert top.items == whole.items[:5] and top.total == whole.total == len(whole.items)
     assert len(top.at_risk) <= 5 and top.at_risk_count == whole.at_risk_count
     assert top.renewal_count == len(whole.renewals)
+
+
+def test_the_cli_lists_what_today_shows() -> None:
+    from csm_tui.commands.followups import TOP_ROWS as CLI_ROWS
+    from csm_tui.today import TOP_ROWS
+
+    assert CLI_ROWS == TOP_ROWS

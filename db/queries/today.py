@@ -88,7 +88,7 @@ def today_items(session: Session, today: date, *, owner: str | None, points: Map
     in all: planned touches due by today, cadence touches due with nothing planned, open
     SOP steps due by today, of active accounts (`owner`'s, if given). Each row: kind,
     account_id, account, tier, title, channel, due, touchpoint_id, task_id, contact,
-    contract_end, flags, priority, total."""
+    contract_end, flags, priority."""
     state = AccountState
     touches: RowSelect = owned_by(
         select(literal("touchpoint", String).label("kind"),
@@ -133,15 +133,22 @@ def today_items(session: Session, today: date, *, owner: str | None, points: Map
         .where(col(Task.done_at).is_(None), col(Task.due_date) <= today, active()),
         owner)
     every = union_all(touches, cadence, tasks).subquery("agenda")
-    stmt = (select(*every.c, func.count().over().label("total"))
+    stmt = (select(*every.c)
             .order_by(every.c.priority.desc(), every.c.due, every.c.account,
                       case((every.c.kind == "touchpoint", 0), (every.c.kind == "cadence", 1),
                            else_=2),
                       every.c.touchpoint_id, every.c.task_id, every.c.account_id))
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = session.execute(stmt).all()
-    return rows, int(rows[0].total) if rows else 0
+    if limit is None:
+        rows = session.execute(stmt).all()
+        return rows, len(rows)
+    rows = session.execute(stmt.limit(limit)).all()
+    if len(rows) < limit:
+        return rows, len(rows)
+    # the count without the priority: three index counts, no sort of every row
+    counted = union_all(*(part.with_only_columns(col(Account.id)).order_by(None)
+                          for part in (touches, cadence, tasks))).subquery("counted")
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    return rows, int(total)
 
 
 def renewals(session: Session, *, start: date, end: date, owner: str | None,
