@@ -87,8 +87,8 @@ def next_id(session: Session, model: type[SQLModel]) -> int:
 def sync_sequence(session: Session, model: Target) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequence past them (SQLite
     needs nothing: its rowid follows the largest id)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    if session.get_bind().dialect.name != "postgresql" or "id" not in table_of(model).c:
+        return  # (a table keyed by something else, the derived state's, has no sequence)
     table = table_of(model).name
     session.execute(text(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -40,7 +40,7 @@ def _planned(store: Store, n: int) -> int | None:
 
 
 def _account(store: Store, n: int) -> int:
-    aid = _first(store, f"SELECT id FROM account WHERE archived = 0 ORDER BY id "
+    aid = _first(store, f"SELECT id FROM account WHERE archived = false ORDER BY id "
                         f"LIMIT 1 OFFSET {n % 40}")
     assert aid is not None
     return aid

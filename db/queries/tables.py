@@ -18,9 +18,9 @@ def count_rows(session: Session, model: Target) -> int:
 
 
 def table_rows(session: Session, model: Target) -> Sequence[RowMapping]:
-    """Every row of a table as column → value mappings, by id."""
+    """Every row of a table as column → value mappings, by primary key."""
     table = table_of(model)
-    return session.execute(select(table).order_by(table.c.id)).mappings().all()
+    return session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
 
 
 def typed_row(model: Target, row: Mapping[str, Any]) -> dict[str, Any]:
