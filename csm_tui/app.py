@@ -146,6 +146,7 @@ class CsmApp(App[int]):
         self._jobs: dict[Worker[Any], _Job] = {}
         self._log_form: LogFollowUpScreen | None = None
         self._prefetch_started = False
+        self._open_started = False
         self._modes_shown = {self.DEFAULT_MODE}
         self._instant_switch = False
         self._restore_theme()
@@ -212,6 +213,15 @@ class CsmApp(App[int]):
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", timeout=10)
         self.set_timer(20, self.settle_memory)  # in case the start-up never completes
+        if self.services.may_show_cached:  # Today paints from its cache first, alone
+            self.set_timer(2, self._open_store)
+        else:
+            self._open_store()
+
+    def _open_store(self) -> None:
+        if self._open_started:
+            return
+        self._open_started = True
         self.background(self.services.open, group="open", done=self._opened,
                         failed=self._open_failed)
 
@@ -251,6 +261,7 @@ class CsmApp(App[int]):
     def on_data_screen_ready(self, message: DataScreen.Ready) -> None:
         """After the first screen has its data, load the Portfolio and the kanban in the
         background (into the services' memo) so that pressing 2 or 3 shows them at once."""
+        self._open_store()
         if self._prefetch_started:
             return
         self._prefetch_started = True

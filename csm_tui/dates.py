@@ -23,22 +23,32 @@ def add_months(day: date, months: int) -> date:
 # Dates a user or a file may give: wide enough for any contract or event, narrow
 # enough that date arithmetic on them (renewals, anniversaries, terms) never overflows.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+# A founding date may be older (北京大学 1898, banks and brewers of the 1600s): it only
+# dates anniversaries, whose arithmetic is safe for any year.
+FIRST_FOUNDED = date(1000, 1, 1)
 
 
-def in_range(day: date) -> bool:
-    return FIRST_DATE <= day <= LAST_DATE
+def first_date_of(field: str) -> date:
+    """The earliest date a field accepts."""
+    return FIRST_FOUNDED if field in ("founded_on", "founded") else FIRST_DATE
+
+
+def in_range(day: date, *, first: date = FIRST_DATE) -> bool:
+    return first <= day <= LAST_DATE
 
 
 def parse_iso_date(text: str, *, field: str = "date") -> date:
-    """Parse YYYY-MM-DD or raise ValueError naming the field and the text."""
+    """Parse YYYY-MM-DD or raise ValueError naming the field and the text (a founding
+    date may be older than other dates: `first_date_of`)."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(t("{field}: {text!r} is not a date (use YYYY-MM-DD)",
                            field=field, text=text)) from None
-    if not in_range(day):
+    first = first_date_of(field)
+    if not in_range(day, first=first):
         raise ValueError(t("{field}: {text!r} is outside {first}–{last}", field=field,
-                           text=text, first=FIRST_DATE.year, last=LAST_DATE.year))
+                           text=text, first=first.year, last=LAST_DATE.year))
     return day
 
 

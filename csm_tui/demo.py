@@ -128,11 +128,12 @@ def _utc() -> datetime:
 
 
 def _touchpoints_for(rng: random.Random, account: dict, contact_ids: list[int],
-                     today: date, risky: bool) -> list[dict]:
-    """5-30 logged touchpoints ending at the last touch, plus the next planned one."""
+                     today: date, risky: bool, fewest: int = 5) -> list[dict]:
+    """`fewest`-30 logged touchpoints ending at the last touch, plus the next planned
+    one (a generated book: 10-30, about 20, as a real book has)."""
     cadence = CADENCE_DAYS.get(account["tier"], 45)
     cjk = _is_cjk(account["name"]) or current_language() == "zh_CN"  # the text shown
-    count = rng.randint(5, 30)
+    count = rng.randint(fewest, 30)
     if risky:
         last_touch = today - timedelta(days=rng.randint(cadence + 15, cadence + 60))
     else:
@@ -214,7 +215,7 @@ def _bulk(session: Session, model: type[SQLModel], rows: Iterable[dict[str, Any]
 
 
 def _history(session: Session, rng: random.Random, accounts: list[dict], today: date,
-             risky_ids: set[int]) -> tuple[int, int]:
+             risky_ids: set[int], fewest: int = 5) -> tuple[int, int]:
     next_contact = _next_id(session, Contact)
     contacts: list[dict] = []
     touchpoints: list[dict] = []
@@ -222,7 +223,7 @@ def _history(session: Session, rng: random.Random, accounts: list[dict], today: 
         rows = _contacts_for(rng, acc["id"], acc["name"], next_contact)
         contacts.extend(rows)
         touchpoints.extend(_touchpoints_for(rng, acc, [r["id"] for r in rows], today,
-                                            acc["id"] in risky_ids))
+                                            acc["id"] in risky_ids, fewest))
     from csm_tui.search import remember_names
 
     remember_names(session, [a["name"] for a in accounts] + [c["name"] for c in contacts])
@@ -254,7 +255,10 @@ def seed_demo_portfolio(store: Store, today: date) -> SeedResult:
     rng = random.Random(20261124)
     with (fixtures_dir() / "demo_accounts.csv").open(encoding="utf-8", newline="") as fh:
         source = list(csv.DictReader(fh))
+    from csm_tui.stored import use_day
+
     with store.transaction() as session:
+        use_day(session, today)
         next_account = _next_id(session, Account)
         accounts = []
         risky: set[int] = set()
@@ -401,8 +405,11 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
     ARR is log-normal with a wide spread, so about 20 % of accounts hold about
     80 % of ARR; contract ends fall over the next 12 months (a few just past).
     """
+    from csm_tui.stored import use_day
+
     rng = random.Random(seed)
     with store.transaction() as session:
+        use_day(session, today)
         next_account = _next_id(session, Account)
         used = all_account_names(session)
         arrs = [max(2_000, min(20_000_000, int(rng.lognormvariate(10.0, 1.7)))) for _ in
@@ -438,9 +445,33 @@ def seed_generated(store: Store, accounts: int, seed: int, today: date) -> SeedR
             ))
         _bulk(session, Account, rows)
         _terms_and_readings(session, rows, today)
-        n_contacts, n_touch = _history(session, rng, rows, today, risky)
+        n_contacts, n_touch = _history(session, rng, rows, today, risky, fewest=10)
+        n_events = _seed_events(session, today) if not _has_events(session) else 0
         _settle(session, rows)
-    return SeedResult(accounts, n_contacts, n_touch, 0)
+        _sop_steps(session, [r["id"] for r in rows], today)
+    with store.transaction() as session:
+        from db.queries.state import refresh_planner_stats
+
+        refresh_planner_stats(session)
+    return SeedResult(accounts, n_contacts, n_touch, n_events)
+
+
+def _has_events(session: Session) -> bool:
+    from db.queries.seed import event_count
+
+    return event_count(session) > 0
+
+
+def _sop_steps(session: Session, account_ids: list[int], today: date) -> None:
+    """A real book's SOP steps: every account's playbook steps for its stage and term,
+    most of those due over a week ago done on time (every seventh left open, so Today
+    and the board show something overdue)."""
+    from csm_tui.tasks import sync_tasks
+    from db.queries.seed import close_past_tasks
+
+    sync_tasks(session, today, account_ids=account_ids, log=False)
+    close_past_tasks(session, cutoff=today - timedelta(days=7), keep_open_every=7,
+                     account_ids=account_ids)
 
 
 def _settle(session: Session, accounts: list[dict[str, Any]]) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import t
+from csm_tui.occurrence import Occurrence  # noqa: F401  (re-exported)
 from db.models import Event
 from db.queries.events import events_between
 
@@ -15,15 +15,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from db.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    event_id: int
-    title: str
-    day: date
-    kind: str
-    scope: str
 
 
 def yearly_date(original: date, year: int) -> date:

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from csm_tui.changelog import current_user
@@ -28,6 +29,7 @@ def make_services(db: str | Store | None = None, *, today: date | None = None,
     database in `demo_dir` (which the caller removes after), else a new temporary
     folder."""
     opener: Store | Callable[[], Store]
+    first_read = None
     if demo:
         from csm_tui.demo import DEMO_USER
 
@@ -46,6 +48,8 @@ def make_services(db: str | Store | None = None, *, today: date | None = None,
         from csm_tui.paths import default_db
 
         where = db or default_db()
+        if "://" not in str(where):  # a SQLite file: Today's first paint may be cached
+            first_read = Path(where).expanduser()
 
         def opener() -> Store:
             from db.store import open_store
@@ -54,7 +58,7 @@ def make_services(db: str | Store | None = None, *, today: date | None = None,
     else:
         opener = db
     clock: Callable[[], date] = (lambda: today) if today is not None else date.today
-    return Services(opener, today=clock, user=user or current_user())
+    return Services(opener, today=clock, user=user or current_user(), first_read=first_read)
 
 
 @overload

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING
 
 from csm_tui.i18n import t
 from csm_tui.settings import Settings, current_settings
-from db.queries import activity as q
-from db.queries import metrics as qm
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -149,6 +147,8 @@ def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
                   account_ids: Iterable[int] | None = None) -> dict[str, dict[int, Trend]]:
     """Per metric and account, the latest reading and the previous one, both within
     `[risk] window_days` of today: one windowed query for all of them."""
+    from db.queries import metrics as qm
+
     since = today - timedelta(days=current_settings().signal_window_days)
     out: dict[str, dict[int, Trend]] = {m: {} for m in metrics}
     rows = sorted(qm.latest_two_each(session, metrics, since=since, account_ids=account_ids),
@@ -165,45 +165,59 @@ def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
     return out
 
 
+def flag_label(key: str, settings: Settings | None = None) -> str:
+    """A risk flag's short label (Today's "why", the board's card), in the interface
+    language, from its settings name (what is stored)."""
+    settings = settings or current_settings()
+    if key == "no_login":
+        return t("no login {days}d+", days=settings.no_login_days)
+    if key == "tickets_rising":
+        return t("tickets rising")
+    if key == "nps_falling":
+        return t("NPS falling")
+    if key == "no_decision_maker":
+        return t("no decision-maker touch {days}d+", days=settings.decision_maker_days)
+    if key == "single_threaded":
+        return t("single-threaded")
+    return key
+
+
 def signals_of(settings: Settings, today: date, *, last_login: date | None,
                nps: Trend | None, tickets: Trend | None, dm_touch: date | None,
                contacts: int) -> list[Signal]:
     """The risk flags `[risk] flags` asks for, each with its explanation."""
     wanted, out = settings.risk_flags, []
+
+    def flag(key: str, why: str) -> None:
+        out.append(Signal(key, flag_label(key, settings), why))
+
     if "no_login" in wanted:
         days = _days(last_login, today)
         if days is None:
-            out.append(Signal("no_login", t("no login {days}d+", days=settings.no_login_days),
-                              t("no login recorded")))
+            flag("no_login", t("no login recorded"))
         elif days >= settings.no_login_days:
-            out.append(Signal("no_login", t("no login {days}d+", days=settings.no_login_days),
-                              t("last login {day}, {days} days ago (flag at {limit})",
-                                day=last_login, days=days, limit=settings.no_login_days)))
+            flag("no_login", t("last login {day}, {days} days ago (flag at {limit})",
+                               day=last_login, days=days, limit=settings.no_login_days))
     if ("tickets_rising" in wanted and tickets is not None and tickets.previous is not None
             and tickets.value - tickets.previous >= settings.tickets_rise):
-        out.append(Signal("tickets_rising", t("tickets rising"),
-                          t("open tickets {old} on {old_day} → {new} on {new_day}",
-                            old=_num(tickets.previous), old_day=tickets.previous_on,
-                            new=_num(tickets.value), new_day=tickets.on)))
+        flag("tickets_rising", t("open tickets {old} on {old_day} → {new} on {new_day}",
+                                 old=_num(tickets.previous), old_day=tickets.previous_on,
+                                 new=_num(tickets.value), new_day=tickets.on))
     if ("nps_falling" in wanted and nps is not None and nps.previous is not None
             and nps.previous - nps.value >= settings.nps_drop):
-        out.append(Signal("nps_falling", t("NPS falling"),
-                          t("NPS {old} on {old_day} → {new} on {new_day} (a fall of {n}; "
-                            "flag at {drop})", old=_num(nps.previous), old_day=nps.previous_on,
-                            new=_num(nps.value), new_day=nps.on,
-                            n=_num(nps.previous - nps.value), drop=settings.nps_drop)))
+        flag("nps_falling", t("NPS {old} on {old_day} → {new} on {new_day} (a fall of {n}; "
+                              "flag at {drop})", old=_num(nps.previous),
+                              old_day=nps.previous_on, new=_num(nps.value), new_day=nps.on,
+                              n=_num(nps.previous - nps.value), drop=settings.nps_drop))
     if "no_decision_maker" in wanted:
         dm_days = _days(dm_touch, today)
         if dm_days is None or dm_days > settings.decision_maker_days:
             why = (t("no touch with a decision maker on record") if dm_touch is None else
                    t("last decision-maker touch {day}, {days} days ago (flag after {limit})",
                      day=dm_touch, days=dm_days, limit=settings.decision_maker_days))
-            out.append(Signal("no_decision_maker",
-                              t("no decision-maker touch {days}d+",
-                                days=settings.decision_maker_days), why))
+            flag("no_decision_maker", why)
     if "single_threaded" in wanted and contacts <= 1:
-        out.append(Signal("single_threaded", t("single-threaded"),
-                          t("{n} stakeholder(s) on record", n=contacts)))
+        flag("single_threaded", t("{n} stakeholder(s) on record", n=contacts))
     return out
 
 
@@ -211,6 +225,8 @@ def churn_signals(session: Session, today: date, account_ids: Iterable[int] | No
                   ) -> dict[int, list[Signal]]:
     """The churn signals only (no login, tickets rising, NPS falling) of these accounts:
     what a kanban card warns about."""
+    from db.queries import activity as q
+
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
     trends = metric_trends(session, today, ("nps", "open_tickets"), ids)
@@ -234,6 +250,8 @@ def health_for_accounts(session: Session, today: date,
                         last_touch: dict[int, datetime] | None = None) -> dict[int, Health]:
     """Health of every active account (or of the given ones), in a handful of queries.
     Pass `last_touch` when the caller already has it (Today does)."""
+    from db.queries import activity as q  # loaded with the data, not with the type
+
     ids = None if account_ids is None else list(account_ids)
     settings = current_settings()
     total = sum(settings.health_weights.values())

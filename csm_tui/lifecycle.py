@@ -366,15 +366,20 @@ def load_board(session: Session, today: date, *, tier: str | None = None,
             r = picked[aid]
             if aid not in next_task and t_stage == r.stage and t_term == r.term:
                 next_task[aid] = (title, due)
-    from csm_tui.health import churn_signals
+    from csm_tui.health import flag_label
+    from csm_tui.settings import current_settings
+    from csm_tui.stored import current_in
+    from db.queries.state import stored_flags
 
-    signals = churn_signals(session, today, list(picked)) if picked else {}
+    current_in(session, today)  # the churn signals are the stored flags (a card's few)
+    flags = stored_flags(session, list(picked)) if picked else {}
+    settings = current_settings()
     for r in sorted(picked.values(), key=lambda r: -r.arr_minor):
         title, due = next_task.get(r.id, ("", None))
+        keys = [k for k in CARD_SIGNALS if k in (flags.get(r.id) or "").split(",")]
         columns[r.stage].cards.append(Card(
             r.id, r.name, r.tier, r.arr_minor, r.currency,
             (today - r.stage_entered).days if r.stage_entered else None, title, due,
-            _risk(r.stage, r.contract_end, [sg.label for sg in sorted(
-                signals.get(r.id, []), key=lambda sg: CARD_SIGNALS.index(sg.key))], today),
+            _risk(r.stage, r.contract_end, [flag_label(k, settings) for k in keys], today),
             r.stage_entered if r.stage == "renewed" else None))
     return [columns[s] for s in STAGES]

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import N_, label
 from csm_tui.money import Rates, Total, load_rates
-from csm_tui.namesearch import filter_words, search_text
+from csm_tui.namesearch import filter_words, fold_text, search_text
 from csm_tui.rfm import rfm_for_accounts
-from db.queries.accounts import account_overview
+from db.queries.state import portfolio_rows
 from db.vocab import STAGES, TIERS
 
 if TYPE_CHECKING:
@@ -82,30 +81,33 @@ SORT_WORDS = {
 
 
 def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
-                   health: dict[int, Health] | None = None,
                    owner: str | None = None, rates: Rates | None = None
                    ) -> list[PortfolioRow]:
-    """All active accounts (or one owner's), largest ARR first; health and RFM unless
-    told not to; ARR also in the base currency."""
+    """All active accounts (or one owner's), largest ARR first, with their stored health
+    and touches (csm_tui/stored.py: made current for `today` first if need be) and,
+    unless told not to, RFM; ARR also in the base currency."""
+    from csm_tui.stored import current_in
+
+    current_in(session, today)
     rates = rates or load_rates(session, today)
-    if health is None:
-        health = health_for_accounts(session, today) if with_lenses else {}
     rfm = rfm_for_accounts(session, today) if with_lenses else {}
-    rows = []
-    for r in account_overview(session, owner=owner):
-        h = health.get(r.id)
-        seg = rfm[r.id].segment if r.id in rfm else ""
+    # the words each tier, stage and segment adds to a row's search text, made once
+    tier_words = {t: f" tier:{t.casefold()} {t.casefold()}" for t in TIERS}
+    stage_words = {s: " " + fold_text(f"{s} {label('stage', s)}") for s in STAGES}
+    seg_words: dict[str, str] = {"": ""}
+    base, rows = rates.base, []
+    for (aid, name, tier, arr, currency, stage, end, industry, whose, score, locked, health,
+         touched, next_due, stored) in portfolio_rows(session, owner=owner):
+        seg = rfm[aid].segment if aid in rfm else ""
+        if seg not in seg_words:
+            seg_words[seg] = f" {fold_text(seg)} {fold_text(label('rfm', seg))}"
+        words = stored or search_text(name, industry, whose, pinyin=(name,))
+        search = (words + (tier_words.get(tier) or f" tier:{tier} {tier}")
+                  + (stage_words.get(stage) or f" {stage}") + seg_words[seg])
         rows.append(PortfolioRow(
-            id=r.id, name=r.name, tier=r.tier, arr_minor=r.arr_minor, currency=r.currency,
-            stage=r.stage, industry=r.industry, owner=r.owner, contract_end=r.contract_end,
-            days_to_renewal=(r.contract_end - today).days if r.contract_end else None,
-            last_touch=r.last_touch.date() if r.last_touch else None, next_due=r.next_due,
-            health=h.score if h else None, score=r.score, segment=seg, locked=r.tier_locked,
-            search=search_text(r.name, r.industry, r.owner, f"tier:{r.tier}", r.tier,
-                               r.stage, seg, label("stage", r.stage), label("rfm", seg),
-                               pinyin=(r.name,)),
-            base_minor=rates.to_base(r.arr_minor, r.currency), base=rates.base,
-        ))
+            aid, name, tier, arr, currency, stage, industry, whose, end,
+            (end - today).days if end else None, touched,
+            next_due, health, score, seg, locked, search, rates.to_base(arr, currency), base))
     return rows
 
 

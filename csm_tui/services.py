@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.calendar_view import CalItem
     from csm_tui.charts import Band, MonthBar
     from csm_tui.followup import LogContext, LogResult
-    from csm_tui.health import Health
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
     from csm_tui.metrics import MetricSaved
@@ -150,9 +149,12 @@ class Services(BookServices):
 
     def __init__(self, store: Store | Callable[[], Store], *,
                  today: Callable[[], date] = date.today, user: str,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None,
+                 first_read: Path | None = None) -> None:
         """`store` may be a function that opens it: the TUI paints first and opens the
-        database in a worker (`open`)."""
+        database in a worker (`open`). `first_read`: the SQLite file behind it, whose
+        last Today view is kept in a small cache (csm_tui/first_view.py) and shown at
+        start, before the database layer loads, when the file is unchanged since."""
         self._store: Store | None = None
         self._opener: Callable[[], Store] | None = None
         self._ready = threading.Event()
@@ -171,6 +173,9 @@ class Services(BookServices):
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
         self._demo_dir: str | None = None
+        self._first_read = first_read
+        self._open_lock = threading.Lock()
+        self._first: tuple[ViewKey, TodayView] | None = None
 
     def _effective_now(self) -> datetime:
         from csm_tui.dates import effective_now
@@ -181,15 +186,28 @@ class Services(BookServices):
     def open(self) -> Store:
         """Open the store if it is not open yet (in a worker); a failure is kept in
         `open_error` and raised."""
-        if self._store is None and self._opener is not None:
-            try:
-                self._store = self._opener()
-            except BaseException as exc:
-                self.open_error = exc
-                raise
-            finally:
-                self._ready.set()
+        with self._open_lock:
+            if self._store is None and self._opener is not None and self.open_error is None:
+                try:
+                    self._store = self._opener()
+                except BaseException as exc:
+                    self.open_error = exc
+                    raise
+                finally:
+                    self._ready.set()
+        if self.open_error is not None:
+            raise self.open_error
         return self.store
+
+    @property
+    def may_show_cached(self) -> bool:
+        """Today's first view may come from its cache (one is kept for this database):
+        the app then opens the database after that first paint, not beside it."""
+        if self._first_read is None or self._store is not None:
+            return False
+        from csm_tui.first_view import cache_path
+
+        return cache_path(self._first_read).is_file()
 
     @property
     def store(self) -> Store:
@@ -233,7 +251,10 @@ class Services(BookServices):
     def view_key(self) -> ViewKey:
         """The key to load under (in a worker). Taken before reading, so a write that
         lands during the read makes the key stale rather than going unnoticed."""
+        if self._scope is None and self._first_read is not None and self._version == 0:
+            self._try_first_view()
         if self._scope is None:
+            self.open()  # no cached view: the database now (the app may not have asked)
             from csm_tui.scope import default_scope
 
             with self.store.session() as session:
@@ -246,6 +267,41 @@ class Services(BookServices):
         key = self.current_key()
         assert key is not None
         return key
+
+    def _try_first_view(self) -> None:
+        """Today's cached view, if the database is exactly as it was when it was made:
+        it decides mine or team and the change-log id seen, so that the first load needs
+        no database layer at all."""
+        from csm_tui.first_view import load
+        from csm_tui.i18n import current_language
+
+        assert self._first_read is not None
+        found = load(self._first_read, user=self.user, lang=current_language(),
+                     day=self.today())
+        if found is None:
+            return
+        view, stamp = found
+        with self._lock:
+            if self._scope is not None or self._version != 0:
+                return
+            self._scope = Scope(self.user, bool(stamp["mine"]))
+            self._seen_log_id = int(stamp["marks"][1])
+            self._first = (ViewKey(0, view.day, self._scope.owner), view)
+
+    def _keep_first_view(self, key: ViewKey, before: tuple[str, int, str] | None,
+                         view: TodayView) -> None:
+        """Keep this Today view for the next start if nothing moved while it was read."""
+        from csm_tui.first_view import save, stamp
+        from csm_tui.i18n import current_language
+        from db.firstread import marks
+
+        scope = self._scope
+        if (self._first_read is None or before is None or scope is None
+                or key.version != self._version or marks(self._first_read) != before):
+            return
+        save(self._first_read, view, stamp(self._first_read, before, user=self.user,
+                                           owner=key.owner, mine=scope.mine,
+                                           lang=current_language()))
 
     def _newest_log_id(self) -> int:
         return self.store.newest_change_id()
@@ -299,35 +355,42 @@ class Services(BookServices):
                 self._memo[slot] = value
         return value
 
-    def health(self, key: ViewKey, *, last_touch: dict[int, datetime] | None = None
-               ) -> dict[int, Health]:
-        """Every active account's health on the key's day (owner-independent)."""
-        from csm_tui.health import health_for_accounts
-
-        def compute() -> dict[int, Health]:
-            with self.store.session() as session:
-                return health_for_accounts(session, key.day, last_touch=last_touch)
+    def ensure_state(self, key: ViewKey) -> None:
+        """The stored derived state is of the key's day (the first read of a day
+        recomputes the book once, in one transaction)."""
+        from csm_tui.stored import ensure_current
 
         whole = ViewKey(key.version, key.day, None)
-        return self._memoised(whole, "health", compute)
+        self._memoised(whole, "state", lambda: ensure_current(self.store, key.day))
 
     # ---- reads -------------------------------------------------------------------------
     def today_view(self, key: ViewKey) -> TodayView:
-        from csm_tui.charts import health_bands_of, renewals_by_month
-        from csm_tui.today import assemble, gather
+        from csm_tui.charts import renewals_by_month
+        from csm_tui.today import TOP_ROWS, health_bands_stored, today_agenda
+
+        first = self._first
+        if first is not None and first[0] == key:
+            return self._memoised(key, "today", lambda: first[1])
 
         def compute() -> TodayView:
             from csm_tui.money import load_rates
 
+            self.ensure_state(key)
+            before = None
+            if self._first_read is not None:
+                from db.firstread import marks
+
+                before = marks(self._first_read)
             with self.store.session() as session:
-                inputs = gather(session, key.day, owner=key.owner)
+                agenda = today_agenda(session, key.day, owner=key.owner, limit=TOP_ROWS)
                 months = renewals_by_month(session, key.day, owner=key.owner)
+                bands = health_bands_stored(session, owner=key.owner)
                 rates = load_rates(session, key.day)
-            health = self.health(key, last_touch=inputs.last_touch)
-            ids = set(inputs.basics) if key.owner is not None else None
-            agenda = assemble(inputs, health)
-            total = rates.total((r.arr_minor, r.currency) for r in agenda.renewals)
-            return TodayView(agenda, key.day, months, health_bands_of(health, ids), total)
+            total = rates.total_by_currency((cur, arr, n)
+                                            for cur, n, arr in agenda.renewal_sums)
+            view = TodayView(agenda, key.day, months, bands, total)
+            self._keep_first_view(key, before, view)
+            return view
 
         return self._memoised(key, "today", compute)
 
@@ -335,9 +398,9 @@ class Services(BookServices):
         from csm_tui.portfolio import load_portfolio
 
         def compute() -> list[PortfolioRow]:
-            health = self.health(key)
+            self.ensure_state(key)
             with self.store.session() as session:
-                return load_portfolio(session, key.day, health=health, owner=key.owner)
+                return load_portfolio(session, key.day, owner=key.owner)
 
         return self._memoised(key, "portfolio", compute)
 
@@ -346,6 +409,7 @@ class Services(BookServices):
         from csm_tui.lifecycle import load_board
 
         def compute() -> list[StageColumn]:
+            self.ensure_state(key)
             with self.store.session() as session:
                 return load_board(session, key.day, tier=tier, per_column=per_column,
                                   owner=key.owner)

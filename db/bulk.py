@@ -9,6 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, inspect, select, text
 from sqlmodel import Session, SQLModel
 
+from db.derived import WATCHED, touch_accounts, touch_all
+
 BATCH = 5000
 
 Target = type[SQLModel] | Table  # a table class, or a Core table
@@ -52,6 +54,11 @@ def insert_columns(session: Session, target: Target, keys: list[str],
     if not columns or not columns[0]:
         return
     table = table_of(target)
+    watched = WATCHED.get(table.name)
+    if watched is not None and watched in keys:  # the driver's executemany: not seen by
+        touch_accounts(session, columns[keys.index(watched)])  # the session's hook
+    elif watched is not None:
+        touch_all(session)
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
@@ -80,8 +87,8 @@ def next_id(session: Session, model: type[SQLModel]) -> int:
 def sync_sequence(session: Session, model: Target) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequence past them (SQLite
     needs nothing: its rowid follows the largest id)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    if session.get_bind().dialect.name != "postgresql" or "id" not in table_of(model).c:
+        return  # (a table keyed by something else, the derived state's, has no sequence)
     table = table_of(model).name
     session.execute(text(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+import db.derived  # noqa: F401  (the derived state's session hook)
 from db.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000

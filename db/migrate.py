@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # alembic loads only when an upgrade is really due
 # Every revision this build knows, oldest first. A test keeps this in step with
 # the alembic scripts in db/migrations/versions.
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_terms_metrics_rates",
-                             "0003_notes_search")
+                             "0003_notes_search", "0004_stored_health")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

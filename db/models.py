@@ -295,3 +295,38 @@ class Note(SQLModel, table=True):
     author: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AccountState(SQLModel, table=True):
+    """What the screens show of each active account that is derived from its other rows:
+    health and risk flags, last and next touch, the day its cadence touch is due, its
+    name's sort and search keys. Kept in the transaction of every write that changes
+    its inputs (db/derived.py calls the domain's recompute before each commit), and
+    recomputed for the whole book once a day (`basis` names the day and settings it was
+    computed for), so that a screen reads its top rows and counts from here instead of
+    computing over the whole book. No row: not computed yet (an archived account has
+    none)."""
+
+    __table_args__ = (
+        Index("ix_accountstate_health", "health"),
+        Index("ix_accountstate_basis", "basis"),
+        Index("ix_accountstate_sort_key", "sort_key"),
+        Index("ix_accountstate_cadence", "next_due", "cadence_due"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", primary_key=True, ondelete="CASCADE")
+    health: int = Field(default=0, description="0..100 on the basis day")
+    flags: str = Field(default="", description="The risk flags' keys, comma-separated, "
+                       "in [risk] flags order")
+    flag_count: int = Field(default=0)
+    last_touch_at: datetime | None = Field(default=None, description="Latest done touch")
+    last_touch_on: date | None = Field(default=None, description="Its day (UTC)")
+    next_due: date | None = Field(default=None, description="Earliest planned touch")
+    cadence_due: date | None = Field(default=None, description="Last touch + the tier's "
+                                     "cadence on a working day; None: never touched")
+    sort_key: str = Field(default="", max_length=400, description="The name folded, CJK "
+                          "as pinyin: the A-to-Z order")
+    search: str = Field(default="", description="Name, pinyin, initials, industry, owner, "
+                        "folded: what a / filter matches")
+    basis: str = Field(default="", max_length=64, description="The day and settings this "
+                       "row was computed for")

@@ -109,9 +109,9 @@ class TodayScreen(DataScreen["TodayView"]):
             arr += " " + t("+{n} without a rate", n=sum(n for _c, n in total.missing))
         self.sub_title = t("{scope} · {todo} to do · {renewals} ({arr}) · "
                            "{risk} at risk · {events}", scope=self.csm.scope_label,
-                           todo=len(agenda.items),
-                           renewals=plural(len(agenda.renewals), "renewal"), arr=arr,
-                           risk=len(agenda.at_risk),
+                           todo=agenda.total,
+                           renewals=plural(agenda.renewal_count, "renewal"), arr=arr,
+                           risk=agenda.at_risk_count,
                            events=plural(len(agenda.events), "event"))
 
     # ---- what is selected ----------------------------------------------------------------

@@ -241,3 +241,23 @@ def test_search_reads_the_words_of_names_and_learns_the_missing(
         assert [n.name for n in search_book(s, "hxd").names] == ["胡小东"]
         assert [n.name for n in search_book(s, "胡").names] == ["胡小东"]
         assert search_book(s, "100%").names == [] and search_book(s, "_").names == []
+
+
+def test_an_old_founding_date_is_kept_and_an_absurd_one_refused(
+        demo_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """北京大学 was founded in 1898: the account form must save it back as it is (it
+    refused every edit of such an account); a year before 1000 is refused by name."""
+    from csm_tui.account_edit import FieldError, form_values, parse_form
+
+    with demo_store.session() as s:
+        pku = s.exec(select(Account).where(Account.name == "北京大学")).one()
+        values = form_values(pku)
+    assert values["founded_on"].startswith("1898")
+    assert parse_form(values)["founded_on"] == pku.founded_on
+    with pytest.raises(FieldError, match="0999-01-01"):
+        parse_form({**values, "founded_on": "0999-01-01"})
+    assert main(["account", "edit", "北京大学", "--founded", "1898-05-04",
+                 "--db", str(demo_store.path), "--today", "2026-11-24"]) == 0
+    with demo_store.session() as s:
+        pku = s.exec(select(Account).where(Account.name == "北京大学")).one()
+        assert pku.founded_on == date(1898, 5, 4)

@@ -153,7 +153,7 @@ def test_cli_today_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["today", "--json", "--lang", "zh_CN", "--db", str(db),
                  "--today", "2026-11-24"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"date", "scope", "owner", "items"}
+    assert set(data) == {"date", "scope", "owner", "total", "items"}
     assert {"priority", "account", "why"} <= set(data["items"][0])
 
 

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.sqlite_only  # the fixtures are SQLite files
 DATA = Path(__file__).parent / "data"
 FIXTURES = {"0001_initial": DATA / "schema-0001.db",  # one per revision, oldest first
             "0002_terms_metrics_rates": DATA / "schema-0002.db",
-            "0003_notes_search": DATA / "schema-0003.db"}
+            "0003_notes_search": DATA / "schema-0003.db",
+            "0004_stored_health": DATA / "schema-0004.db"}
 
 
 Contents = dict[str, tuple[list[str], list[tuple]]]

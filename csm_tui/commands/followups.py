@@ -14,6 +14,8 @@ from csm_tui.commands.common import account_arg, store_from
 from csm_tui.dates import effective_now
 from csm_tui.i18n import N_, long_day, t
 
+TOP_ROWS = 500  # as Today shows (csm_tui.today.TOP_ROWS; a test keeps them equal)
+TABLE_ROWS = 50  # the table for a person: the most important, a screen or two
 TODAY_FIELDS = ("ref", "priority", "kind", "account_id", "account", "tier", "title", "due",
                 "days_overdue", "why", "touchpoint_id", "task_id", "channel", "contact")
 
@@ -25,6 +27,10 @@ def register(sub: argparse._SubParsersAction, add_db: Callable) -> None:
     td.add_argument("--team", action="store_true",
                     help=t("the team's accounts (default: yours, by owner = $CSM_USER or "
                            "login; everyone's if you own none)"))
+    td.add_argument("--all", action="store_true",
+                    help=t("every row (default: the {n} most important, {json} with "
+                           "--json as Today shows; the count is of all)", n=TABLE_ROWS,
+                           json=TOP_ROWS))
     td.add_argument("--today", default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     td.set_defaults(handler=today)
     lg = sub.add_parser("log", help=t("log a follow-up for an account"))
@@ -51,31 +57,37 @@ def today(args: argparse.Namespace) -> int:
     from csm_tui.changelog import current_user
     from csm_tui.cli import resolve_today
     from csm_tui.scope import default_scope
+    from csm_tui.stored import ensure_current
     from csm_tui.today import today_agenda
 
     day = resolve_today(args)
     store = store_from(args)
+    ensure_current(store, day)  # the first read of a day brings the stored state to it
     with store.session() as session:
         scope = default_scope(session, current_user(), team=args.team)
-        agenda = today_agenda(session, day, owner=scope.owner)
+        agenda = today_agenda(session, day, owner=scope.owner,
+                              limit=None if args.all else TOP_ROWS if args.json
+                              else TABLE_ROWS)
     rows: list[dict[str, Any]] = [
         {"ref": i.ref, "priority": i.priority, "kind": i.kind, "account_id": i.account_id,
          "account": i.account, "tier": i.tier, "title": i.title,
          "due": i.due.isoformat(), "days_overdue": max(0, (day - i.due).days),
          "why": i.why, "touchpoint_id": i.touchpoint_id, "task_id": i.task_id,
          "channel": i.channel, "contact": i.contact} for i in agenda.items]
-    if args.json:
-        json.dump({"date": day.isoformat(), "scope": "mine" if scope.mine else "team",
-                   "owner": scope.owner, "items": rows}, sys.stdout,
-                  ensure_ascii=False, indent=1)
-        print()
+    if args.json:  # one write: the terminal-safe stdout checks each write it is given
+        sys.stdout.write(json.dumps({"date": day.isoformat(),
+                                     "scope": "mine" if scope.mine else "team",
+                                     "owner": scope.owner, "total": agenda.total,
+                                     "items": rows}, ensure_ascii=False, indent=1) + "\n")
         return 0
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=t("Today {day} ({scope}): {n} to do", day=long_day(day),
-                          scope=scope.label, n=len(rows)),
-                  title_justify="left")
+    title = t("Today {day} ({scope}): {n} to do", day=long_day(day), scope=scope.label,
+              n=agenda.total)
+    if len(rows) < agenda.total:
+        title += t(" (the {n} most important; --all for every row)", n=len(rows))
+    table = Table(title=title, title_justify="left")
     for col in (N_("Ref"), N_("Pri"), N_("Account"), N_("Tier"), N_("What"), N_("Due"),
                 N_("Why")):
         table.add_column(t(col), overflow="fold")

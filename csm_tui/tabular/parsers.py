@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from csm_tui.dates import FIRST_DATE, LAST_DATE, in_range
+from csm_tui.dates import FIRST_DATE, LAST_DATE, first_date_of, in_range
 from csm_tui.money import MAX_AMOUNT
 from csm_tui.tabular.mapping import IGNORE, Mapping
 from db.vocab import CHANNELS, CONTACT_LEVELS, CONTACT_ROLES, OUTCOMES, STAGES, TIERS
@@ -59,10 +59,10 @@ def norm_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def parse_date(column: str, text: str) -> date:
+def parse_date(column: str, text: str, *, first: date = FIRST_DATE) -> date:
     day = _parse_date(column, text)
-    if not in_range(day):
-        raise RowProblem(column, text, f"outside {FIRST_DATE.year}–{LAST_DATE.year}")
+    if not in_range(day, first=first):
+        raise RowProblem(column, text, f"outside {first.year}–{LAST_DATE.year}")
     return day
 
 
@@ -169,7 +169,7 @@ def parse_account(mapping: Mapping, row: dict[str, str]) -> dict[str, Any]:
         out["stage"] = _pick({}, STAGES, *c["stage"], "stage")
     for field in ("contract_start", "contract_end", "founded_on", "last_login"):
         if field in c:
-            out[field] = parse_date(*c[field])
+            out[field] = parse_date(*c[field], first=first_date_of(field))
     if out.get("contract_start") and out.get("contract_end") and \
             out["contract_end"] < out["contract_start"]:
         col, text = c["contract_end"]

@@ -42,10 +42,10 @@ def count_rows(session: Session, model: Target) -> int:
 
 
 def table_rows(session: Session, model: Target) -> Sequence[RowMapping]:
-    """Every row of a table as column → value mappings, by id (small tables only: the
-    export streams with `stream_rows`)."""
+    """Every row of a table as column → value mappings, by primary key (small tables
+    only: the export streams with `stream_rows`)."""
     table = table_of(model)
-    return session.execute(select(table).order_by(table.c.id)).mappings().all()
+    return session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
 
 
 def stream_rows(session: Session, model: Target, *, batch: int = 2000
@@ -53,7 +53,7 @@ def stream_rows(session: Session, model: Target, *, batch: int = 2000
     """Every row of a table by id, as tuples in the order of `table.c`, `batch` rows at a
     time (a server-side cursor on PostgreSQL): memory stays flat for any size."""
     table = table_of(model)
-    result = session.execute(select(table).order_by(table.c.id)
+    result = session.execute(select(table).order_by(*table.primary_key.columns)
                              .execution_options(yield_per=batch))
     for part in result.partitions(batch):
         yield [tuple(row) for row in part]

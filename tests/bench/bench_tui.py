@@ -1,8 +1,9 @@
 """Benchmark the real `csm` as a person feels it, against the floor, in one run.
 
-Seeds portfolios with `csm seed-demo` (1,000 / 10,000 / 50,000 accounts by default,
-about 18 touchpoints each), then runs ../shared/tools/tui_bench.py on a suite made of
-the floor (a bare Textual app with a 1,000-row DataTable) and csm at each size, runs
+Seeds portfolios with `csm seed-demo` (1,000 / 10,000 / 50,000 / 100,000 accounts by
+default, about 21 touchpoints, SOP steps and events as a real book has), then runs
+../shared/tools/tui_bench.py on a suite made of the floor (a bare Textual app with a
+1,000-row DataTable) and csm at each size, runs
 interleaved so machine noise hits all alike. Prints the table with ratios to the
 floor and, with --write, records it in docs/performance.md.
 
@@ -16,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,13 +36,23 @@ CSM_PAINT = r"Do now — overdue"
 
 LEGEND = """
 Rows: `floor` is a bare Textual app showing a 1,000-row DataTable (the floor no Textual
-app beats). `csm-Nk-paint`: first paint, Today laid out (sections, key bar) before its
-data; key = cursor move. `csm-Nk-start`: ready, Today's list filled; key = cursor move.
-`csm-Nk-switch` / `-kanban`: pressing `2` / `3` to go back to Portfolio / the kanban
-after a first visit (untimed). `csm-Nk-filter`: one keystroke in Portfolio's `/` filter.
-Issue 8 budgets at 10,000 accounts: first paint ≤ 1.5× the floor; cursor move ≤ 2× the
-floor's; screen switch or filter keystroke ≤ 50 ms median; peak RSS ≤ 150 MB.
+app beats). `csm-Nk-paint`: Today's header and sections painted; key = cursor move.
+`csm-Nk-today`: Today complete (its rows, health, risk, renewals and charts: one load
+fills them all), from launch; key = cursor move. `csm-Nk-first-portfolio` / `-kanban` /
+`-touch` / `-calendar` / `-log`: the first visit after start to Portfolio (`2`), the
+kanban (`3`), Touchpoints (`4`), the calendar (`5`) and the follow-up form (`l`): the
+key column is that first visit's latency, whose ratio to the floor's first paint is in
+the budget table. `csm-Nk-switch`: going back to Portfolio after a first visit.
+`csm-Nk-filter`: one keystroke in Portfolio's `/` filter.
 """
+
+CACHE = "$HOME/.local/share/csm-tui/cache"  # Today's first-paint cache (platformdirs)
+# (label suffix, key, what shows the screen is there)
+FIRST_VISITS = (("first-portfolio", "2", "Portfolio —"), ("first-kanban", "3", "Lifecycle —"),
+                ("first-touch", "4", "Touchpoints —"), ("first-calendar", "5", "Calendar —"),
+                ("first-log", "l", "Log a follow-up ·"))
+BUDGETS = {  # accounts: (Today complete, first visit, peak RSS MB) as ratios to the floor
+    10_000: (1.5, 1.5, 110), 50_000: (2.0, 2.0, 160), 100_000: (None, None, 300)}
 
 
 def seed(db: Path, accounts: int) -> None:
@@ -51,8 +63,8 @@ def seed(db: Path, accounts: int) -> None:
                    check=True, cwd=ROOT)
 
 
-def suite(dbs: dict[int, Path]) -> dict:
-    env = {"CSM_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
+def suite(dbs: dict[int, Path], runs_keys: int = 3) -> dict:
+    env = {"CSM_TODAY": TODAY, "PYTHONPATH": str(ROOT), "CSM_USER": "bench"}
     apps = [{"label": "floor", "cmd": f"{sys.executable} {TOOLS / 'floor_app.py'}",
              "ready": "Customer 0000", "keys": "Down", "reset_keys": "Up"}]
     for size, db in dbs.items():
@@ -62,30 +74,87 @@ def suite(dbs: dict[int, Path]) -> dict:
             # first paint: Today laid out (its name, sections and keys), data still coming
             {"label": f"csm-{k}-paint", "cmd": base, "ready": CSM_PAINT,
              "keys": "Down", "reset_keys": "Up", "env": env, "key_reps": 3},
-            # ready: Today's list filled in
-            {"label": f"csm-{k}-start", "cmd": base, "ready": CSM_READY,
+            # Today complete: one load brings rows, counts, health, renewals and charts
+            # (from Today's first-paint cache, kept by the previous run)
+            {"label": f"csm-{k}-today", "cmd": base, "ready": CSM_READY,
              "keys": "Down", "reset_keys": "Up", "env": env},
-            # switching to a screen already visited (the first visit is untimed)
+            # the same with the cache removed before each launch: the database path
+            {"label": f"csm-{k}-today-cold", "cmd": base, "ready": CSM_READY,
+             "keys": "Down", "reset_keys": "Up", "env": env, "key_reps": 3,
+             "setup": f"rm -f {CACHE}/today-*.json"},
+        ]
+        apps += [{"label": f"csm-{k}-{name}", "cmd": base, "ready": CSM_READY, "keys": key,
+                  "key_ready": marker, "key_reps": 1, "env": env}
+                 for name, key, marker in FIRST_VISITS]
+        apps += [
+            # switching back to a screen already visited (the first visit is untimed)
             {"label": f"csm-{k}-switch", "cmd": base, "ready": CSM_READY,
              "pre_keys": "2;1", "keys": "2", "key_ready": "Portfolio —", "reset_keys": "1",
-             "env": env},
-            {"label": f"csm-{k}-kanban", "cmd": base, "ready": CSM_READY,
-             "pre_keys": "3;1", "keys": "3", "key_ready": "Lifecycle —", "reset_keys": "1",
-             "env": env},
-            # the follow-up form over Today (first open untimed: a person opens it many times)
-            {"label": f"csm-{k}-log", "cmd": base, "ready": CSM_READY,
-             "pre_keys": "l;Escape", "keys": "l", "key_ready": "Log a follow-up ·",
-             "reset_keys": "Escape", "env": env},
+             "env": env, "key_reps": runs_keys},
             {"label": f"csm-{k}-filter", "cmd": base, "ready": CSM_READY,
              "pre_keys": "2;/", "keys": "t", "key_change": "text",
-             "reset_keys": "BSpace", "env": env},
+             "reset_keys": "BSpace", "env": env, "key_reps": runs_keys},
         ]
     return {"defaults": {"size": "160x45", "cwd": str(ROOT)}, "apps": apps}
 
 
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "—"
+    return (f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+            if len(values) > 1 else f"{values[0]:.2f}")
+
+
+def budget_table(report: dict) -> str:
+    """Every budget at every size: medians with (min–max) over the runs, as ratios to
+    the floor's median first paint in the same run."""
+    apps = {a["label"]: a for a in report["apps"]}
+    floor = apps.get("floor")
+    if floor is None or not floor["summary"]["first_paint_ms"]:
+        return ""
+    base = floor["summary"]["first_paint_ms"]["median"]
+    sizes = sorted({int(label.split("-")[1][:-1]) * 1000 for label in apps
+                    if label.startswith("csm-")})
+    out = ["| accounts | measure | x floor, median (min–max) | budget | met |",
+           "|---|---|---|---|---|"]
+
+    def runs_of(label: str) -> list[dict]:
+        return [r for r in apps.get(label, {}).get("runs", [])
+                if not r.get("warmup") and "error" not in r]
+
+    for size in sizes:
+        k = f"{size // 1000}k"
+        today_b, visit_b, rss_b = BUDGETS.get(size, (None, None, None))
+        rows = []
+        paint = [r["first_paint_ms"] / base for r in runs_of(f"csm-{k}-paint")]
+        rows.append(("Today header painted", paint, None))
+        today = [r["first_paint_ms"] / base for r in runs_of(f"csm-{k}-today")]
+        rows.append(("Today complete", today, today_b))
+        cold = [r["first_paint_ms"] / base for r in runs_of(f"csm-{k}-today-cold")]
+        rows.append(("Today complete, no first-paint cache", cold, None))
+        for name, key, _marker in FIRST_VISITS:
+            first = [r["key_latency_ms"][0] / base for r in runs_of(f"csm-{k}-{name}")
+                     if r.get("key_latency_ms")]
+            rows.append((f"first `{key}` ({name.split('-', 1)[1]})", first, visit_b))
+        for what, values, budget in rows:
+            met = "—" if budget is None or not values else (
+                "yes" if statistics.median(values) <= budget else "**no**")
+            out.append(f"| {size:,} | {what} | {_spread(values)} | "
+                       f"{'≤ ' + str(budget) + '×' if budget else '—'} | {met} |")
+        rss = [r["peak_rss_mb"] for label in apps if label.startswith(f"csm-{k}-")
+               for r in runs_of(label) if r.get("peak_rss_mb")]
+        if rss:
+            peak = max(rss)
+            met = "—" if rss_b is None else ("yes" if peak < rss_b else "**no**")
+            out.append(f"| {size:,} | peak RSS MB, median (max) | "
+                       f"{statistics.median(rss):.0f} ({peak:.0f}) | "
+                       f"{'< ' + str(rss_b) if rss_b else '—'} | {met} |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--sizes", default="1000,10000,50000,100000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", metavar="DIR", help="keep seeded databases here for reuse")
     parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
@@ -111,6 +180,8 @@ def main() -> int:
     table = subprocess.run([sys.executable, str(TOOLS / "tui_bench.py"), "--report",
                             str(report), "--markdown", "--baseline", "floor"],
                            check=True, capture_output=True, text=True).stdout
+    table = budget_table(json.loads(report.read_text())) + "\n" + table
+    print(table)
     if args.write:
         doc = ROOT / "docs" / "performance.md"
         header = (f"## {date.today().isoformat()} — {platform.machine()}, "

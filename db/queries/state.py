@@ -1,0 +1,111 @@
+"""The derived state of each account (AccountState): written by the domain's recompute
+in the transaction of the write that changed its inputs, read by the screens' top-rows
+and count queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlmodel import Session, col
+
+from db.bulk import insert_columns
+from db.models import Account, AccountState
+from db.queries.common import AnyRow, active, among, owned_by
+
+STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at",
+              "last_touch_on", "next_due",
+              "cadence_due", "sort_key", "search", "basis")
+
+
+def any_basis(session: Session) -> str | None:
+    """The basis (day and settings) the stored rows were computed for; None: no rows."""
+    return session.scalars(select(col(AccountState.basis)).limit(1)).first()
+
+
+def is_current(session: Session, basis: str) -> bool:
+    """Every active account has a row, every row was computed on `basis`."""
+    other = session.execute(select(col(AccountState.account_id))
+                            .where(col(AccountState.basis) != basis).limit(1)).first()
+    if other is not None:
+        return False
+    states = session.execute(select(func.count()).select_from(AccountState)).scalar_one()
+    accounts = session.execute(select(func.count()).select_from(Account)
+                               .where(active())).scalar_one()
+    return bool(states == accounts)
+
+
+def naming_rows(session: Session, account_ids: Iterable[int] | None = None
+                ) -> Sequence[AnyRow]:
+    """(id, name, industry, owner, tier) of active accounts: the sort and search keys'
+    and the cadence's inputs."""
+    stmt = select(col(Account.id), col(Account.name), col(Account.industry),
+                  col(Account.owner), col(Account.tier)).where(active())
+    return session.execute(among(stmt, col(Account.id), account_ids)).all()
+
+
+def replace_states(session: Session, rows: list[dict[str, Any]],
+                   account_ids: Iterable[int] | None) -> None:
+    """Drop the rows of these accounts (None: all) and insert `rows`, in the caller's
+    transaction."""
+    ids = None if account_ids is None else list(account_ids)
+    stmt = delete(AccountState)
+    if ids is not None:
+        for start in range(0, len(ids), 500):
+            session.execute(stmt.where(col(AccountState.account_id).in_(ids[start:start + 500])))
+    else:
+        session.execute(stmt)
+    if rows:
+        insert_columns(session, AccountState, list(STATE_KEYS),
+                       [[row[k] for row in rows] for k in STATE_KEYS])
+
+
+def state_rows(session: Session, account_ids: Iterable[int] | None = None
+               ) -> Sequence[AccountState]:
+    """The stored rows as objects (tests compare them with a full recompute)."""
+    stmt = select(AccountState).order_by(col(AccountState.account_id))
+    return session.scalars(among(stmt, col(AccountState.account_id), account_ids)).all()
+
+
+def portfolio_rows(session: Session, *, owner: str | None = None) -> Iterator[AnyRow]:
+    """One row per active account (or one owner's) with its stored health, last and
+    next touch and search keys, largest ARR first: one read, no aggregate over the
+    touchpoints, streamed in batches (read them while the session is open)."""
+    stmt = (
+        select(col(Account.id), col(Account.name), col(Account.tier), col(Account.arr_minor),
+               col(Account.currency), col(Account.stage), col(Account.contract_end),
+               col(Account.industry), col(Account.owner), col(Account.score),
+               col(Account.tier_locked), col(AccountState.health),
+               col(AccountState.last_touch_on), col(AccountState.next_due),
+               col(AccountState.search))
+        .outerjoin(AccountState, col(AccountState.account_id) == Account.id)
+        .where(active()).order_by(col(Account.arr_minor).desc(), col(Account.id))
+    )
+    result = session.execute(owned_by(stmt, owner), execution_options={"yield_per": 2000})
+    for batch in result.partitions():
+        yield from batch
+
+
+def stored_flags(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
+    """The stored risk flags' keys of these accounts (comma-separated)."""
+    stmt = among(select(col(AccountState.account_id), col(AccountState.flags)),
+                 col(AccountState.account_id), account_ids)
+    return {aid: flags for aid, flags in session.execute(stmt)}
+
+
+def name_keys_of(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The stored (sort_key, search) of these accounts."""
+    stmt = among(select(col(AccountState.account_id), col(AccountState.sort_key),
+                        col(AccountState.search)), col(AccountState.account_id), account_ids)
+    return {aid: (key, text) for aid, key, text in session.execute(stmt)}
+
+
+def refresh_planner_stats(session: Session) -> None:
+    """SQLite: refresh the query planner's statistics (about a second on 100,000
+    accounts; run with the daily recompute and after a seed), so that one owner's Today
+    is read through the owner's accounts rather than the whole book's touches.
+    PostgreSQL's autovacuum does this."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.execute(text("ANALYZE"))
