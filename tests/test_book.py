@@ -257,7 +257,7 @@ def test_an_old_founding_date_is_kept_and_an_absurd_one_refused(
     with pytest.raises(FieldError, match="0999-01-01"):
         parse_form({**values, "founded_on": "0999-01-01"})
     assert main(["account", "edit", "北京大学", "--founded", "1898-05-04",
-                 "--db", str(demo_store.path), "--today", "2026-11-24"]) == 0
+                 "--db", demo_store.url, "--today", "2026-11-24"]) == 0
     with demo_store.session() as s:
         pku = s.exec(select(Account).where(Account.name == "北京大学")).one()
         assert pku.founded_on == date(1898, 5, 4)
