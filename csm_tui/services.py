@@ -365,15 +365,14 @@ class Services(BookServices):
 
     # ---- reads -------------------------------------------------------------------------
     def today_view(self, key: ViewKey) -> TodayView:
-        from csm_tui.charts import renewals_by_month
-        from csm_tui.today import TOP_ROWS, health_bands_stored, today_agenda
-
         first = self._first
-        if first is not None and first[0] == key:
-            return self._memoised(key, "today", lambda: first[1])
+        if first is not None and first[0] == key:  # the cached first view: no domain
+            return self._memoised(key, "today", lambda: first[1])  # modules, no SQL
 
         def compute() -> TodayView:
+            from csm_tui.charts import renewals_by_month
             from csm_tui.money import load_rates
+            from csm_tui.today import TOP_ROWS, health_bands_stored, today_agenda
 
             self.ensure_state(key)
             before = None
