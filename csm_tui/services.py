@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.tabular.importers import ImportResult
     from csm_tui.tiering import RetierReport, TierMove
     from csm_tui.today import TodayAgenda
-    from csm_tui.touchpoints import DueTouchpoint
+    from csm_tui.touchpoints import DuePage
     from csm_tui.undo import UndoResult
     from csm_tui.welcome import FirstAccount
     from csm_tui.workdays import WorkCalendar
@@ -415,11 +415,12 @@ class Services(BookServices):
 
         return self._memoised(key, ("board", tier, per_column), compute)
 
-    def due_touchpoints(self, key: ViewKey) -> list[DueTouchpoint]:
-        from csm_tui.touchpoints import due_touchpoints
+    def due_touchpoints(self, key: ViewKey, *, limit: int | None = None) -> DuePage:
+        """The planned touchpoints' first `limit` rows (None: all) and the groups' sizes."""
+        from csm_tui.touchpoints import due_page
 
         with self.store.session() as session:
-            return due_touchpoints(session, key.day, owner=key.owner)
+            return due_page(session, key.day, owner=key.owner, limit=limit)
 
     def calendar(self, start: date, end: date) -> list[CalItem]:
         from csm_tui.calendar_view import calendar_items

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from db.queries.touchpoints import planned_touchpoints
+from db.queries.touchpoints import planned_counts, planned_touchpoints
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,21 +37,58 @@ def group_of(due: date, today: date) -> str:
         return "Overdue"
     if due == today:
         return "Today"
-    if due <= today + timedelta(days=6 - today.weekday() if today.weekday() < 6 else 6):
+    if due <= week_end(today):
         return "This week"
     return "Later"
 
 
 def due_touchpoints(session: Session, today: date, *,
-                    horizon_days: int = HORIZON_DAYS,
-                    owner: str | None = None) -> list[DueTouchpoint]:
+                    horizon_days: int = HORIZON_DAYS, owner: str | None = None,
+                    limit: int | None = None) -> list[DueTouchpoint]:
     """Planned touchpoints due up to `horizon_days` ahead, overdue first (of the accounts
-    `owner` owns, if given)."""
+    `owner` owns, if given; the first `limit` of them)."""
     rows = planned_touchpoints(session, due_before=today + timedelta(days=horizon_days),
-                               owner=owner)
+                               owner=owner, limit=limit)
     return [DueTouchpoint(r.id, r.account_id, r.name, r.tier, r.channel, r.due_date,
                           r.next_step, r.contact or "", r.contact_role or "", r.contract_end)
             for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DuePage:
+    """The first rows of the planned touchpoints and every group's true size: a screen
+    reads what it shows, not the whole book."""
+
+    items: list[DueTouchpoint]
+    counts: dict[str, int]  # group → how many, of all (not only the loaded rows)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        return len(self.items) >= self.total
+
+
+def week_end(today: date) -> date:
+    """The last day of "This week" (Sunday; on a Sunday, the next one)."""
+    return today + timedelta(days=6 - today.weekday() if today.weekday() < 6 else 6)
+
+
+def due_page(session: Session, today: date, *, owner: str | None = None,
+             limit: int | None = None, horizon_days: int = HORIZON_DAYS) -> DuePage:
+    """`due_touchpoints`' first `limit` rows (None: all) and the groups' sizes."""
+    items = due_touchpoints(session, today, horizon_days=horizon_days, owner=owner,
+                            limit=limit)
+    if limit is None:
+        sizes = {g: len(m) for g, m in grouped(items, today).items()}
+        return DuePage(items, sizes)
+    overdue, to_today, to_week, total = planned_counts(
+        session, due_before=today + timedelta(days=horizon_days), owner=owner,
+        bounds=[today, today + timedelta(days=1), week_end(today) + timedelta(days=1)])
+    return DuePage(items, {"Overdue": overdue, "Today": to_today - overdue,
+                           "This week": to_week - to_today, "Later": total - to_week})
 
 
 def grouped(items: list[DueTouchpoint], today: date) -> dict[str, list[DueTouchpoint]]:

@@ -18,7 +18,7 @@ from textual.widgets import Header, Input
 from csm_tui.book_services import PAGE, HistoryFilter, HistoryPage, HistoryRow, history_filter
 from csm_tui.i18n import N_, label, t
 from csm_tui.namesearch import filter_items, search_text
-from csm_tui.touchpoints import DueTouchpoint, grouped
+from csm_tui.touchpoints import DuePage, DueTouchpoint, grouped
 from screens import triage
 from screens.base import DataScreen
 from screens.format import relative_days, tier_badge
@@ -49,6 +49,7 @@ class TouchpointsScreen(DataScreen[Any]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueTouchpoint] = []
+        self.due: DuePage | None = None  # the planned rows loaded, and the groups' sizes
         self.by_key: dict[str, DueTouchpoint] = {}
         self.today = date.min
         self._search: dict[int, str] = {}
@@ -68,21 +69,25 @@ class TouchpointsScreen(DataScreen[Any]):
         self.query_one(VirtualTable).focus()
 
     def request(self) -> Hashable:
+        """History: its filter (searched in the database). Planned: how many rows, a page
+        at a time as the cursor reaches the end; all of them while the filter is used
+        (it looks in the loaded rows: names in pinyin too)."""
+        text = self.query_one("#tp-filter", Input).value
         if not self.history:
-            return None
-        return history_filter(self.query_one("#tp-filter", Input).value, self.pages)
+            return None if text.strip() else PAGE * self.pages
+        return history_filter(text, self.pages)
 
     def load(self, services: Services, key: ViewKey, request: Any) -> Any:
         if isinstance(request, HistoryFilter):
             return services.history(request, owner=key.owner), key.day
-        return services.due_touchpoints(key), key.day
+        return services.due_touchpoints(key, limit=request), key.day
 
     def show(self, data: Any) -> None:
         view, self.today = data
         if isinstance(view, HistoryPage):
             self._show_history(view)
             return
-        self.items = view
+        self.due, self.items = view, view.items
         self._search = {}
         self._redraw(hold_place=True)
 
@@ -122,12 +127,18 @@ class TouchpointsScreen(DataScreen[Any]):
 
     @on(VirtualTable.Highlighted)
     def _near_end(self, event: VirtualTable.Highlighted) -> None:
-        """The cursor on the last loaded row of the history: the next page."""
-        page = self.page
+        """The cursor on the last loaded row (history or planned): the next page."""
         table = self.query_one(VirtualTable)
-        if (self.history and page is not None and len(page.rows) < page.total
-                and table.rows and table.cursor >= len(table.rows) - 1
-                and self.pages * PAGE <= len(page.rows)):
+        if not table.rows or table.cursor < len(table.rows) - 1:
+            return
+        if self.history:
+            page = self.page
+            more = (page is not None and len(page.rows) < page.total
+                    and self.pages * PAGE <= len(page.rows))
+        else:
+            more = (self.due is not None and not self.due.complete
+                    and self.pages * PAGE <= len(self.items))
+        if more:
             self.pages += 1
             self.refresh_if_stale()
 
@@ -143,13 +154,18 @@ class TouchpointsScreen(DataScreen[Any]):
 
     def _redraw(self, *, hold_place: bool = False) -> None:
         """`hold_place`: after a reload (a row done elsewhere), not a filter keystroke."""
-        items = filter_items(self.items, self.query_one("#tp-filter", Input).value, self._text)
+        query = self.query_one("#tp-filter", Input).value
+        items = filter_items(self.items, query, self._text)
+        # a group's size: of all its touches (a page shows its first rows), or of the
+        # filter's matches among all of them (the filter loads them all)
+        sizes = (self.due.counts if self.due is not None and not query.strip() else None)
         rows: list[VRow] = []
         self.by_key = {}
         for group, members in grouped(items, self.today).items():
             if not members:
                 continue
-            rows.append(VRow(f"group:{group}", (Text(f"{t(group)} ({len(members)})",
+            size = len(members) if sizes is None else sizes[group]
+            rows.append(VRow(f"group:{group}", (Text(f"{t(group)} ({size})",
                                                      style=GROUP_STYLE[group]),), group=True))
             for item in members:
                 key = f"tp:{item.id}"
@@ -165,14 +181,21 @@ class TouchpointsScreen(DataScreen[Any]):
         table = self.query_one(VirtualTable)
         table.set_columns(PLANNED_COLUMNS)
         table.set_rows(rows, hold_place=hold_place)
-        self.sub_title = t("{scope} · {n} planned within 90 days", scope=self.csm.scope_label,
-                           n=len(items))
+        total = len(items) if sizes is None else sum(sizes.values())
+        shown = t("{scope} · {n} planned within 90 days", scope=self.csm.scope_label, n=total)
+        if total > len(items):
+            shown += " · " + t("first {n} shown (more as the cursor reaches the end)",
+                               n=len(items))
+        self.sub_title = shown
 
     @on(Input.Changed, "#tp-filter")
     def _filter_changed(self) -> None:
         if self.history:
             self.pages = 1
             self.refresh_if_stale()  # a new request: read from the database
+        elif self.due is not None and not self.due.complete:
+            self.refresh_if_stale()  # the filter looks in every row: load them
+            self._redraw()  # meanwhile, in the loaded ones
         else:
             self._redraw()
 

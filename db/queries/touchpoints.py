@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, case, func, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Contact, Touchpoint
@@ -15,8 +15,10 @@ from db.queries.common import AnyRow, RowSelect, active, owned_by
 
 
 def planned_touchpoints(session: Session, *, due_before: date,
-                        owner: str | None = None) -> Sequence[AnyRow]:
-    """Planned touchpoints due on or before a date, with account and contact."""
+                        owner: str | None = None, limit: int | None = None
+                        ) -> Sequence[AnyRow]:
+    """Planned touchpoints due on or before a date, with account and contact, soonest
+    first (the first `limit` of them: a screen's page)."""
     stmt: RowSelect = (
         select(
             col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
@@ -28,9 +30,29 @@ def planned_touchpoints(session: Session, *, due_before: date,
         .outerjoin(Contact, col(Contact.id) == Touchpoint.contact_id)
         .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) <= due_before)
         .where(active())
-        .order_by(col(Touchpoint.due_date), col(Account.name))
+        .order_by(col(Touchpoint.due_date), col(Account.name), col(Touchpoint.id))
     )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return session.execute(owned_by(stmt, owner)).all()
+
+
+def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date],
+                   owner: str | None = None) -> list[int]:
+    """How many planned touchpoints are due before each of `bounds` (ascending, the
+    last one no later than `due_before`) and in all up to `due_before`: the groups'
+    sizes in one pass, without reading the rows."""
+    due = col(Touchpoint.due_date)
+    stmt: RowSelect = (
+        select(*[func.coalesce(func.sum(case((due < bound, 1), else_=0)), 0)
+                 for bound in bounds], func.count())
+        .select_from(Touchpoint)
+        .join(Account, col(Account.id) == Touchpoint.account_id)
+        .where(col(Touchpoint.status) == "planned", due <= due_before)
+        .where(active())
+    )
+    row = session.execute(owned_by(stmt, owner)).one()
+    return [int(v or 0) for v in row]
 
 
 def planned_touchpoints_between(session: Session, *, start: date, end: date
