@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -152,6 +153,47 @@ def budget_table(report: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+CLI_BUDGETS = {100_000: (1.0, 5.0, 300)}  # csm today: one owner s, whole book s, RSS MB
+CLI_OWNER = "li.wei"  # a CSM with about a sixth of the generated book
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command (its own rusage, via wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def cli_table(dbs: dict[int, Path], runs: int) -> str:
+    """`csm today` for one owner and for the whole book (`--team`), at every size:
+    medians and spreads of wall time and peak RSS (absolute budgets at 100,000)."""
+    env = {**os.environ, "CSM_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
+    out = ["| accounts | `csm today` | seconds, median (min–max) | peak RSS MB, max | "
+           "budget | met |", "|---|---|---|---|---|---|"]
+    for size, db in dbs.items():
+        budget = CLI_BUDGETS.get(size)
+        cases = ((f"one owner ({CLI_OWNER})", CLI_OWNER, []),
+                 ("whole book", CLI_OWNER, ["--team"]))
+        for n, (what, user, extra) in enumerate(cases):
+            cmd = [sys.executable, "-m", "csm_tui", "today", "--db", str(db), *extra]
+            _timed(cmd, {**env, "CSM_USER": user})  # warm-up: the file in the page cache
+            times, rss = zip(*(_timed(cmd, {**env, "CSM_USER": user}) for _ in range(runs)),
+                             strict=True)
+            limit = None if budget is None else budget[n]
+            met = "—" if budget is None else (
+                "yes" if statistics.median(times) < limit and max(rss) < budget[2]
+                else "**no**")
+            shown = "—" if budget is None else f"< {limit} s, < {budget[2]} MB"
+            out.append(f"| {size:,} | {what} | {_spread(list(times))} | {max(rss):.0f} | "
+                       f"{shown} | {met} |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000,100000")
@@ -159,8 +201,10 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep seeded databases here for reuse")
     parser.add_argument("--write", action="store_true", help="record in docs/performance.md")
     parser.add_argument("--only", help="comma-separated rows to run, e.g. floor,csm-10k-log")
+    parser.add_argument("--cli-only", action="store_true",
+                        help="only the `csm today` rows (no tmux suite)")
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
+    if shutil.which("tmux") is None and not args.cli_only:
         print("tmux is needed (apt-get install tmux)", file=sys.stderr)
         return 2
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="csm-bench-"))
@@ -169,6 +213,10 @@ def main() -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         dbs[size] = folder / f"bench-{size}.db"
         seed(dbs[size], size)
+    cli = cli_table(dbs, args.runs)
+    if args.cli_only:
+        print(cli)
+        return 0
     suite_file = folder / "suite.json"
     suite_file.write_text(json.dumps(suite(dbs), indent=1))
     report = folder / "report.json"
@@ -180,7 +228,7 @@ def main() -> int:
     table = subprocess.run([sys.executable, str(TOOLS / "tui_bench.py"), "--report",
                             str(report), "--markdown", "--baseline", "floor"],
                            check=True, capture_output=True, text=True).stdout
-    table = budget_table(json.loads(report.read_text())) + "\n" + table
+    table = budget_table(json.loads(report.read_text())) + "\n" + cli + "\n" + table
     print(table)
     if args.write:
         doc = ROOT / "docs" / "performance.md"
