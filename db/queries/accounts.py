@@ -4,11 +4,12 @@ scoring, the kanban and the calendar. Plain rows where callers only read, so tha
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, case, extract, func, or_, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Touchpoint
@@ -101,12 +102,71 @@ def account_basics(session: Session, *, owner: str | None = None) -> Sequence[An
     return session.execute(owned_by(stmt, owner)).all()
 
 
-def account_dates(session: Session) -> Sequence[AnyRow]:
-    """id, name, contract start and end, founding date of every active account."""
-    stmt = select(col(Account.id), col(Account.name), col(Account.contract_start),
-                  col(Account.contract_end), col(Account.founded_on),
-                  col(Account.stage)).where(active())
-    return session.execute(stmt).all()
+def _month_day() -> Any:
+    """month * 100 + day of the founding date (SQLite and PostgreSQL alike)."""
+    founded = col(Account.founded_on)
+    return extract("month", founded) * 100 + extract("day", founded)
+
+
+def _anniversary_spans(start: date, end: date) -> list[tuple[int, int, int]]:
+    """(year, first month*100+day, last month*100+day) of [start, end] per calendar year."""
+    spans = []
+    for year in range(start.year, end.year + 1):
+        lo, hi = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        spans.append((year, lo.month * 100 + lo.day, hi.month * 100 + hi.day))
+    return spans
+
+
+def _anniversary_md(year: int) -> Any:
+    """The month*100+day an account's founding falls on in `year`: 29 February falls on
+    28 February in a common year (as `csm_tui.events.yearly_date`)."""
+    md = _month_day()
+    return md if calendar.isleap(year) else case((md == 229, 228), else_=md)
+
+
+def _anniversary_in(year: int, lo: int, hi: int) -> Any:
+    return and_(col(Account.founded_on).is_not(None),
+                _anniversary_md(year).between(lo, hi),
+                extract("year", col(Account.founded_on)) < year)
+
+
+def account_dates_between(session: Session, *, start: date, end: date,
+                          owner: str | None = None) -> Sequence[AnyRow]:
+    """id, name, contract start and end, founding date and stage of the active accounts
+    with a date in [start, end]: a renewal (contract end, not churned), a contract start
+    or a founding anniversary (a year after the founding one). The calendar's items."""
+    renewal = and_(col(Account.contract_end).between(start, end),
+                   col(Account.stage) != "churned")
+    stmt = (select(col(Account.id), col(Account.name), col(Account.contract_start),
+                   col(Account.contract_end), col(Account.founded_on), col(Account.stage))
+            .where(active(), or_(renewal, col(Account.contract_start).between(start, end),
+                                 *(_anniversary_in(*span)
+                                   for span in _anniversary_spans(start, end)))))
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def account_date_counts(session: Session, *, start: date, end: date,
+                        owner: str | None = None) -> list[tuple[str, date, int]]:
+    """(kind, day, count) of the active accounts' renewals (contract end, not churned),
+    contract starts and founding anniversaries in [start, end]: the calendar's markers,
+    counted by the database."""
+    out: list[tuple[str, date, int]] = []
+    ends = (select(col(Account.contract_end), func.count())
+            .where(active(), col(Account.contract_end).between(start, end),
+                   col(Account.stage) != "churned")
+            .group_by(col(Account.contract_end)))
+    out += [("renewal", day, n) for day, n in session.execute(owned_by(ends, owner))]
+    starts = (select(col(Account.contract_start), func.count())
+              .where(active(), col(Account.contract_start).between(start, end))
+              .group_by(col(Account.contract_start)))
+    out += [("start", day, n) for day, n in session.execute(owned_by(starts, owner))]
+    for year, lo, hi in _anniversary_spans(start, end):
+        md = _anniversary_md(year).label("md")
+        stmt = (select(md, func.count()).where(active(), _anniversary_in(year, lo, hi))
+                .group_by(md))
+        out += [("anniversary", date(year, int(m) // 100, int(m) % 100), n)
+                for m, n in session.execute(owned_by(stmt, owner))]
+    return out
 
 
 def account_terms(session: Session) -> Sequence[AnyRow]:
