@@ -114,8 +114,12 @@ def calendar_counts(session: Session, start: date, end: date, *,
     expanded here): equal to `counts_by_day(calendar_items(...))` without loading the
     items."""
     out = counts_by_day(_event_items(session, start, end, owner))
-    rows: list[tuple[str, date, int]] = qa.account_date_counts(session, start=start,
-                                                               end=end, owner=owner)
+    rows: list[tuple[str, date, int]] = []
+    for kind, when, n in qa.account_date_counts(session, start=start, end=end, owner=owner):
+        if kind == "anniversary":  # 29 February in a common year: the 28th
+            year, md = when
+            when = yearly_date(date(2000, md // 100, md % 100), year)
+        rows.append((kind, when, n))
     rows += [("touchpoint", day, n) for day, n in qtp.planned_counts_by_day(
         session, start=start, end=end, owner=owner)]
     rows += [("task", day, n) for day, n in qt.open_task_counts_by_day(

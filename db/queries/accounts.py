@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, case, extract, func, or_, select, update
+from sqlalchemy import CursorResult, and_, extract, func, or_, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Touchpoint
@@ -117,54 +117,56 @@ def _anniversary_spans(start: date, end: date) -> list[tuple[int, int, int]]:
     return spans
 
 
-def _anniversary_md(year: int) -> Any:
-    """The month*100+day an account's founding falls on in `year`: 29 February falls on
-    28 February in a common year (as `csm_tui.events.yearly_date`)."""
-    md = _month_day()
-    return md if calendar.isleap(year) else case((md == 229, 228), else_=md)
-
-
 def _anniversary_in(year: int, lo: int, hi: int) -> Any:
-    return and_(col(Account.founded_on).is_not(None),
-                _anniversary_md(year).between(lo, hi),
+    """Founded on a month and day in [lo, hi] (month*100+day) of `year`, before `year`.
+    In a common year 29 February falls on 28 February (as `csm_tui.events.yearly_date`):
+    a span ending on 28 February takes 229 too (one ending later takes it anyway)."""
+    if not calendar.isleap(year) and hi == 228:
+        hi = 229
+    return and_(col(Account.founded_on).is_not(None), _month_day().between(lo, hi),
                 extract("year", col(Account.founded_on)) < year)
+
+
+def _dated(start: date, end: date) -> tuple[Any, Any, list[tuple[int, Any]]]:
+    """The conditions of a calendar date in [start, end]: a renewal (contract end, not
+    churned), a contract start, an anniversary per year of the range."""
+    renewal = and_(col(Account.contract_end).between(start, end),
+                   col(Account.stage) != "churned")
+    begins = col(Account.contract_start).between(start, end)
+    return renewal, begins, [(span[0], _anniversary_in(*span))
+                             for span in _anniversary_spans(start, end)]
 
 
 def account_dates_between(session: Session, *, start: date, end: date,
                           owner: str | None = None) -> Sequence[AnyRow]:
     """id, name, contract start and end, founding date and stage of the active accounts
     with a date in [start, end]: a renewal (contract end, not churned), a contract start
-    or a founding anniversary (a year after the founding one). The calendar's items."""
-    renewal = and_(col(Account.contract_end).between(start, end),
-                   col(Account.stage) != "churned")
+    or a founding anniversary (a year after the founding one). The calendar's items.
+    No index serves the dates (see account_date_counts): one pass over the accounts
+    in the database, not in Python."""
+    renewal, begins, anniversaries = _dated(start, end)
     stmt = (select(col(Account.id), col(Account.name), col(Account.contract_start),
                    col(Account.contract_end), col(Account.founded_on), col(Account.stage))
-            .where(active(), or_(renewal, col(Account.contract_start).between(start, end),
-                                 *(_anniversary_in(*span)
-                                   for span in _anniversary_spans(start, end)))))
+            .where(active(), or_(renewal, begins, *(cond for _, cond in anniversaries))))
     return session.execute(owned_by(stmt, owner)).all()
 
 
 def account_date_counts(session: Session, *, start: date, end: date,
-                        owner: str | None = None) -> list[tuple[str, date, int]]:
-    """(kind, day, count) of the active accounts' renewals (contract end, not churned),
-    contract starts and founding anniversaries in [start, end]: the calendar's markers,
-    counted by the database."""
-    out: list[tuple[str, date, int]] = []
-    ends = (select(col(Account.contract_end), func.count())
-            .where(active(), col(Account.contract_end).between(start, end),
-                   col(Account.stage) != "churned")
-            .group_by(col(Account.contract_end)))
-    out += [("renewal", day, n) for day, n in session.execute(owned_by(ends, owner))]
-    starts = (select(col(Account.contract_start), func.count())
-              .where(active(), col(Account.contract_start).between(start, end))
-              .group_by(col(Account.contract_start)))
-    out += [("start", day, n) for day, n in session.execute(owned_by(starts, owner))]
-    for year, lo, hi in _anniversary_spans(start, end):
-        md = _anniversary_md(year).label("md")
-        stmt = (select(md, func.count()).where(active(), _anniversary_in(year, lo, hi))
-                .group_by(md))
-        out += [("anniversary", date(year, int(m) // 100, int(m) % 100), n)
+                        owner: str | None = None) -> list[tuple[str, Any, int]]:
+    """(kind, day, count) of the active accounts' renewals (contract end, not churned)
+    and contract starts in [start, end], and (\"anniversary\", (year, month*100+day),
+    count) of their founding anniversaries: the calendar's markers, counted by the
+    database (no index serves these dates: each kind is one pass over the accounts)."""
+    renewal, begins, anniversaries = _dated(start, end)
+    out: list[tuple[str, Any, int]] = []
+    for kind, column, cond in (("renewal", col(Account.contract_end), renewal),
+                               ("start", col(Account.contract_start), begins)):
+        stmt = select(column, func.count()).where(active(), cond).group_by(column)
+        out += [(kind, day, n) for day, n in session.execute(owned_by(stmt, owner))]
+    for year, cond in anniversaries:
+        md = _month_day().label("md")
+        stmt = select(md, func.count()).where(active(), cond).group_by(md)
+        out += [("anniversary", (year, int(m)), n)
                 for m, n in session.execute(owned_by(stmt, owner))]
     return out
 
