@@ -110,7 +110,9 @@ class CalendarScreen(DataScreen[CalendarView]):
         super().__init__()
         self.view: CalendarView | None = None
         self.items: list[CalItem] = []  # what is loaded: the range's, or the day's
-        self.loaded_range: tuple[date, date] | None = None
+        # the request the shown view answers: its range first, then the day and whether
+        # every item was asked for
+        self.loaded_range: tuple[object, ...] | None = None
         self.agenda = False
         self.initialised = False
         self.shown: list[CalItem] = []  # the items the filter keeps
@@ -178,7 +180,7 @@ class CalendarScreen(DataScreen[CalendarView]):
 
     def show(self, view: CalendarView) -> None:
         self.view, self.items = view, view.items
-        self.loaded_range = view.start, view.end
+        self.loaded_range = view.asked
         if not view.full and view.day != self.grid.selected and not self.agenda:
             self.refresh_if_stale()  # the day moved on meanwhile: its items next
         self._filter()
