@@ -26,9 +26,11 @@ from csm_tui.i18n import t
 from csm_tui.scope import Scope
 
 if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
+    from collections import Counter
+
     from csm_tui.account_edit import EditResult
     from csm_tui.account_view import AccountDetail
-    from csm_tui.calendar_view import CalItem
+    from csm_tui.calendar_view import CalendarView, CalItem
     from csm_tui.charts import Band, MonthBar
     from csm_tui.followup import LogContext, LogResult
     from csm_tui.ical import IcsReport
@@ -422,11 +424,32 @@ class Services(BookServices):
         with self.store.session() as session:
             return due_page(session, key.day, owner=key.owner, limit=limit)
 
-    def calendar(self, start: date, end: date) -> list[CalItem]:
+    def calendar(self, start: date, end: date, *, owner: str | None = None
+                 ) -> list[CalItem]:
+        """Every calendar item in [start, end] (owner: only that owner's accounts')."""
         from csm_tui.calendar_view import calendar_items
 
         with self.store.session() as session:
-            return calendar_items(session, start, end)
+            return calendar_items(session, start, end, owner=owner)
+
+    def calendar_view(self, key: ViewKey, start: date, end: date, *, day: date | None,
+                      full: bool = False, full_up_to: int | None = None,
+                      asked: tuple[object, ...] = ()) -> CalendarView:
+        """The calendar's grid range for the key's owner: the markers counted by the
+        database (memoised per range for the version, so moving the day reads only
+        that day) and `day`'s items; every item of the range when asked (`full`) or
+        when they are few (csm_tui.calendar_view)."""
+        from csm_tui.calendar_view import FULL_UP_TO, calendar_counts, calendar_view
+
+        def count() -> dict[date, Counter[str]]:
+            with self.store.session() as session:
+                return calendar_counts(session, start, end, owner=key.owner)
+
+        counts = None if full else self._memoised(key, ("calendar", start, end), count)
+        with self.store.session() as session:
+            return calendar_view(session, start, end, day=day, counts=counts,
+                                 owner=key.owner, asked=asked,
+                                 full_up_to=FULL_UP_TO if full_up_to is None else full_up_to)
 
     def account_detail(self, account_id: int, day: date) -> AccountDetail:
         from csm_tui.account_view import account_detail

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Header, Input, Label
 
-from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalItem, counts_by_day
+from csm_tui.calendar_view import KIND_MARK, KIND_ORDER, CalendarView, CalItem, counts_by_day
 from csm_tui.i18n import (
     N_,
     label,
@@ -97,14 +97,22 @@ class MonthGrid(Widget, can_focus=True):
         return text
 
 
-class CalendarScreen(DataScreen["list[CalItem]"]):
+class CalendarScreen(DataScreen[CalendarView]):
+    """A small range loads every item; a big book's grid shows markers counted by the
+    database and loads the selected day's items per day (the agenda and a filter load
+    the range in full)."""
+
     TITLE = N_("Calendar")
     BINDINGS = bindings("calendar")
+    full_up_to: int | None = None  # None: csm_tui.calendar_view.FULL_UP_TO
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[CalItem] = []
-        self.loaded_range: tuple[date, date] | None = None
+        self.view: CalendarView | None = None
+        self.items: list[CalItem] = []  # what is loaded: the range's, or the day's
+        # the request the shown view answers: its range first, then the day and whether
+        # every item was asked for
+        self.loaded_range: tuple[object, ...] | None = None
         self.agenda = False
         self.initialised = False
         self.shown: list[CalItem] = []  # the items the filter keeps
@@ -151,34 +159,60 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
             return today, today + timedelta(days=30)
         return grid_range(self.grid.selected.year, self.grid.selected.month)
 
-    def request(self) -> tuple[date, date]:
+    def _wants_full(self) -> bool:
+        """The agenda lists every item, and a filter's counts need them all."""
+        return self.agenda or bool(self.query_one("#cal-filter", Input).value.strip())
+
+    def request(self) -> tuple[object, ...]:
         if not self.initialised:  # opens on today's month
             self.grid.selected = self.grid.today = self.csm.today()
             self.initialised = True
-        return self._range()
+        start, end = self._range()
+        view = self.view
+        if view is not None and view.full and (view.start, view.end) == (start, end):
+            return view.asked  # every item of the range is here: any day, any filter
+        return start, end, self.grid.selected, self._wants_full()
 
-    def load(self, services: Services, key: ViewKey, request: Any) -> list[CalItem]:
-        start, end = request
-        return services.calendar(start, end)
+    def load(self, services: Services, key: ViewKey, request: Any) -> CalendarView:
+        start, end, day, full = request
+        return services.calendar_view(key, start, end, day=day, full=full,
+                                      full_up_to=self.full_up_to, asked=request)
 
-    def show(self, items: list[CalItem]) -> None:
-        self.loaded_range, self.items = self._range(), items
+    def show(self, view: CalendarView) -> None:
+        self.view, self.items = view, view.items
+        self.loaded_range = view.asked
+        if not view.full and view.day != self.grid.selected and not self.agenda:
+            self.refresh_if_stale()  # the day moved on meanwhile: its items next
         self._filter()
 
     def _filter(self) -> None:
+        view = self.view
+        if view is not None and not view.full and self._wants_full():
+            self.refresh_if_stale()  # a filter counts over every item: load them
         query = self.query_one("#cal-filter", Input).value
         self.shown = filter_items(self.items, query, lambda i: search_text(
             i.title, i.kind, label("calendar", i.kind), pinyin=(i.title,)))
-        self.grid.counts = counts_by_day(self.shown)
+        self.grid.counts = counts_by_day(self.shown) if view is None or view.full \
+            else view.counts
         self._draw()
+
+    def _day_items(self) -> list[CalItem]:
+        """The selected day's items, once loaded (a big book loads them per day)."""
+        view, day = self.view, self.grid.selected
+        if view is None or (not view.full and view.day != day):
+            return []
+        return [i for i in self.shown if i.day == day]
 
     def _draw(self) -> None:
         grid = self.grid
         self.query_one("#cal-month", Label).update(f"[b]{month_title(grid.selected)}[/b]")
         grid.refresh(layout=True)  # marks can wrap a week onto more lines: re-measure
-        day_items = [i for i in self.shown if i.day == grid.selected]
+        day_items = self._day_items()
+        view = self.view
+        loaded = view is None or view.full or view.day == grid.selected
+        count = len(day_items) if loaded else sum(grid.counts.get(grid.selected, {}).values())
         self.query_one("#cal-day", Label).update(
-            f"[b]{long_day(grid.selected)}[/b] · " + plural(len(day_items), "item"))
+            f"[b]{long_day(grid.selected)}[/b] · " + plural(count, "item"))
         self.query_one("#cal-items", VirtualTable).set_rows(
             [VRow(f"{n}:{i.ref}", (Text(label("calendar", i.kind),
                                         style=KIND_STYLE.get(i.kind, "")), i.title))
@@ -189,7 +223,7 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
                                        Text(label("calendar", i.kind),
                                             style=KIND_STYLE.get(i.kind, "")), i.title))
                  for n, i in enumerate(self.shown)])
-        total = len(self.shown)
+        total = len(self.shown) if view is None or view.full else view.total
         query = self.query_one("#cal-filter", Input).value.strip()
         filt = t(" · filter “{query}”", query=query) if query else ""
         self.sub_title = (t("agenda: next 30 days · {items}", items=plural(total, "item"))
@@ -197,10 +231,9 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
                           + plural(total, "item")) + filt
 
     def _select(self, day: date) -> None:
-        old = self.grid.selected
         self.grid.selected = day
-        if not self.agenda and (old.year, old.month) != (day.year, day.month):
-            self.refresh_if_stale()  # another month: load its items, then draw
+        if not self.agenda:  # another month, or (a big book) another day: load it
+            self.refresh_if_stale()
         self._draw()
 
     def action_day(self, step: int) -> None:
@@ -250,8 +283,7 @@ class CalendarScreen(DataScreen["list[CalItem]"]):
         if not isinstance(table, VirtualTable) or table.current is None:
             return None
         index = int(table.current.key.split(":", 1)[0])
-        source = self.shown if table.id == "cal-agenda" else \
-            [i for i in self.shown if i.day == self.grid.selected]
+        source = self.shown if table.id == "cal-agenda" else self._day_items()
         return source[index] if index < len(source) else None
 
     def action_enter(self) -> None:

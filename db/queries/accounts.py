@@ -4,11 +4,12 @@ scoring, the kanban and the calendar. Plain rows where callers only read, so tha
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, extract, func, or_, select, update
 from sqlmodel import Session, col
 
 from db.models import Account, Touchpoint
@@ -101,12 +102,73 @@ def account_basics(session: Session, *, owner: str | None = None) -> Sequence[An
     return session.execute(owned_by(stmt, owner)).all()
 
 
-def account_dates(session: Session) -> Sequence[AnyRow]:
-    """id, name, contract start and end, founding date of every active account."""
-    stmt = select(col(Account.id), col(Account.name), col(Account.contract_start),
-                  col(Account.contract_end), col(Account.founded_on),
-                  col(Account.stage)).where(active())
-    return session.execute(stmt).all()
+def _month_day() -> Any:
+    """month * 100 + day of the founding date (SQLite and PostgreSQL alike)."""
+    founded = col(Account.founded_on)
+    return extract("month", founded) * 100 + extract("day", founded)
+
+
+def _anniversary_spans(start: date, end: date) -> list[tuple[int, int, int]]:
+    """(year, first month*100+day, last month*100+day) of [start, end] per calendar year."""
+    spans = []
+    for year in range(start.year, end.year + 1):
+        lo, hi = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        spans.append((year, lo.month * 100 + lo.day, hi.month * 100 + hi.day))
+    return spans
+
+
+def _anniversary_in(year: int, lo: int, hi: int) -> Any:
+    """Founded on a month and day in [lo, hi] (month*100+day) of `year`, before `year`.
+    In a common year 29 February falls on 28 February (as `csm_tui.events.yearly_date`):
+    a span ending on 28 February takes 229 too (one ending later takes it anyway)."""
+    if not calendar.isleap(year) and hi == 228:
+        hi = 229
+    return and_(col(Account.founded_on).is_not(None), _month_day().between(lo, hi),
+                extract("year", col(Account.founded_on)) < year)
+
+
+def _dated(start: date, end: date) -> tuple[Any, Any, list[tuple[int, Any]]]:
+    """The conditions of a calendar date in [start, end]: a renewal (contract end, not
+    churned), a contract start, an anniversary per year of the range."""
+    renewal = and_(col(Account.contract_end).between(start, end),
+                   col(Account.stage) != "churned")
+    begins = col(Account.contract_start).between(start, end)
+    return renewal, begins, [(span[0], _anniversary_in(*span))
+                             for span in _anniversary_spans(start, end)]
+
+
+def account_dates_between(session: Session, *, start: date, end: date,
+                          owner: str | None = None) -> Sequence[AnyRow]:
+    """id, name, contract start and end, founding date and stage of the active accounts
+    with a date in [start, end]: a renewal (contract end, not churned), a contract start
+    or a founding anniversary (a year after the founding one). The calendar's items.
+    No index serves the dates (see account_date_counts): one pass over the accounts
+    in the database, not in Python."""
+    renewal, begins, anniversaries = _dated(start, end)
+    stmt = (select(col(Account.id), col(Account.name), col(Account.contract_start),
+                   col(Account.contract_end), col(Account.founded_on), col(Account.stage))
+            .where(active(), or_(renewal, begins, *(cond for _, cond in anniversaries))))
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def account_date_counts(session: Session, *, start: date, end: date,
+                        owner: str | None = None) -> list[tuple[str, Any, int]]:
+    """(kind, day, count) of the active accounts' renewals (contract end, not churned)
+    and contract starts in [start, end], and (\"anniversary\", (year, month*100+day),
+    count) of their founding anniversaries: the calendar's markers, counted by the
+    database (no index serves these dates: each kind is one pass over the accounts)."""
+    renewal, begins, anniversaries = _dated(start, end)
+    out: list[tuple[str, Any, int]] = []
+    for kind, column, cond in (("renewal", col(Account.contract_end), renewal),
+                               ("start", col(Account.contract_start), begins)):
+        stmt = select(column, func.count()).where(active(), cond).group_by(column)
+        out += [(kind, day, n) for day, n in session.execute(owned_by(stmt, owner))]
+    for year, cond in anniversaries:
+        md = _month_day().label("md")
+        stmt = select(md, func.count()).where(active(), cond).group_by(md)
+        out += [("anniversary", (year, int(m)), n)
+                for m, n in session.execute(owned_by(stmt, owner))]
+    return out
 
 
 def account_terms(session: Session) -> Sequence[AnyRow]:

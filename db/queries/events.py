@@ -9,18 +9,24 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
-from db.models import Event
+from db.models import Account, Event
 from db.queries.common import AnyRow
 
 
-def events_between(session: Session, *, start: date, end: date) -> Sequence[Event]:
+def events_between(session: Session, *, start: date, end: date,
+                   owner: str | None = None) -> Sequence[Event]:
     """One-off events in [start, end] plus every yearly or recurring event (the caller
-    places those)."""
+    places those). With an owner, an account's own events only for that owner's
+    accounts (global and industry events stay)."""
     stmt = select(Event).where(
         or_(col(Event.yearly) == True,  # noqa: E712
             col(Event.recurrence) != "",
             and_(col(Event.on_date) >= start, col(Event.on_date) <= end))
     ).order_by(col(Event.on_date))
+    if owner is not None:
+        mine = select(col(Account.id)).where(col(Account.owner) == owner)
+        stmt = stmt.where(or_(col(Event.account_id).is_(None),
+                              col(Event.account_id).in_(mine)))
     return session.scalars(stmt).all()
 
 

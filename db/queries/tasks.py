@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, or_, select, update
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from db.bulk import table_of
 from db.models import Account, Task
-from db.queries.common import AnyRow, AnySelect, active, owned_by
+from db.queries.common import AnyRow, AnySelect, RowSelect, active, owned_by
 
 CUSTOM_PREFIX = "custom:"  # the step key of a task the user added (not from a playbook)
 
@@ -42,13 +42,27 @@ def open_tasks_due(session: Session, *, due_before: date,
     return session.execute(owned_by(stmt, owner)).all()
 
 
-def open_tasks_between(session: Session, *, start: date, end: date) -> Sequence[AnyRow]:
+def open_tasks_between(session: Session, *, start: date, end: date,
+                       owner: str | None = None) -> Sequence[AnyRow]:
     """Open tasks due in [start, end] with the account's name (the calendar)."""
     stmt = (select(col(Task.id), col(Task.account_id), col(Account.name), col(Task.title),
                    col(Task.due_date))
             .join(Account, col(Account.id) == Task.account_id)
             .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
                    col(Task.due_date) <= end))
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def open_task_counts_by_day(session: Session, *, start: date, end: date,
+                            owner: str | None = None) -> Sequence[AnyRow]:
+    """(due date, count) of the open tasks due in [start, end]: the calendar's markers,
+    from the (done_at, due date) index alone for the whole book."""
+    stmt: RowSelect = (select(col(Task.due_date), func.count())
+                       .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
+                              col(Task.due_date) <= end)
+                       .group_by(col(Task.due_date)))
+    if owner is not None:
+        stmt = owned_by(stmt.join(Account, col(Account.id) == Task.account_id), owner)
     return session.execute(stmt).all()
 
 

@@ -55,14 +55,28 @@ def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date]
     return [int(v or 0) for v in row]
 
 
-def planned_touchpoints_between(session: Session, *, start: date, end: date
-                                ) -> Sequence[AnyRow]:
+def planned_touchpoints_between(session: Session, *, start: date, end: date,
+                                owner: str | None = None) -> Sequence[AnyRow]:
     """Planned touchpoints due in [start, end] with the account's name (the calendar)."""
     stmt = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
                    col(Touchpoint.channel), col(Touchpoint.due_date), col(Touchpoint.next_step))
             .join(Account, col(Account.id) == Touchpoint.account_id)
             .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) >= start,
                    col(Touchpoint.due_date) <= end))
+    return session.execute(owned_by(stmt, owner)).all()
+
+
+def planned_counts_by_day(session: Session, *, start: date, end: date,
+                          owner: str | None = None) -> Sequence[AnyRow]:
+    """(due date, count) of the planned touchpoints due in [start, end]: the calendar's
+    markers, from the (status, due date) index alone for the whole book."""
+    stmt: RowSelect = (select(col(Touchpoint.due_date), func.count())
+                       .where(col(Touchpoint.status) == "planned",
+                              col(Touchpoint.due_date) >= start,
+                              col(Touchpoint.due_date) <= end)
+                       .group_by(col(Touchpoint.due_date)))
+    if owner is not None:
+        stmt = owned_by(stmt.join(Account, col(Account.id) == Touchpoint.account_id), owner)
     return session.execute(stmt).all()
 
 
