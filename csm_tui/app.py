@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from csm_tui.i18n import short_day, t
+from csm_tui.layer import load_database_layer
 from screens.base import DataScreen
 from screens.keymap import bindings
 
@@ -51,42 +52,49 @@ def _today() -> Screen[Any]:
 
 
 def _portfolio() -> Screen[Any]:
+    load_database_layer()
     from screens.portfolio import PortfolioScreen
 
     return PortfolioScreen()
 
 
 def _lifecycle() -> Screen[Any]:
+    load_database_layer()
     from screens.lifecycle import LifecycleScreen
 
     return LifecycleScreen()
 
 
 def _touchpoints() -> Screen[Any]:
+    load_database_layer()
     from screens.touchpoints import TouchpointsScreen
 
     return TouchpointsScreen()
 
 
 def _calendar() -> Screen[Any]:
+    load_database_layer()
     from screens.calendar import CalendarScreen
 
     return CalendarScreen()
 
 
 def _account_provider() -> type[Provider]:
+    load_database_layer()
     from screens.palette import AccountProvider
 
     return AccountProvider
 
 
 def _contact_provider() -> type[Provider]:
+    load_database_layer()
     from screens.palette import ContactProvider
 
     return ContactProvider
 
 
 def _action_provider() -> type[Provider]:
+    load_database_layer()
     from screens.palette import ActionProvider
 
     return ActionProvider
@@ -164,11 +172,18 @@ class CsmApp(App[int]):
     def background(self, fn: Callable[[], R], *, group: str = "read",
                    done: Callable[[R], object] | None = None,
                    failed: Callable[[str], object] | None = None,
-                   writes: bool = False) -> Worker[R]:
+                   writes: bool = False, needs_database: bool = True) -> Worker[R]:
         """Run `fn` in a thread worker. When it ends, `done(result)` runs on the UI
         thread; a failure goes to `failed(message)` (a form shows it in place), else to
-        a notification. After a write, `DataChanged` is posted."""
-        worker: Worker[R] = self.run_worker(fn, thread=True, group=group,
+        a notification. After a write, `DataChanged` is posted. `needs_database=False`:
+        `fn` loads the database layer itself if it needs it (Today's cached first view
+        does not)."""
+        def run() -> R:
+            if needs_database:
+                load_database_layer()  # one thread imports it (csm_tui/layer.py)
+            return fn()
+
+        worker: Worker[R] = self.run_worker(run, thread=True, group=group,
                                             exit_on_error=False)
         self._jobs[worker] = _Job(done, failed, writes)
         return worker
@@ -236,6 +251,7 @@ class CsmApp(App[int]):
         """An empty database: the welcome screen, instead of an empty Today."""
         if not empty:
             return
+        load_database_layer()
         from screens.welcome import WelcomeScreen
 
         def chosen(choice: str | None) -> None:
@@ -341,6 +357,7 @@ class CsmApp(App[int]):
 
     def open_account(self, account_id: int) -> None:
         """`enter` on any account: the account screen, on top of the current one."""
+        load_database_layer()
         from screens.account import AccountScreen
 
         self.push_screen(AccountScreen(account_id))
@@ -380,6 +397,7 @@ class CsmApp(App[int]):
         """`l` everywhere: log a follow-up for an account (closing the selected planned
         touchpoint, else its earliest open one; on an SOP step's row, offering to tick
         the step)."""
+        load_database_layer()
         from screens.log_form import LogFollowUpScreen
 
         def saved(result: LogResult | None) -> None:
@@ -402,6 +420,7 @@ class CsmApp(App[int]):
 
     def open_tier_override(self, account_id: int) -> None:
         """Manual tier with a reason; locks the tier until unlocked."""
+        load_database_layer()
         from screens.tier_dialogs import TierOverride
 
         def ask(target: TierTarget) -> None:
@@ -429,6 +448,7 @@ class CsmApp(App[int]):
 
     def run_retier(self, *, dry_run: bool = False) -> None:
         """Monthly re-assessment from the TUI: score all, move unlocked tiers, report."""
+        load_database_layer()
         from screens.tier_dialogs import RetierResult
 
         def done(report: RetierReport) -> None:
@@ -466,6 +486,7 @@ class CsmApp(App[int]):
 
     def action_import_file(self) -> None:
         """`I`: the import screen (mapping and preview before anything is written)."""
+        load_database_layer()
         from screens.import_screen import ImportScreen
 
         self.push_screen(ImportScreen())

@@ -191,6 +191,9 @@ class Services(BookServices):
         with self._open_lock:
             if self._store is None and self._opener is not None and self.open_error is None:
                 try:
+                    from csm_tui.layer import load_database_layer
+
+                    load_database_layer()
                     self._store = self._opener()
                 except BaseException as exc:
                     self.open_error = exc
@@ -366,6 +369,11 @@ class Services(BookServices):
         self._memoised(whole, "state", lambda: ensure_current(self.store, key.day))
 
     # ---- reads -------------------------------------------------------------------------
+    def has_first_view(self, key: ViewKey) -> bool:
+        """Today's view for this key is the cached one (no database read)."""
+        first = self._first
+        return first is not None and first[0] == key
+
     def today_view(self, key: ViewKey) -> TodayView:
         first = self._first
         if first is not None and first[0] == key:  # the cached first view: no domain

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from csm_tui.i18n import t
+from csm_tui.layer import load_database_layer
 from screens.textual_internals import css_generation, mark_screen_styled
 
 if TYPE_CHECKING:
@@ -104,11 +105,17 @@ class DataScreen(Screen[None], Generic[V]):
         self._requested_for = self.request()
         self.csm.background(partial(self._load_in_worker, self._requested,
                                     self._requested_for),
-                            group="load", failed=self._load_failed)
+                            group="load", failed=self._load_failed, needs_database=False)
+
+    def needs_database(self, services: Services, key: ViewKey) -> bool:
+        """Whether this load reads the database (and so must load its layer first)."""
+        return True
 
     def _load_in_worker(self, token: int, request: Hashable) -> None:
         services = self.services
         key = services.view_key()  # before reading: a write meanwhile makes it stale
+        if self.needs_database(services, key):
+            load_database_layer()  # one thread imports it (csm_tui/layer.py)
         self.post_message(self.Loaded(token, key, request, self.load(services, key, request)))
 
     def _load_failed(self, message: str) -> None:

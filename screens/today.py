@@ -71,6 +71,9 @@ class TodayScreen(DataScreen["TodayView"]):
         self.query_one(TodayCharts).display = charts_fit(self.app.size.height)
         self.query_one("#today-due", VirtualTable).focus()
 
+    def needs_database(self, services: Services, key: ViewKey) -> bool:
+        return not services.has_first_view(key)  # the cached first view: no database
+
     def load(self, services: Services, key: ViewKey, request: Any) -> TodayView:
         """The agenda with health in it: the first paint already has the final order."""
         return services.today_view(key)
