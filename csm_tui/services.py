@@ -174,6 +174,7 @@ class Services(BookServices):
         self._version = 0
         self._seen_log_id: int | None = None
         self._memo: dict[tuple[Hashable, ...], Any] = {}
+        self._running: dict[tuple[Hashable, ...], threading.Event] = {}
         self._demo_dir: str | None = None
         self._first_read = first_read
         self._open_lock = threading.Lock()
@@ -350,15 +351,33 @@ class Services(BookServices):
     # ---- memo --------------------------------------------------------------------------
     def _memoised(self, key: ViewKey, what: Hashable, compute: Callable[[], T]) -> T:
         """One memo, for the current version only: a value computed under an older key
-        is returned to its caller but never kept."""
+        is returned to its caller but never kept. A screen asking for what the
+        prefetch is computing waits for that one result instead of computing it again
+        beside it (two whole-book reads competing for the interpreter)."""
         slot = (key, what)
-        if slot in self._memo:
-            return cast(T, self._memo[slot])
-        value = compute()
         with self._lock:
-            if key.version == self._version:
-                self._memo[slot] = value
-        return value
+            if slot in self._memo:
+                return cast(T, self._memo[slot])
+            running = self._running.get(slot)
+            mine = running is None
+            if running is None:
+                running = self._running[slot] = threading.Event()
+        if not mine:
+            running.wait()
+            with self._lock:
+                if slot in self._memo:
+                    return cast(T, self._memo[slot])
+            return compute()  # that one failed or went stale: our own
+        try:
+            value = compute()
+            with self._lock:
+                if key.version == self._version:
+                    self._memo[slot] = value
+            return value
+        finally:
+            with self._lock:
+                self._running.pop(slot, None)
+            running.set()
 
     def ensure_state(self, key: ViewKey) -> None:
         """The stored derived state is of the key's day (the first read of a day
