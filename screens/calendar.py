@@ -226,9 +226,9 @@ class CalendarScreen(DataScreen[CalendarView]):
         total = len(self.shown) if view is None or view.full else view.total
         query = self.query_one("#cal-filter", Input).value.strip()
         filt = t(" · filter “{query}”", query=query) if query else ""
-        self.sub_title = (t("agenda: next 30 days · {items}", items=plural(total, "item"))
-                          if self.agenda else f"{month_title(grid.selected)} · "
-                          + plural(total, "item")) + filt
+        shown = (t("agenda: next 30 days · {items}", items=plural(total, "item"))
+                 if self.agenda else f"{month_title(grid.selected)} · " + plural(total, "item"))
+        self.sub_title = f"{self.csm.scope_label} · {shown}{filt}"  # mine or team, as elsewhere
 
     def _select(self, day: date) -> None:
         self.grid.selected = day
