@@ -76,19 +76,25 @@ def _parse_chinese(text: str, today: date, raw: str) -> date | None:
         count, unit, after = _zh_number(m.group(1)), m.group(2), m.group(3)
         if count is None or (not after and unit in ("月", "年")):
             return None  # "3月" is a month's name, not "in three months"
-        if unit in ("天", "日"):
-            days = count
-        elif unit in ("周", "星期", "礼拜", "个星期", "个礼拜"):
-            days = count * 7
-        else:
-            months = count if unit in ("个月", "月") else count * 12
-            if months > 12 * 20:
-                raise ValueError(t("{raw!r} is too far ahead", raw=raw))
-            return add_months(today, months)
+        letter = ("d" if unit in ("天", "日")
+                  else "w" if unit in ("周", "星期", "礼拜", "个星期", "个礼拜")
+                  else "m" if unit in ("个月", "月") else "y")
+        return _ahead(today, count, letter, raw)
+    return None
+
+
+def _ahead(today: date, count: int, unit: str, raw: str) -> date:
+    """`count` days, weeks, months or years (`unit` d, w, m, anything else: years) after
+    today, refusing what is too far ahead (English and Chinese offsets alike)."""
+    if unit in ("d", "w"):
+        days = count * 7 if unit == "w" else count
         if days > _MAX_DAYS:
             raise ValueError(t("{raw!r} is too far ahead", raw=raw))
         return today + timedelta(days=days)
-    return None
+    months = count if unit == "m" else count * 12
+    if months > 12 * 20:
+        raise ValueError(t("{raw!r} is too far ahead", raw=raw))
+    return add_months(today, months)
 
 
 def parse_when(text: str, today: date) -> date:
@@ -112,19 +118,7 @@ def parse_when(text: str, today: date) -> date:
     if text in ("eow", "end of week"):
         return today + timedelta(days=(4 - today.weekday()) % 7)  # this week's Friday
     if m := _OFFSET.match(text):
-        count, unit = int(m.group(1)), m.group(2)[0]
-        if unit == "d":
-            days = count
-        elif unit == "w":
-            days = count * 7
-        else:
-            months = count if unit == "m" else count * 12
-            if months > 12 * 20:
-                raise ValueError(t("{raw!r} is too far ahead", raw=raw))
-            return add_months(today, months)
-        if days > _MAX_DAYS:
-            raise ValueError(t("{raw!r} is too far ahead", raw=raw))
-        return today + timedelta(days=days)
+        return _ahead(today, int(m.group(1)), m.group(2)[0], raw)
     words = text.split()
     if len(words) in (1, 2) and words[-1] in WEEKDAYS and (len(words) == 1 or words[0] == "next"):
         ahead = (WEEKDAYS[words[-1]] - today.weekday()) % 7 or 7
