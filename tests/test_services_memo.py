@@ -30,68 +30,55 @@ def _parked(thread: threading.Thread, calls: list[int]) -> None:
     raise AssertionError("the second asker neither waited nor computed")
 
 
-def test_two_askers_share_one_computation(demo_store: Store,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    services = Services(demo_store, today=lambda: TODAY, user="alex.chen")
+def _race(store: Store, monkeypatch: pytest.MonkeyPatch, *, first_fails: bool
+          ) -> tuple[list[int], list[Any]]:
+    """Two workers ask for the Portfolio of one key: the second while the first's read
+    is held. Returns the reads made and each asker's outcome (a view or its error)."""
+    services = Services(store, today=lambda: TODAY, user="alex.chen")
     key = services.view_key()
     real = csm_tui.portfolio.load_portfolio
     calls: list[int] = []
     started, release = threading.Event(), threading.Event()
 
-    def slow(*args: Any, **kwargs: Any) -> Any:
+    def held(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        started.set()
-        release.wait(10)
+        if len(calls) == 1:
+            started.set()
+            release.wait(10)
+            if first_fails:
+                raise RuntimeError("the database went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(csm_tui.portfolio, "load_portfolio", slow)
-    results: list[Any] = []
-    first = threading.Thread(target=lambda: results.append(services.portfolio(key)))
+    monkeypatch.setattr(csm_tui.portfolio, "load_portfolio", held)
+    outcomes: list[Any] = [None, None]
+
+    def ask(n: int) -> None:
+        try:
+            outcomes[n] = services.portfolio(key)
+        except RuntimeError as exc:
+            outcomes[n] = exc
+
+    first = threading.Thread(target=ask, args=(0,))
     first.start()
     assert started.wait(10)
-    second = threading.Thread(target=lambda: results.append(services.portfolio(key)))
+    second = threading.Thread(target=ask, args=(1,))
     second.start()
     _parked(second, calls)
     release.set()
     first.join(10)
     second.join(10)
-    assert len(calls) == 1 and len(results) == 2 and results[0] is results[1]
+    return calls, outcomes
+
+
+def test_two_askers_share_one_computation(demo_store: Store,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, (first, second) = _race(demo_store, monkeypatch, first_fails=False)
+    assert len(calls) == 1 and first is not None and first is second
 
 
 def test_a_failed_computation_lets_the_waiter_compute(demo_store: Store,
                                                       monkeypatch: pytest.MonkeyPatch
                                                       ) -> None:
-    services = Services(demo_store, today=lambda: TODAY, user="alex.chen")
-    key = services.view_key()
-    real = csm_tui.portfolio.load_portfolio
-    calls: list[int] = []
-    started, release = threading.Event(), threading.Event()
-
-    def failing_first(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 1:
-            started.set()
-            release.wait(10)
-            raise RuntimeError("the database went away")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(csm_tui.portfolio, "load_portfolio", failing_first)
-    errors: list[BaseException] = []
-    results: list[Any] = []
-
-    def first_asker() -> None:
-        try:
-            services.portfolio(key)
-        except RuntimeError as exc:
-            errors.append(exc)
-
-    first = threading.Thread(target=first_asker)
-    first.start()
-    assert started.wait(10)
-    second = threading.Thread(target=lambda: results.append(services.portfolio(key)))
-    second.start()
-    _parked(second, calls)
-    release.set()
-    first.join(10)
-    second.join(10)
-    assert len(errors) == 1 and len(results) == 1 and len(calls) == 2
+    calls, (first, second) = _race(demo_store, monkeypatch, first_fails=True)
+    assert isinstance(first, RuntimeError) and isinstance(second, list)
+    assert len(calls) == 2
