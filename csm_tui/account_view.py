@@ -83,7 +83,7 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
         raise LookupError(t("account {account_id} not found", account_id=account_id))
     scores, tiers, _ = compute(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
-    rfm = rfm_for_accounts(session, today).get(account_id)
+    rfm = rfm_for_accounts(session, today, [account_id]).get(account_id)
     contacts = list(qc.account_contacts(session, account_id))
     names = {c.id: c for c in contacts}
     timeline: list[TimelineEntry] = []

@@ -286,7 +286,7 @@ class CsmApp(App[int]):
 
     def _prefetch(self) -> None:
         key = self.services.view_key()
-        self.services.portfolio(key)
+        self.services.portfolio_page(key)
         self.services.board(key)
 
     def settle_memory(self) -> None:

@@ -29,9 +29,13 @@ class _Scored(Protocol):
     score: int
 
 
-class _TierRow(Protocol):
-    tier: str
-    base_minor: int | None  # ARR in the base currency; None: no rate (left out)
+class _TierFigure(Protocol):
+    @property
+    def tier(self) -> str: ...
+    @property
+    def count(self) -> int: ...  # accounts
+    @property
+    def arr_minor(self) -> int: ...  # their ARR in the base currency (no rate: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +79,16 @@ class Band:
         return f"{self.low}–{self.high}"
 
 
-def tier_shares(rows: Iterable[_TierRow], currency: str = "") -> list[TierShare]:
+def tier_shares_of(figures: Iterable[_TierFigure], currency: str = "") -> list[TierShare]:
     """ARR (in the base currency `currency`) and account count per tier S, A, B, C
-    (every tier, even when empty), with their shares of the whole; an empty portfolio
-    gives zero shares, not an error. An account without a rate counts as an account
-    and adds no ARR."""
+    (every tier, even when empty), with their shares of the whole, from each tier's
+    figures (the Portfolio's aggregates); an empty portfolio gives zero shares, not an
+    error."""
     count = dict.fromkeys(TIERS, 0)
     arr = dict.fromkeys(TIERS, 0)
-    for r in rows:
-        count[r.tier] = count.get(r.tier, 0) + 1
-        arr[r.tier] = arr.get(r.tier, 0) + (r.base_minor or 0)
+    for f in figures:
+        count[f.tier] = count.get(f.tier, 0) + f.count
+        arr[f.tier] = arr.get(f.tier, 0) + f.arr_minor
     total_n, total_arr = sum(count.values()), sum(arr.values())
     return [TierShare(t, count[t], arr[t], arr[t] / total_arr if total_arr else 0.0,
                       count[t] / total_n if total_n else 0.0, currency) for t in count]

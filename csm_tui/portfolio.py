@@ -2,19 +2,25 @@
 tier with the 80/20 figures (count, ARR, share of ARR) per group. Totals, shares and
 the ARR sort use base-currency amounts (csm_tui.money); each row keeps its own
 currency for display, and an account whose currency has no rate is left out of the
-totals and counted."""
+totals and counted.
+
+It is read a page at a time (db/queries/portfolio.py): the filter, the order and the
+grouping run in the database over the stored state, the figures per tier come from
+aggregates, and the next page continues from the last row's keyset, so a page costs
+what it shows, not what the book holds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import N_, label
 from csm_tui.money import Rates, Total, load_rates
-from csm_tui.namesearch import filter_words, fold_text, search_text
-from csm_tui.rfm import rfm_for_accounts
-from db.queries.state import portfolio_rows
+from csm_tui.namesearch import filter_words, fold_text
+from csm_tui.rfm import segment
+from db.queries.portfolio import WordMatch, portfolio_page, rfm_code_map, tier_sums
 from db.vocab import STAGES, TIERS
 
 if TYPE_CHECKING:
@@ -39,7 +45,6 @@ class PortfolioRow:
     score: float = 0.0
     segment: str = ""
     locked: bool = False
-    search: str = field(default="", repr=False)
     base_minor: int | None = None  # ARR in the base currency; None: no rate known
     base: str = ""  # the base currency
 
@@ -54,18 +59,8 @@ class TierGroup:
     missing: int = 0  # accounts left out of arr_minor: no rate for their currency
 
 
-SORT_KEYS = {
-    "name": lambda r: r.name.casefold(),
-    "arr": lambda r: -r.base_minor if r.base_minor is not None else 1,
-    "tier": lambda r: (TIERS.index(r.tier) if r.tier in TIERS else 9,
-                       -r.base_minor if r.base_minor is not None else 1),
-    "stage": lambda r: STAGES.index(r.stage) if r.stage in STAGES else 99,
-    "health": lambda r: r.health if r.health is not None else 999,
-    "renewal": lambda r: r.days_to_renewal if r.days_to_renewal is not None else 10**6,
-    "last touch": lambda r: r.last_touch or date.min,
-    "next due": lambda r: r.next_due or date.max,
-    "score": lambda r: -r.score,
-}
+SORT_ORDERS = ("name", "arr", "tier", "stage", "health", "renewal", "last touch",
+               "next due", "score")
 # How each order reads, (as sorted, reversed): "renewal: soonest first".
 SORT_WORDS = {
     "name": (N_("A to Z"), N_("Z to A")),
@@ -80,48 +75,164 @@ SORT_WORDS = {
 }
 
 
-def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
-                   owner: str | None = None, rates: Rates | None = None
-                   ) -> list[PortfolioRow]:
-    """All active accounts (or one owner's), largest ARR first, with their stored health
-    and touches (csm_tui/stored.py: made current for `today` first if need be) and,
-    unless told not to, RFM; ARR also in the base currency."""
+PAGE = 500  # rows a page of the Portfolio reads; the next when the cursor reaches the end
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRequest:
+    """What the Portfolio asks for: its filter, its order, grouped by tier or one list,
+    and how many rows (the first `limit`; None: every match)."""
+
+    query: str = ""
+    order: str = "arr"
+    reverse: bool = False
+    grouped: bool = True
+    limit: int | None = PAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """The filter's matches in one tier: how many, and their ARR in the base currency."""
+
+    count: int
+    total: Total
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioPage:
+    """The first rows of the Portfolio in the asked order, the 80/20 figures of every
+    account in scope per tier (`groups`), the filter's matches per tier (`matched`) and
+    the last row's keyset values, from which the next page is read."""
+
+    rows: list[PortfolioRow]
+    groups: list[TierGroup]
+    matched: dict[str, Matched]
+    base: str
+    after: tuple[Any, ...] | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    @property
+    def matches(self) -> int:
+        return sum(m.count for m in self.matched.values())
+
+    @property
+    def complete(self) -> bool:
+        """Every match is among the rows."""
+        return len(self.rows) >= self.matches
+
+
+def rfm_segment(code: int) -> str:
+    """The segment of an RFM code r*100 + f*10 + m."""
+    return segment(code // 100, code // 10 % 10, code % 10)
+
+
+RFM_CODES = tuple(r * 100 + f * 10 + m for r in range(1, 6) for f in range(1, 6)
+                  for m in range(1, 6))
+
+
+def word_matches(query: str) -> list[WordMatch]:
+    """Each filter word with the tiers, stages and RFM segments whose words (in the
+    current language too) contain it; the database looks for it in the stored search
+    text as well."""
+    tier_words = {tier: f"tier:{tier.casefold()} {tier.casefold()}" for tier in TIERS}
+    stage_words = {s: fold_text(f"{s} {label('stage', s)}") for s in STAGES}
+    seg_words = {seg: f"{fold_text(seg)} {fold_text(label('rfm', seg))}"
+                 for seg in {rfm_segment(c) for c in RFM_CODES}}
+    return [WordMatch(word, tuple(t for t, w in tier_words.items() if word in w),
+                      tuple(s for s, w in stage_words.items() if word in w),
+                      tuple(c for c in RFM_CODES if word in seg_words[rfm_segment(c)]))
+            for word in filter_words(query)]
+
+
+def rate_factors(rates: Rates) -> dict[str, float]:
+    """Base units per unit of each currency with a rate (the base and no currency: 1)."""
+    return {**{c: float(r) for c, r in rates.rates.items()}, rates.base: 1.0, "": 1.0}
+
+
+def _groups(sums: Iterable[tuple[str, str, int, int]], rates: Rates
+            ) -> tuple[list[TierGroup], dict[str, Matched]]:
+    by_tier: dict[str, list[tuple[str, int, int]]] = {tier: [] for tier in TIERS}
+    for tier, currency, count, arr in sums:
+        by_tier.setdefault(tier, []).append((currency, int(arr or 0), int(count)))
+    totals = {tier: rates.total_by_currency(s) for tier, s in by_tier.items()}
+    counts = {tier: sum(n for _c, _a, n in s) for tier, s in by_tier.items()}
+    whole = sum(t.minor for t in totals.values()) or 1
+    groups = [TierGroup(tier, counts[tier], totals[tier].minor, totals[tier].minor / whole,
+                        rates.base, sum(n for _c, n in totals[tier].missing))
+              for tier in by_tier]
+    return groups, {tier: Matched(counts[tier], totals[tier]) for tier in by_tier}
+
+
+Figures = tuple[list[TierGroup], dict[str, Matched]]
+
+
+def tier_figures(session: Session, today: date, *, owner: str | None = None,
+                 rates: Rates | None = None, words: list[WordMatch] | None = None
+                 ) -> Figures:
+    """The 80/20 figures per tier S, A, B, C of every account in scope, and the count
+    and ARR per tier of those the words match (every account: no words), by one
+    aggregate read whatever the book's size."""
+    rates = rates or load_rates(session, today)
+    return _groups(tier_sums(session, today, words=words or (), owner=owner), rates)
+
+
+def load_page(session: Session, today: date, request: PortfolioRequest, *,
+              owner: str | None = None, rates: Rates | None = None,
+              rfm: Mapping[int, int] | None = None, figures: Figures | None = None,
+              previous: PortfolioPage | None = None) -> PortfolioPage:
+    """The page the request asks for, read from the stored state (made current for
+    `today` first if need be: csm_tui/stored.py). `rfm`: every account's RFM code (None:
+    read for the page's rows; {}: no segments). `figures`: every account's tier figures
+    (`tier_figures` without words), if known. `previous`: the same request's page with
+    fewer rows, which this one continues from its last row rather than reading again."""
     from csm_tui.stored import current_in
 
+    if previous is not None and (previous.complete or previous.after is None):
+        return previous
     current_in(session, today)
     rates = rates or load_rates(session, today)
-    rfm = rfm_for_accounts(session, today) if with_lenses else {}
-    # the words each tier, stage and segment adds to a row's search text, made once
-    tier_words = {t: f" tier:{t.casefold()} {t.casefold()}" for t in TIERS}
-    stage_words = {s: " " + fold_text(f"{s} {label('stage', s)}") for s in STAGES}
-    seg_words: dict[str, str] = {"": ""}
-    base, rows = rates.base, []
-    for (aid, name, tier, arr, currency, stage, end, industry, whose, score, locked, health,
-         touched, next_due, stored) in portfolio_rows(session, owner=owner):
-        seg = rfm[aid].segment if aid in rfm else ""
-        if seg not in seg_words:
-            seg_words[seg] = f" {fold_text(seg)} {fold_text(label('rfm', seg))}"
-        words = stored or search_text(name, industry, whose, pinyin=(name,))
-        search = (words + (tier_words.get(tier) or f" tier:{tier} {tier}")
-                  + (stage_words.get(stage) or f" {stage}") + seg_words[seg])
-        rows.append(PortfolioRow(
-            aid, name, tier, arr, currency, stage, industry, whose, end,
-            (end - today).days if end else None, touched,
-            next_due, health, score, seg, locked, search, rates.to_base(arr, currency), base))
-    return rows
+    words = word_matches(request.query)
+    if previous is not None:
+        groups, matched = previous.groups, previous.matched
+    else:
+        groups, matched = figures or tier_figures(session, today, owner=owner, rates=rates)
+        if words:
+            matched = tier_figures(session, today, owner=owner, rates=rates, words=words)[1]
+    done = previous.rows if previous is not None else []
+    limit = None if request.limit is None else max(request.limit - len(done), 0)
+    found = portfolio_page(session, today, words=words, order=request.order,
+                           reverse=request.reverse, grouped=request.grouped,
+                           factors=rate_factors(rates), owner=owner, limit=limit,
+                           after=previous.after if previous is not None else None)
+    if rfm is None:
+        rfm = rfm_code_map(session, today, [r.id for r in found]) if found else {}
+    rows = done + [_row(r, today, rates, rfm) for r in found]
+    after = tuple(found[-1][14:]) if found else (previous.after if previous else None)
+    return PortfolioPage(rows, groups, matched, rates.base, after)
 
 
-def filter_rows(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:
-    """Every word must appear (name and its pinyin and initials, industry, owner,
-    tier, stage, RFM segment)."""
-    for word in filter_words(query):  # one plain pass per word: fastest in CPython
-        rows = [r for r in rows if word in r.search]
-    return rows
+def _row(r: Any, today: date, rates: Rates, rfm: Mapping[int, int]) -> PortfolioRow:
+    (aid, name, tier, arr, currency, stage, end, industry, whose, score, locked, health,
+     touched, next_due) = r[:14]
+    code = rfm.get(aid)
+    return PortfolioRow(aid, name, tier, arr, currency, stage, industry, whose, end,
+                        (end - today).days if end else None, touched, next_due, health,
+                        score, rfm_segment(code) if code is not None else "", locked,
+                        rates.to_base(arr, currency), rates.base)
 
 
-def sort_rows(rows: list[PortfolioRow], key: str, *, reverse: bool = False
-              ) -> list[PortfolioRow]:
-    return sorted(rows, key=SORT_KEYS[key], reverse=reverse)
+def load_portfolio(session: Session, today: date, *, with_lenses: bool = True,
+                   owner: str | None = None, rates: Rates | None = None,
+                   query: str = "", order: str = "arr", reverse: bool = False,
+                   grouped: bool = False) -> list[PortfolioRow]:
+    """Every matching active account (or one owner's) in the order asked, largest ARR
+    first by default; with the RFM lens unless told not to (the CLI, tests)."""
+    rfm = rfm_code_map(session, today) if with_lenses else {}
+    request = PortfolioRequest(query, order, reverse, grouped, None)
+    return load_page(session, today, request, owner=owner, rates=rates, rfm=rfm).rows
 
 
 def rows_total(rows: list[PortfolioRow]) -> Total:
@@ -135,15 +246,3 @@ def rows_total(rows: list[PortfolioRow]) -> Total:
         else:
             minor += r.base_minor
     return Total(base, minor, tuple(sorted(missing.items())))
-
-
-def tier_groups(rows: list[PortfolioRow]) -> list[TierGroup]:
-    total = rows_total(rows).minor or 1
-    base = rows[0].base if rows else ""
-    groups = []
-    for tier in TIERS:
-        members = [r for r in rows if r.tier == tier]
-        got = rows_total(members)
-        groups.append(TierGroup(tier, len(members), got.minor, got.minor / total, base,
-                                sum(n for _c, n in got.missing)))
-    return groups

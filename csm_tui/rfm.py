@@ -4,13 +4,12 @@ its contract history (last start = last payment, terms = purchases, ARR = value)
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from db.queries.accounts import contract_history
-from db.queries.deals import won_deal_totals
+from db.queries.portfolio import rfm_code_map
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -50,27 +49,9 @@ def segment(r: int, f: int, m: int) -> str:
     return "Need attention"
 
 
-def _quintile(sorted_values: list[float], value: float) -> int:
-    n = len(sorted_values)
-    if n <= 1:
-        return 5
-    rank = (bisect_left(sorted_values, value) + bisect_right(sorted_values, value) - 1) / 2
-    return min(5, 1 + int(rank * 5 // n))
-
-
-def rfm_for_accounts(session: Session, today: date) -> dict[int, Rfm]:
-    """Each active account's RFM quintiles within the portfolio (two grouped reads)."""
-    deals = {aid: (last, count, total) for aid, last, count, total in won_deal_totals(session)}
-    raw: dict[int, tuple[float, float, float]] = {}
-    for aid, start, term, arr in contract_history(session):
-        if aid in deals and deals[aid][0] is not None:
-            last, count, total = deals[aid]
-            raw[aid] = (-(today - last).days, count, total or 0)
-        else:
-            days = (today - start).days if start else 10_000
-            raw[aid] = (-days, term, arr)
-    if not raw:
-        return {}
-    cols = [sorted(v[i] for v in raw.values()) for i in range(3)]
-    return {aid: Rfm(_quintile(cols[0], v[0]), _quintile(cols[1], v[1]),
-                     _quintile(cols[2], v[2])) for aid, v in raw.items()}
+def rfm_for_accounts(session: Session, today: date, account_ids: Sequence[int] | None = None
+                     ) -> dict[int, Rfm]:
+    """Each active account's (or these accounts') RFM quintiles within the portfolio:
+    one window read in the database (db/queries/portfolio.py)."""
+    return {aid: Rfm(code // 100, code // 10 % 10, code % 10)
+            for aid, code in rfm_code_map(session, today, account_ids).items()}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.metrics import MetricSaved
     from csm_tui.money import Total
     from csm_tui.namesearch import NameEntry
-    from csm_tui.portfolio import PortfolioRow
+    from csm_tui.portfolio import Figures, PortfolioPage, PortfolioRequest
     from csm_tui.tabular.importers import ImportResult
     from csm_tui.tiering import RetierReport, TierMove
     from csm_tui.today import TodayAgenda
@@ -422,15 +422,46 @@ class Services(BookServices):
 
         return self._memoised(key, "today", compute)
 
-    def portfolio(self, key: ViewKey) -> list[PortfolioRow]:
-        from csm_tui.portfolio import load_portfolio
+    def portfolio_page(self, key: ViewKey, request: PortfolioRequest | None = None
+                       ) -> PortfolioPage:
+        """The Portfolio's page for a request (csm_tui/portfolio.py): a longer one
+        continues the shorter one kept in the memo from its last row."""
+        from csm_tui import portfolio as pf
 
-        def compute() -> list[PortfolioRow]:
+        request = request or pf.PortfolioRequest()
+
+        def compute() -> PortfolioPage:
             self.ensure_state(key)
+            previous = None
+            if request.limit is not None and request.limit > pf.PAGE:
+                previous = self.portfolio_page(key, replace(request,
+                                                            limit=request.limit - pf.PAGE))
+            rfm = self._memoised(key, "rfm", self._rfm_codes(key))
+            figures = self._memoised(key, "portfolio tiers", self._tier_figures(key))
             with self.store.session() as session:
-                return load_portfolio(session, key.day, owner=key.owner)
+                return pf.load_page(session, key.day, request, owner=key.owner, rfm=rfm,
+                                    figures=figures, previous=previous)
 
-        return self._memoised(key, "portfolio", compute)
+        return self._memoised(key, ("portfolio", request), compute)
+
+    def _rfm_codes(self, key: ViewKey) -> Callable[[], dict[int, int]]:
+        """Every account's RFM code (a whole-book window read in the database)."""
+        def compute() -> dict[int, int]:
+            from db.queries.portfolio import rfm_code_map
+
+            with self.store.session() as session:
+                return rfm_code_map(session, key.day)
+
+        return compute
+
+    def _tier_figures(self, key: ViewKey) -> Callable[[], Figures]:
+        def compute() -> Figures:
+            from csm_tui.portfolio import tier_figures
+
+            with self.store.session() as session:
+                return tier_figures(session, key.day, owner=key.owner)
+
+        return compute
 
     def board(self, key: ViewKey, *, tier: str | None = None, per_column: int = 60
               ) -> list[StageColumn]:

@@ -13,17 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Header, Input
 
-from csm_tui.charts import tier_shares
+from csm_tui.charts import tier_shares_of
 from csm_tui.i18n import N_, label, plural, t
-from csm_tui.money import format_money
-from csm_tui.portfolio import (
-    PortfolioRow,
-    TierGroup,
-    filter_rows,
-    rows_total,
-    sort_rows,
-    tier_groups,
-)
+from csm_tui.money import Total, format_money
+from csm_tui.portfolio import PAGE, PortfolioPage, PortfolioRequest, PortfolioRow, TierGroup
 from screens.base import DataScreen
 from screens.charts import TierChart, charts_fit
 from screens.format import health_text, relative_days, tier_badge
@@ -40,20 +33,20 @@ COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 1
            Column(N_("Last touch"), 10), Column(N_("Next due"), 9), Column(N_("RFM"), 16)]
 
 
-class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
+class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
     TITLE = N_("Portfolio")
     BINDINGS = bindings("portfolio")
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[PortfolioRow] = []
-        self._lines: dict[int, VRow] = {}
-        self._groups: dict[str, TierGroup] = {}
-        self._sorted_by_tier: dict[str, list[PortfolioRow]] = {}  # sorted, per tier
+        self.page: PortfolioPage | None = None
+        self.rows: list[PortfolioRow] = []  # the rows read so far, in order
+        self._lines: dict[int, tuple[PortfolioRow, VRow]] = {}  # drawn rows, reused
         self.today = date.min
         self.sort_key = "arr"
         self.reverse = False
         self.grouped = True  # by tier; off: one list in the chosen order
+        self.pages = 1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,37 +60,34 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         self.query_one(TierChart).display = charts_fit(self.app.size.height)
         self.query_one(VirtualTable).focus()
 
+    def request(self) -> PortfolioRequest:
+        """The filter, the order and the grouping run in the database; a page of rows
+        at a time, the next as the cursor reaches the end."""
+        return PortfolioRequest(self.query_one("#portfolio-filter", Input).value.strip(),
+                                self.sort_key, self.reverse, self.grouped,
+                                PAGE * self.pages)
+
     def load(self, services: Services, key: ViewKey, request: Any
-             ) -> tuple[list[PortfolioRow], date]:
-        return services.portfolio(key), key.day
+             ) -> tuple[PortfolioPage, date]:
+        return services.portfolio_page(key, request), key.day
 
-    def show(self, data: tuple[list[PortfolioRow], date]) -> None:
-        self.rows, self.today = data
-        self._lines = {r.id: self._line(r) for r in self.rows}
-        self._groups = {g.tier: g for g in tier_groups(self.rows)}
-        base = self.rows[0].base if self.rows else ""
-        self.query_one(TierChart).set_shares(tier_shares(self.rows, base), base)
-        self._resort()
-
-    def _resort(self) -> None:
-        """Sorting and grouping by tier happen when the rows or the order change, not
-        per filter keystroke, which only filters each tier's sorted list (or the one
-        list, ungrouped: kept under the key "")."""
-        ordered = sort_rows(self.rows, self.sort_key, reverse=self.reverse)
-        if not self.grouped:
-            self._sorted_by_tier = {"": ordered}
-            self.redraw()
-            return
-        by_tier: dict[str, list[PortfolioRow]] = {tier: [] for tier in self._groups}
-        for row in ordered:
-            by_tier.setdefault(row.tier, []).append(row)
-        self._sorted_by_tier = by_tier
+    def show(self, data: tuple[PortfolioPage, date]) -> None:
+        page, day = data
+        if day != self.today:
+            self._lines = {}  # relative dates are drawn for a day
+        self.page, self.rows, self.today = page, page.rows, day
+        self.query_one(TierChart).set_shares(tier_shares_of(page.groups), page.base)
         self.redraw()
 
     def _line(self, r: PortfolioRow) -> VRow:
-        """A row, made once per load (a filter keystroke only regroups); its cells are
-        built when it is first drawn."""
-        return VRow(str(r.id), partial(self._cells, r))
+        """A row's line, kept while the row is unchanged (a filter keystroke taken back
+        draws nothing again); its cells are built when it is first drawn."""
+        kept = self._lines.get(r.id)
+        if kept is not None and kept[0] == r:
+            return kept[1]
+        line = VRow(str(r.id), partial(self._cells, r))
+        self._lines[r.id] = (r, line)
+        return line
 
     def _cells(self, r: PortfolioRow) -> tuple:
         today = self.today
@@ -108,41 +98,60 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
                 relative_days(r.next_due, today), label("rfm", r.segment))
 
     def redraw(self) -> None:
-        query = self.query_one("#portfolio-filter", Input).value
-        groups, vrows = self._groups, self._lines
+        page = self.page
+        if page is None:
+            return
+        groups = {g.tier: g for g in page.groups}
         lines: list[VRow] = []
-        shown = 0
-        for tier, rows in self._sorted_by_tier.items():
-            members = filter_rows(rows, query)
-            if not members:
-                continue
-            shown += len(members)
-            if not tier:  # one list, no headings
-                lines.extend([vrows[r.id] for r in members])
-                continue
-            g = groups[tier]
-            arr = rows_total(members)  # in the base currency; no rate: left out, named
-            heading = t("Tier {tier} · {n} of {accounts} · {arr} · "
-                        "{share} of portfolio ARR", tier=tier, n=len(members),
-                        accounts=plural(g.count, "account"), arr=arr.text(),
-                        share=f"{g.share:.0%}")
-            if arr.missing:
-                heading += " · " + t("{n} left out: no rate to {base}",
-                                     n=sum(n for _c, n in arr.missing), base=arr.base)
-            lines.append(VRow(f"group:{tier}", (Text(heading),), group=True))
-            lines.extend([vrows[r.id] for r in members])
+        tier = None
+        for row in page.rows:
+            if self.grouped and row.tier != tier:
+                tier = row.tier
+                lines.append(self._heading(tier, groups.get(tier), page))
+            lines.append(self._line(row))
         self.query_one(VirtualTable).set_rows(lines)
-        filt = t(" · filter “{query}”", query=query) if query.strip() else ""
+        query = self.query_one("#portfolio-filter", Input).value.strip()
+        filt = t(" · filter “{query}”", query=query) if query else ""
         # grouped: the tier headings say so; one list: said in words
         how = (sort_words(self.sort_key, self.reverse) if self.grouped
                else t("one list, {order}", order=sort_words(self.sort_key, self.reverse)))
         self.sub_title = t("{scope} · {n} of {accounts} · {order}",
-                           scope=self.csm.scope_label, n=shown,
-                           accounts=plural(len(self.rows), "account"), order=how) + filt
+                           scope=self.csm.scope_label, n=page.matches,
+                           accounts=plural(page.total, "account"), order=how) + filt
+        if not page.complete:
+            self.sub_title += " · " + t("first {n} shown (more as the cursor reaches the end)",
+                                        n=len(page.rows))
+
+    def _heading(self, tier: str, group: TierGroup | None, page: PortfolioPage) -> VRow:
+        matched = page.matched.get(tier)
+        n = matched.count if matched else 0
+        arr = matched.total if matched else Total(page.base)
+        count = group.count if group else n
+        share = group.share if group else 0.0
+        heading = t("Tier {tier} · {n} of {accounts} · {arr} · "
+                    "{share} of portfolio ARR", tier=tier, n=n,
+                    accounts=plural(count, "account"), arr=arr.text(),
+                    share=f"{share:.0%}")
+        if arr.missing:  # no rate: left out of the sum, and named
+            heading += " · " + t("{n} left out: no rate to {base}",
+                                 n=sum(k for _c, k in arr.missing), base=arr.base)
+        return VRow(f"group:{tier}", (Text(heading),), group=True)
 
     @on(Input.Changed, "#portfolio-filter")
     def _filter_changed(self) -> None:
-        self.redraw()
+        self.pages = 1
+        self.refresh_if_stale()  # the filter runs in the database
+
+    @on(VirtualTable.Highlighted)
+    def _near_end(self, event: VirtualTable.Highlighted) -> None:
+        """The cursor on the last row read: the next page."""
+        table = self.query_one(VirtualTable)
+        page = self.page
+        if (page is None or page.complete or not table.rows
+                or table.cursor < len(table.rows) - 1 or len(page.rows) < PAGE * self.pages):
+            return
+        self.pages += 1
+        self.refresh_if_stale()
 
     @on(Input.Submitted, "#portfolio-filter")
     def _filter_submitted(self) -> None:
@@ -151,6 +160,10 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
     @on(VirtualTable.Selected)
     def _open(self, event: VirtualTable.Selected) -> None:
         self.csm.open_account(int(event.row.key))
+
+    def row_of(self, key: str) -> PortfolioRow:
+        """The account a table row shows (by its key)."""
+        return self._lines[int(key)][0]
 
     def selected_id(self) -> int | None:
         row = self.query_one(VirtualTable).current
@@ -181,11 +194,11 @@ class PortfolioScreen(DataScreen["tuple[list[PortfolioRow], date]"]):
         self.sort_key, self.reverse = key, reverse
         if grouped is not None:
             self.grouped = grouped
-        self._resort()
+        self.pages = 1
+        self.refresh_if_stale()  # the order runs in the database
 
     def action_reverse(self) -> None:
-        self.reverse = not self.reverse
-        self._resort()
+        self.set_order(self.sort_key, not self.reverse)
 
     def action_log(self) -> None:
         if (aid := self.selected_id()) is not None:

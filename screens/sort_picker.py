@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from csm_tui.i18n import label, t
-from csm_tui.portfolio import SORT_KEYS, SORT_WORDS
+from csm_tui.portfolio import SORT_ORDERS, SORT_WORDS
 from screens.keymap import bindings
 
 GROUP = "group"
@@ -35,7 +35,7 @@ class SortPicker(ModalScreen["tuple[str, bool, bool] | None"]):
     def compose(self) -> ComposeResult:
         options = [Option(t("☑ group by tier (untick for one list)") if self.grouped
                           else t("☐ group by tier (one list now)"), id=GROUP)]
-        for key in SORT_KEYS:
+        for key in SORT_ORDERS:
             if key == self.key:
                 words = t("{order}  (now; enter reverses)",
                           order=sort_words(key, self.reverse))

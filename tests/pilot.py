@@ -93,6 +93,12 @@ async def expect_ready(pilot: Pilot[Any], kind: type[Screen[Any]]) -> AsyncItera
     yield
     await app.ready(kind, before)
     await pilot.pause()
+    screen = app.screen
+    # keys that each ask again (a filter typed in the database): until the newest answer
+    while isinstance(screen, kind) and isinstance(screen, DataScreen) and not (
+            screen.is_up_to_date):
+        await app.ready(kind, app.readies[kind])
+        await pilot.pause()
 
 
 async def press(pilot: Pilot[Any], *keys: str, ready: type[Screen[Any]] | None = None

@@ -16,7 +16,7 @@ from csm_tui.charts import (
     health_bands,
     month_bars,
     renewals_by_month,
-    tier_shares,
+    tier_shares_of,
     vbar,
 )
 from db.models import Account
@@ -26,6 +26,22 @@ from db.models import Account
 class Row:
     tier: str
     base_minor: int | None
+
+
+@dataclass
+class Figure:
+    tier: str
+    count: int
+    arr_minor: int
+
+
+def tier_shares(rows: list[Row]) -> list[TierShare]:
+    """The shares of these accounts, through their figures per tier (as the Portfolio
+    sums them in the database: an account without a rate adds no ARR)."""
+    figures = [Figure(t, sum(1 for r in rows if r.tier == t),
+                      sum(r.base_minor or 0 for r in rows if r.tier == t))
+               for t in dict.fromkeys(r.tier for r in rows)]
+    return tier_shares_of(figures)
 
 
 def test_tier_shares_known_portfolio() -> None:

@@ -16,7 +16,7 @@ from csm_tui.cli import main
 from csm_tui.event_ops import replan_working_days
 from csm_tui.followup import log_followup, snooze
 from csm_tui.money import Rates, choose_base, format_money, load_rates
-from csm_tui.portfolio import load_portfolio, rows_total, sort_rows, tier_groups
+from csm_tui.portfolio import load_portfolio, rows_total, tier_figures
 from csm_tui.rates import RatesError, import_rates
 from csm_tui.safe_files import UnsafeTarget, atomic_write, printable, write_text
 from csm_tui.tabular.exporters import export_accounts_csv, export_json
@@ -60,8 +60,9 @@ def test_portfolio_totals_shares_and_sort_in_base(store: Store, tmp_path: Path) 
     assert by_name["Euro AG"].base_minor is None
     total = rows_total(rows)
     assert total.minor == 700_000_00 + 341_000 * 710 and total.missing == (("EUR", 1),)
-    assert [r.name for r in sort_rows(rows, "arr")] == ["Dollar Inc", "Yuan Co", "Euro AG"]
-    groups = tier_groups(rows)
+    assert [r.name for r in rows] == ["Dollar Inc", "Yuan Co", "Euro AG"]  # by base ARR
+    with store.session() as s:
+        groups, _matched = tier_figures(s, TODAY)
     assert sum(g.arr_minor for g in groups) == total.minor
     assert sum(g.missing for g in groups) == 1
     with store.session() as s:  # tier cut-offs compare base amounts: USD 341k > CNY 700k

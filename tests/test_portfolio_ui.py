@@ -10,6 +10,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
+from csm_tui.stored import sort_key
 from db.models import Account
 from db.store import Store
 from screens.account import AccountScreen
@@ -18,7 +19,7 @@ from screens.portfolio import PortfolioScreen
 from screens.sort_picker import SortPicker
 from screens.tier_dialogs import RetierResult, TierOverride
 from screens.vtable import VirtualTable
-from tests.pilot import app_of, press, started, watched_app
+from tests.pilot import app_of, expect_ready, press, started, watched_app
 
 
 async def _portfolio(pilot: Pilot[Any]) -> VirtualTable:
@@ -39,26 +40,26 @@ async def test_filter_cjk_and_sort(demo_store: Store, today: date) -> None:
     app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
         table = await _portfolio(pilot)
-        await pilot.press("slash", *"大学")
-        await pilot.pause()
+        await press(pilot, "slash", *"大学", ready=PortfolioScreen)
         names = [r.values()[0] for r in table.rows if not r.group]
         assert names and all("大学" in str(n) for n in names)
         await pilot.press("enter")
         for _ in range(3):
             await pilot.press("backspace")
-        app.screen.query_one("#portfolio-filter", Input).value = "tier:c"
-        await pilot.pause()
+        async with expect_ready(pilot, PortfolioScreen):
+            app.screen.query_one("#portfolio-filter", Input).value = "tier:c"
         assert {r.key for r in table.rows if r.group} == {"group:C"}
-        app.screen.query_one("#portfolio-filter", Input).value = ""
+        async with expect_ready(pilot, PortfolioScreen):
+            app.screen.query_one("#portfolio-filter", Input).value = ""
         table.focus()
         await press(pilot, "o")  # the sort picker opens on the current order (ARR)
         assert isinstance(app.screen, SortPicker)
-        await press(pilot, "up", "enter")  # the one above: name
+        await press(pilot, "up", "enter", ready=PortfolioScreen)  # the one above: name
         screen = app.screen
         assert isinstance(screen, PortfolioScreen) and screen.sort_key == "name"
         group_s = [str(r.values()[0]).removesuffix(" 🔒") for r in table.rows
                    if not r.group and str(r.values()[1]).strip() == "S"]
-        assert group_s == sorted(group_s, key=str.casefold)
+        assert group_s == sorted(group_s, key=sort_key)  # Chinese by its pinyin
         assert screen.sub_title.endswith("name: A to Z")
 
 
@@ -68,20 +69,21 @@ async def test_one_list_in_renewal_order_with_words(demo_store: Store, today: da
     app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
         table = await _portfolio(pilot)
-        await press(pilot, "o", "home", "enter")  # the first option: group by tier off
+        await press(pilot, "o", "home", "enter",  # the first option: group by tier off
+                    ready=PortfolioScreen)
         screen = app.screen
         assert isinstance(screen, PortfolioScreen) and not screen.grouped
         assert not any(r.group for r in table.rows)
         await press(pilot, "o")
         options = app.screen.query_one(OptionList)
         options.highlighted = options.get_option_index("renewal")
-        await press(pilot, "enter")
+        await press(pilot, "enter", ready=PortfolioScreen)
         assert screen.sort_key == "renewal"
         assert "one list, renewal: soonest first" in screen.sub_title
-        days = [r.days_to_renewal for r in screen.rows if r.days_to_renewal is not None]
-        shown = [screen._sorted_by_tier[""][i].days_to_renewal for i in range(len(days))]
-        assert shown == sorted(days)
-        await press(pilot, "O")
+        shown = [screen.row_of(r.key).days_to_renewal for r in table.rows]
+        dated = [d for d in shown if d is not None]
+        assert dated and shown[:len(dated)] == sorted(dated)  # no renewal date: last
+        await press(pilot, "O", ready=PortfolioScreen)
         assert "renewal: latest first" in screen.sub_title
 
 
@@ -90,7 +92,7 @@ async def test_pinyin_filter_finds_tsinghua(demo_store: Store, today: date, quer
     app = watched_app(demo_store, today)
     async with app.run_test(size=(160, 45)) as pilot:
         table = await _portfolio(pilot)
-        await press(pilot, "slash", *query)
+        await press(pilot, "slash", *query, ready=PortfolioScreen)
         names = [str(r.values()[0]).removesuffix(" 🔒") for r in table.rows if not r.group]
         assert "清华大学" in names and len(names) <= 3
 
@@ -175,9 +177,9 @@ async def test_switching_back_and_undoing_a_filter_draw_no_line_again(
         assert app.screen.query_one("#portfolio", VirtualTable) is table
         assert composed == []  # switching back drew nothing again
         assert scroll_updates == []  # nor its scrollbars (LineView)
-        await press(pilot, "slash", "z")
+        await press(pilot, "slash", "z", ready=PortfolioScreen)
         drawn_for_filter = len(composed)
-        await press(pilot, "backspace")
+        await press(pilot, "backspace", ready=PortfolioScreen)
         # the unfiltered rows were all drawn before; only the cursor may have moved (to
         # the filter's first match: that row as the cursor, the old cursor row plain)
         assert len(composed) - drawn_for_filter <= 2

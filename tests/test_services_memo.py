@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import csm_tui.portfolio
+from csm_tui.portfolio import PortfolioPage
 from csm_tui.services import Services
 from db.store import Store
 from tests.conftest import TODAY
@@ -36,7 +37,7 @@ def _race(store: Store, monkeypatch: pytest.MonkeyPatch, *, first_fails: bool
     is held. Returns the reads made and each asker's outcome (a view or its error)."""
     services = Services(store, today=lambda: TODAY, user="alex.chen")
     key = services.view_key()
-    real = csm_tui.portfolio.load_portfolio
+    real = csm_tui.portfolio.load_page
     calls: list[int] = []
     started, release = threading.Event(), threading.Event()
 
@@ -49,12 +50,12 @@ def _race(store: Store, monkeypatch: pytest.MonkeyPatch, *, first_fails: bool
                 raise RuntimeError("the database went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(csm_tui.portfolio, "load_portfolio", held)
+    monkeypatch.setattr(csm_tui.portfolio, "load_page", held)
     outcomes: list[Any] = [None, None]
 
     def ask(n: int) -> None:
         try:
-            outcomes[n] = services.portfolio(key)
+            outcomes[n] = services.portfolio_page(key)
         except RuntimeError as exc:
             outcomes[n] = exc
 
@@ -80,5 +81,5 @@ def test_a_failed_computation_lets_the_waiter_compute(demo_store: Store,
                                                       monkeypatch: pytest.MonkeyPatch
                                                       ) -> None:
     calls, (first, second) = _race(demo_store, monkeypatch, first_fails=True)
-    assert isinstance(first, RuntimeError) and isinstance(second, list)
+    assert isinstance(first, RuntimeError) and isinstance(second, PortfolioPage)
     assert len(calls) == 2

@@ -187,14 +187,6 @@ def account_segments(session: Session) -> Sequence[AnyRow]:
     return session.execute(stmt).all()
 
 
-def contract_history(session: Session) -> Sequence[AnyRow]:
-    """(id, contract start, term, ARR) of active accounts: RFM's fallback when an
-    account has no won deals."""
-    stmt = select(col(Account.id), col(Account.contract_start), col(Account.term),
-                  col(Account.arr_minor)).where(active())
-    return session.execute(stmt).all()
-
-
 def scoring_rows(session: Session) -> Sequence[AnyRow]:
     """The scoring factors of every active account not churned, with name, tier, lock
     and currency, in the order tiering unpacks them."""
