@@ -37,11 +37,3 @@ def won_deal_values(session: Session, account_ids: list[int]) -> Sequence[AnyRow
     stmt = (select(col(Deal.account_id), col(Deal.close_date), col(Deal.value_minor))
             .where(col(Deal.stage) == "won", col(Deal.account_id).in_(account_ids)))
     return session.execute(stmt).all()
-
-
-def won_deal_totals(session: Session) -> Sequence[AnyRow]:
-    """(account_id, last close, count, total value) of won deals per account: RFM."""
-    stmt = (select(col(Deal.account_id), func.max(Deal.close_date), func.count(),
-                   func.sum(Deal.value_minor))
-            .where(col(Deal.stage) == "won").group_by(col(Deal.account_id)))
-    return session.execute(stmt).all()
