@@ -10,6 +10,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
+from csm_tui.portfolio import load_portfolio
 from csm_tui.stored import sort_key
 from db.models import Account
 from db.store import Store
@@ -183,3 +184,35 @@ async def test_switching_back_and_undoing_a_filter_draw_no_line_again(
         # the unfiltered rows were all drawn before; only the cursor may have moved (to
         # the filter's first match: that row as the cursor, the old cursor row plain)
         assert len(composed) - drawn_for_filter <= 2
+
+
+async def test_pages_come_as_the_cursor_reaches_the_end(demo_store: Store, today: date,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """Ten rows a page: the first page says so, `end` on its last row reads the next
+    one (the cursor stays on its row), and all the pages together are every account in
+    the order of one read."""
+    import csm_tui.portfolio
+    import screens.portfolio
+
+    monkeypatch.setattr(csm_tui.portfolio, "PAGE", 10)
+    monkeypatch.setattr(screens.portfolio, "PAGE", 10)
+    app = watched_app(demo_store, today, user="snapshot")  # owns nothing: the team's book
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await _portfolio(pilot)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen) and screen.page is not None
+        total = screen.page.total
+        assert table.row_count == 10 < total
+        assert "first 10 shown" in screen.sub_title
+        seen = 10
+        while table.row_count < total:
+            await press(pilot, "end", ready=PortfolioScreen)
+            assert table.row_count == min(seen + 10, total)
+            assert table.current is not None and table.cursor < len(table.rows) - 1
+            seen = table.row_count
+        assert "shown" not in screen.sub_title
+        keys = [r.key for r in table.rows if not r.group]
+    with demo_store.session() as s:
+        every = load_portfolio(s, today, grouped=True)
+    assert keys == [str(r.id) for r in every]

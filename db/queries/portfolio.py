@@ -133,30 +133,29 @@ def _after(keys: list[tuple[Any, bool]], last: Sequence[Any]) -> ColumnElement[b
     return or_(*ors)
 
 
-def _matches(match: WordMatch, rfm: Any) -> ColumnElement[bool]:
+def _matches(match: WordMatch, today: date) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
         func.coalesce(col(AccountState.search), "").contains(match.word, autoescape=True)]
     if match.tiers:
         conditions.append(col(Account.tier).in_(match.tiers))
     if match.stages:
         conditions.append(col(Account.stage).in_(match.stages))
-    if match.rfm_codes and rfm is not None:
-        conditions.append(rfm.c.code.in_(match.rfm_codes))
+    if match.rfm_codes:  # the window read once, as a set (never once per row)
+        rfm = rfm_codes(today)
+        conditions.append(col(Account.id).in_(select(rfm.c.id)
+                                              .where(rfm.c.code.in_(match.rfm_codes))))
     return or_(*conditions)
 
 
 def _filtered(stmt: RowSelect, words: Sequence[WordMatch], today: date,
               owner: str | None) -> RowSelect:
     """The statement over active accounts (and their stored state), restricted to one
-    owner and to the accounts every word matches; the RFM window runs only when a
-    word can match a segment."""
+    owner and to the accounts every word matches; the RFM window runs only for a word
+    that can match a segment."""
     stmt = stmt.outerjoin(AccountState, col(AccountState.account_id) == Account.id)
-    rfm = rfm_codes(today) if any(w.rfm_codes for w in words) else None
-    if rfm is not None:
-        stmt = stmt.outerjoin(rfm, rfm.c.id == Account.id)
     stmt = owned_by(stmt.where(active()), owner)
     for match in words:
-        stmt = stmt.where(_matches(match, rfm))
+        stmt = stmt.where(_matches(match, today))
     return stmt
 
 
