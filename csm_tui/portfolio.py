@@ -12,13 +12,13 @@ what it shows, not what the book holds."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from csm_tui.i18n import N_, label
 from csm_tui.money import Rates, Total, load_rates
-from csm_tui.namesearch import filter_words, fold_text
+from csm_tui.namesearch import filter_items, filter_words, fold_text
 from csm_tui.rfm import segment
 from db.queries.portfolio import WordMatch, portfolio_page, rfm_code_map, tier_sums
 from db.vocab import STAGES, TIERS
@@ -45,6 +45,7 @@ class PortfolioRow:
     score: float = 0.0
     segment: str = ""
     locked: bool = False
+    search: str = field(default="", repr=False)  # what a filter word is looked for in
     base_minor: int | None = None  # ARR in the base currency; None: no rate known
     base: str = ""  # the base currency
 
@@ -133,18 +134,52 @@ RFM_CODES = tuple(r * 100 + f * 10 + m for r in range(1, 6) for f in range(1, 6)
                   for m in range(1, 6))
 
 
+def _tier_words(tier: str) -> str:
+    return f"tier:{tier.casefold()} {tier.casefold()}"
+
+
+def _stage_words(stage: str) -> str:
+    return fold_text(f"{stage} {label('stage', stage)}")
+
+
+def _segment_words(seg: str) -> str:
+    return f"{fold_text(seg)} {fold_text(label('rfm', seg))}" if seg else ""
+
+
 def word_matches(query: str) -> list[WordMatch]:
     """Each filter word with the tiers, stages and RFM segments whose words (in the
     current language too) contain it; the database looks for it in the stored search
     text as well."""
-    tier_words = {tier: f"tier:{tier.casefold()} {tier.casefold()}" for tier in TIERS}
-    stage_words = {s: fold_text(f"{s} {label('stage', s)}") for s in STAGES}
-    seg_words = {seg: f"{fold_text(seg)} {fold_text(label('rfm', seg))}"
-                 for seg in {rfm_segment(c) for c in RFM_CODES}}
+    tier_words = {tier: _tier_words(tier) for tier in TIERS}
+    stage_words = {s: _stage_words(s) for s in STAGES}
+    seg_words = {seg: _segment_words(seg) for seg in {rfm_segment(c) for c in RFM_CODES}}
     return [WordMatch(word, tuple(t for t, w in tier_words.items() if word in w),
                       tuple(s for s, w in stage_words.items() if word in w),
                       tuple(c for c in RFM_CODES if word in seg_words[rfm_segment(c)]))
             for word in filter_words(query)]
+
+
+def search_of(stored: str, tier: str, stage: str, seg: str) -> str:
+    """A row's whole filter text: what the database matches a word against (the
+    stored search text, the tier's, the stage's and the segment's words)."""
+    return " ".join((stored, _tier_words(tier), _stage_words(stage), _segment_words(seg)))
+
+
+def filter_loaded(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:
+    """The loaded rows the query matches, as the database would match them: the
+    screen's answer while the database's is on its way (the whole answer when every
+    account is loaded)."""
+    return filter_items(rows, query, lambda r: r.search)
+
+
+def page_of_rows(page: PortfolioPage, rows: list[PortfolioRow]) -> PortfolioPage:
+    """`page` showing only `rows` (a filter's answer among a complete page's rows),
+    with the figures of those rows."""
+    matched = {g.tier: Matched(len(members), rows_total(members) if members
+                               else Total(page.base))
+               for g in page.groups
+               for members in ([r for r in rows if r.tier == g.tier],)}
+    return PortfolioPage(rows, page.groups, matched, page.base, None)
 
 
 def rate_factors(rates: Rates) -> dict[str, float]:
@@ -210,17 +245,18 @@ def load_page(session: Session, today: date, request: PortfolioRequest, *,
     if rfm is None:
         rfm = rfm_code_map(session, today, [r.id for r in found]) if found else {}
     rows = done + [_row(r, today, rates, rfm) for r in found]
-    after = tuple(found[-1][14:]) if found else (previous.after if previous else None)
+    after = tuple(found[-1][15:]) if found else (previous.after if previous else None)
     return PortfolioPage(rows, groups, matched, rates.base, after)
 
 
 def _row(r: Any, today: date, rates: Rates, rfm: Mapping[int, int]) -> PortfolioRow:
     (aid, name, tier, arr, currency, stage, end, industry, whose, score, locked, health,
-     touched, next_due) = r[:14]
+     touched, next_due, stored) = r[:15]
     code = rfm.get(aid)
+    seg = rfm_segment(code) if code is not None else ""
     return PortfolioRow(aid, name, tier, arr, currency, stage, industry, whose, end,
                         (end - today).days if end else None, touched, next_due, health,
-                        score, rfm_segment(code) if code is not None else "", locked,
+                        score, seg, locked, search_of(stored or "", tier, stage, seg),
                         rates.to_base(arr, currency), rates.base)
 
 

@@ -16,7 +16,15 @@ from textual.widgets import Header, Input
 from csm_tui.charts import tier_shares_of
 from csm_tui.i18n import N_, label, plural, t
 from csm_tui.money import Total, format_money
-from csm_tui.portfolio import PAGE, PortfolioPage, PortfolioRequest, PortfolioRow, TierGroup
+from csm_tui.portfolio import (
+    PAGE,
+    PortfolioPage,
+    PortfolioRequest,
+    PortfolioRow,
+    TierGroup,
+    filter_loaded,
+    page_of_rows,
+)
 from screens.base import DataScreen
 from screens.charts import TierChart, charts_fit
 from screens.format import health_text, relative_days, tier_badge
@@ -33,7 +41,7 @@ COLUMNS = [Column(N_("Account"), 30), Column(N_("Tier"), 5), Column(N_("ARR"), 1
            Column(N_("Last touch"), 10), Column(N_("Next due"), 9), Column(N_("RFM"), 16)]
 
 
-class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
+class PortfolioScreen(DataScreen["tuple[PortfolioPage, date, PortfolioRequest]"]):
     TITLE = N_("Portfolio")
     BINDINGS = bindings("portfolio")
 
@@ -47,6 +55,8 @@ class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
         self.reverse = False
         self.grouped = True  # by tier; off: one list in the chosen order
         self.pages = 1
+        # (order, reverse, grouped) and its unfiltered page, when it holds every account
+        self._whole: tuple[tuple[str, bool, bool], PortfolioPage] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,14 +78,18 @@ class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
                                 PAGE * self.pages)
 
     def load(self, services: Services, key: ViewKey, request: Any
-             ) -> tuple[PortfolioPage, date]:
-        return services.portfolio_page(key, request), key.day
+             ) -> tuple[PortfolioPage, date, PortfolioRequest]:
+        return services.portfolio_page(key, request), key.day, request
 
-    def show(self, data: tuple[PortfolioPage, date]) -> None:
-        page, day = data
+    def show(self, data: tuple[PortfolioPage, date, PortfolioRequest]) -> None:
+        page, day, request = data
         if day != self.today:
             self._lines = {}  # relative dates are drawn for a day
         self.page, self.rows, self.today = page, page.rows, day
+        if not request.query:
+            # the whole scope in this order, if it is all here (a book of a few hundred)
+            self._whole = ((request.order, request.reverse, request.grouped), page
+                           ) if page.complete else None
         self.query_one(TierChart).set_shares(tier_shares_of(page.groups), page.base)
         self.redraw()
 
@@ -97,10 +111,14 @@ class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
                 relative_days(r.contract_end, today), relative_days(r.last_touch, today),
                 relative_days(r.next_due, today), label("rfm", r.segment))
 
-    def redraw(self) -> None:
+    def redraw(self, rows: list[PortfolioRow] | None = None) -> None:
+        """The page as the database answered it, or (`rows`) the loaded rows a new
+        filter matches, shown at once while the database's answer is on its way."""
         page = self.page
         if page is None:
             return
+        if rows is not None:
+            page = page_of_rows(page, rows)
         groups = {g.tier: g for g in page.groups}
         lines: list[VRow] = []
         tier = None
@@ -140,6 +158,11 @@ class PortfolioScreen(DataScreen["tuple[PortfolioPage, date]"]):
     @on(Input.Changed, "#portfolio-filter")
     def _filter_changed(self) -> None:
         self.pages = 1
+        whole = self._whole
+        if whole is not None and whole[0] == (self.sort_key, self.reverse, self.grouped):
+            # every account is loaded: the answer at once, the database's confirms it
+            query = self.query_one("#portfolio-filter", Input).value
+            self.redraw(filter_loaded(whole[1].rows, query))
         self.refresh_if_stale()  # the filter runs in the database
 
     @on(VirtualTable.Highlighted)

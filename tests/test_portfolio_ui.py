@@ -216,3 +216,37 @@ async def test_pages_come_as_the_cursor_reaches_the_end(demo_store: Store, today
     with demo_store.session() as s:
         every = load_portfolio(s, today, grouped=True)
     assert keys == [str(r.id) for r in every]
+
+
+async def test_a_small_book_filters_at_once_and_the_database_confirms(
+        demo_store: Store, today: date, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every account loaded (a book of a few hundred): a filter keystroke shows its
+    answer from the loaded rows while the database's answer is held back; that answer,
+    when it comes, is the same."""
+    import threading
+
+    app = watched_app(demo_store, today, user="snapshot")
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await _portfolio(pilot)
+        services = app.services
+        real = services.portfolio_page
+        held = threading.Event()
+
+        def slow(key: Any, request: Any = None) -> Any:
+            if request is not None and request.query:
+                held.wait(30)
+            return real(key, request)
+
+        monkeypatch.setattr(services, "portfolio_page", slow)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        async with expect_ready(pilot, PortfolioScreen):
+            await pilot.press("slash", *"大学")
+            at_once = [r.key for r in table.rows]
+            heading = str(table.rows[0].values()[0])
+            held.set()
+        assert at_once == [r.key for r in table.rows]
+        names = [str(r.values()[0]) for r in table.rows if not r.group]
+        assert names and all("大学" in n for n in names)
+        assert heading == str(table.rows[0].values()[0])  # its figures too
+        assert f"{len(names)} of 59 accounts" in screen.sub_title

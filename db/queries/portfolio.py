@@ -172,6 +172,7 @@ def portfolio_page(session: Session, today: date, *, words: Sequence[WordMatch] 
                   col(Account.contract_end), col(Account.industry), col(Account.owner),
                   col(Account.score), col(Account.tier_locked), col(AccountState.health),
                   col(AccountState.last_touch_on), col(AccountState.next_due),
+                  col(AccountState.search),
                   *(expr.label(f"k{i}") for i, (expr, _d) in enumerate(keys)))
     stmt = _filtered(stmt, words, today, owner)
     if after is not None:
