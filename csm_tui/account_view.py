@@ -11,7 +11,7 @@ from csm_tui.health import Health, health_for_accounts
 from csm_tui.i18n import label, t
 from csm_tui.rfm import Rfm, rfm_for_accounts
 from csm_tui.scoring import Score
-from csm_tui.tiering import compute
+from csm_tui.tiering import BookScores, book_scores
 from db.models import Account
 from db.queries import contacts as qc
 from db.queries import events as qe
@@ -77,11 +77,14 @@ def _as_date(value: datetime | date | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def account_detail(session: Session, account_id: int, today: date) -> AccountDetail:
+def account_detail(session: Session, account_id: int, today: date,
+                   scoring: BookScores | None = None) -> AccountDetail:
+    """Everything the account screen shows. `scoring`: the book's scoring, if already
+    computed for this version of the data (the services keep it)."""
     account = session.get(Account, account_id)
     if account is None:
         raise LookupError(t("account {account_id} not found", account_id=account_id))
-    scores, tiers, _ = compute(session)
+    scoring = scoring or book_scores(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
     rfm = rfm_for_accounts(session, today, [account_id]).get(account_id)
     contacts = list(qc.account_contacts(session, account_id))
@@ -151,7 +154,8 @@ def account_detail(session: Session, account_id: int, today: date) -> AccountDet
     if account.contract_end:
         rows.append((account.contract_end, t("contract end / renewal"), None))
     rows.sort(key=lambda r: (r[0], r[1]))
-    return AccountDetail(account, scores.get(account_id), tiers.get(account_id), health, rfm,
+    return AccountDetail(account, scoring.score_of(account_id), scoring.tiers.get(account_id),
+                         health, rfm,
                          contacts, last_by_contact, timeline, tasks,
                          [(day, title) for day, title, _id in rows], months,
                          metric_trends(session, account_id), terms, notes, rows)

@@ -174,7 +174,7 @@ def _raw(f: FactorInput, name: str) -> float:
     return f.engagement
 
 
-def _percentile(sorted_values: list[float], value: float) -> float:
+def _percentile(sorted_values: Sequence[float], value: float) -> float:
     """Mid-rank percentile in 0..1 (ties share a rank); a single account gets 1."""
     n = len(sorted_values)
     if n <= 1:
@@ -209,23 +209,38 @@ def _adjustment_points(f: FactorInput, adj: dict[str, float]) -> float:
     return total
 
 
-def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[int, Score]:
-    total_weight = sum(config.weights.values())
-    columns = {name: sorted(_raw(f, name) for f in inputs) for name in FACTORS}
-    adj = config.adjustments
-    scores: dict[int, Score] = {}
+Columns = dict[str, Sequence[float]]  # each factor's raw values over the book, sorted
+
+
+def factor_columns(inputs: Iterable[FactorInput]) -> Columns:
+    """Each factor's raw values over the scored book, sorted (compact arrays): what one
+    account's percentiles are read from."""
+    raws: dict[str, array[float]] = {name: array("d") for name in FACTORS}
     for f in inputs:
-        breakdown = []
         for name in FACTORS:
-            weight = config.weights[name]
-            if weight <= 0:
-                continue
-            points = 100 * weight / total_weight * _percentile(columns[name], _raw(f, name))
-            breakdown.append((name, points))
-        adjustments = _adjustments(f, adj)
-        total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
-        scores[f.account_id] = Score(f.account_id, round(total, 2), breakdown, adjustments)
-    return scores
+            raws[name].append(_raw(f, name))
+    return {name: array("d", sorted(values)) for name, values in raws.items()}
+
+
+def explain(f: FactorInput, columns: Columns, config: ScoringConfig) -> Score:
+    """One account's score with its breakdown: each factor's points from its mid-rank
+    percentile in the book, then the adjustments."""
+    total_weight = sum(config.weights.values())
+    breakdown = []
+    for name in FACTORS:
+        weight = config.weights[name]
+        if weight <= 0:
+            continue
+        points = 100 * weight / total_weight * _percentile(columns[name], _raw(f, name))
+        breakdown.append((name, points))
+    adjustments = _adjustments(f, config.adjustments)
+    total = sum(p for _, p in breakdown) + sum(p for _, p in adjustments)
+    return Score(f.account_id, round(total, 2), breakdown, adjustments)
+
+
+def score_portfolio(inputs: list[FactorInput], config: ScoringConfig) -> dict[int, Score]:
+    columns = factor_columns(inputs)
+    return {f.account_id: explain(f, columns, config) for f in inputs}
 
 
 def score_totals(inputs: Iterable[FactorInput], config: ScoringConfig
@@ -255,7 +270,7 @@ def score_totals(inputs: Iterable[FactorInput], config: ScoringConfig
         for i, value in enumerate(column):
             points = memo.get(value)
             if points is None:
-                points = share * _percentile(ordered, value)  # type: ignore[arg-type]
+                points = share * _percentile(ordered, value)
                 if len(memo) < 4096:
                     memo[value] = points
             totals[i] += points

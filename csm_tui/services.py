@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.namesearch import NameEntry
     from csm_tui.portfolio import Figures, PortfolioPage, PortfolioRequest
     from csm_tui.tabular.importers import ImportResult
-    from csm_tui.tiering import RetierReport, TierMove
+    from csm_tui.tiering import BookScores, RetierReport, TierMove
     from csm_tui.today import TodayAgenda
     from csm_tui.touchpoints import DuePage
     from csm_tui.undo import UndoResult
@@ -509,11 +509,22 @@ class Services(BookServices):
                                  owner=key.owner, asked=asked,
                                  full_up_to=FULL_UP_TO if full_up_to is None else full_up_to)
 
-    def account_detail(self, account_id: int, day: date) -> AccountDetail:
+    def account_detail(self, account_id: int, day: date, key: ViewKey | None = None
+                       ) -> AccountDetail:
+        """One account's screen; with the screen's view key, the book's scoring (what
+        explains its tier) is computed once for that version and kept."""
         from csm_tui.account_view import account_detail
 
+        scoring = None if key is None else self._memoised(key, "scoring",
+                                                           self._book_scores)
         with self.store.session() as session:
-            return account_detail(session, account_id, day)
+            return account_detail(session, account_id, day, scoring)
+
+    def _book_scores(self) -> BookScores:
+        from csm_tui.tiering import book_scores
+
+        with self.store.session() as session:
+            return book_scores(session)
 
     def log_context(self, account_id: int, touchpoint_id: int | None = None,
                     task_id: int | None = None) -> LogContext:

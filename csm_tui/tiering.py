@@ -14,12 +14,17 @@ from csm_tui.changelog import record
 from csm_tui.i18n import t
 from csm_tui.scoring import (
     TIERS_ORDER,
+    Columns,
     FactorInput,
     Score,
     ScoringConfig,
     assign_tiers,
+    explain,
+    factor_columns,
     load_scoring,
     score_portfolio,
+    score_totals,
+    tier_ranks,
 )
 from db.models import Account, TierChange, utcnow
 from db.queries.accounts import scoring_rows, update_accounts
@@ -78,6 +83,33 @@ def compute(session: Session, config: ScoringConfig | None = None
     inputs = scoring_inputs(session)
     scores = score_portfolio([i[0] for i in inputs], config)
     return scores, assign_tiers(scores, config), inputs
+
+
+@dataclass(frozen=True, slots=True)
+class BookScores:
+    """What explaining any one account's score needs, computed once for the book: each
+    account's factors, each factor's sorted values, and the tier the model gives each
+    account (the same totals and cut-offs as a retier)."""
+
+    inputs: dict[int, FactorInput]
+    columns: Columns
+    tiers: dict[int, str]
+    config: ScoringConfig
+
+    def score_of(self, account_id: int) -> Score | None:
+        f = self.inputs.get(account_id)
+        return None if f is None else explain(f, self.columns, self.config)
+
+
+def book_scores(session: Session, config: ScoringConfig | None = None) -> BookScores:
+    """The book's scoring, in compact arrays and without a breakdown per account (an
+    account's breakdown is made when it is shown: `BookScores.score_of`)."""
+    config = config or load_scoring()
+    factors = [i[0] for i in scoring_inputs(session)]
+    ids, totals = score_totals(factors, config)
+    tiers = {ids[i]: tier for i, tier in tier_ranks(ids, totals, config)}
+    return BookScores({f.account_id: f for f in factors}, factor_columns(factors), tiers,
+                      config)
 
 
 def _sync_tasks(session: Session, today: date | None, account_ids: list[int]) -> None:

@@ -75,7 +75,7 @@ class AccountScreen(DataScreen["tuple[AccountDetail, date]"]):
 
     def load(self, services: Services, key: ViewKey, request: Any
              ) -> tuple[AccountDetail, date]:
-        return services.account_detail(self.account_id, key.day), key.day
+        return services.account_detail(self.account_id, key.day, key), key.day
 
     def show(self, data: tuple[AccountDetail, date]) -> None:
         d, today = data

@@ -164,3 +164,19 @@ def test_cli_tier_retier_brief(demo_store: Store, tmp_path: Path,
     for heading in ("# Meeting brief: 清华大学", "## Health", "## Stakeholders",
                     "## Last five touchpoints", "Tier S"):
         assert heading in text
+
+
+def test_book_scores_explain_each_account_as_the_whole_book_scoring_does(
+        demo_store: Store) -> None:
+    """The account screen's scoring (compact columns and totals, one breakdown made
+    when shown) gives every account the same score, breakdown and model tier as
+    scoring the whole book with breakdowns (what a retier uses)."""
+    from csm_tui.tiering import book_scores, compute
+
+    with demo_store.session() as s:
+        scores, tiers, _inputs = compute(s)
+        book = book_scores(s)
+    assert book.tiers == tiers and len(tiers) > 40
+    for aid, score in scores.items():
+        assert book.score_of(aid) == score
+    assert book.score_of(10**9) is None
