@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -78,15 +79,21 @@ def _as_date(value: datetime | date | None) -> date | None:
 
 
 def account_detail(session: Session, account_id: int, today: date,
-                   scoring: BookScores | None = None) -> AccountDetail:
-    """Everything the account screen shows. `scoring`: the book's scoring, if already
-    computed for this version of the data (the services keep it)."""
+                   scoring: BookScores | None = None,
+                   rfm_codes: Mapping[int, int] | None = None) -> AccountDetail:
+    """Everything the account screen shows. `scoring` and `rfm_codes` (every account's
+    RFM code): the book's, if already computed for this version of the data (the
+    services keep them)."""
     account = session.get(Account, account_id)
     if account is None:
         raise LookupError(t("account {account_id} not found", account_id=account_id))
     scoring = scoring or book_scores(session)
     health = health_for_accounts(session, today, [account_id]).get(account_id)
-    rfm = rfm_for_accounts(session, today, [account_id]).get(account_id)
+    if rfm_codes is None:
+        rfm = rfm_for_accounts(session, today, [account_id]).get(account_id)
+    else:
+        code = rfm_codes.get(account_id)
+        rfm = None if code is None else Rfm(code // 100, code // 10 % 10, code % 10)
     contacts = list(qc.account_contacts(session, account_id))
     names = {c.id: c for c in contacts}
     timeline: list[TimelineEntry] = []

@@ -515,10 +515,12 @@ class Services(BookServices):
         explains its tier) is computed once for that version and kept."""
         from csm_tui.account_view import account_detail
 
-        scoring = None if key is None else self._memoised(key, "scoring",
-                                                           self._book_scores)
+        scoring = rfm = None
+        if key is not None:
+            scoring = self._memoised(key, "scoring", self._book_scores)
+            rfm = self._memoised(key, "rfm", self._rfm_codes(key))
         with self.store.session() as session:
-            return account_detail(session, account_id, day, scoring)
+            return account_detail(session, account_id, day, scoring, rfm)
 
     def _book_scores(self) -> BookScores:
         from csm_tui.tiering import book_scores

@@ -180,3 +180,22 @@ def test_book_scores_explain_each_account_as_the_whole_book_scoring_does(
     for aid, score in scores.items():
         assert book.score_of(aid) == score
     assert book.score_of(10**9) is None
+
+
+def test_the_account_screen_with_the_books_figures_equals_one_read_alone(
+        demo_store: Store) -> None:
+    from csm_tui.account_view import account_detail
+    from csm_tui.services import Services
+    from tests.conftest import TODAY
+
+    services = Services(demo_store, today=lambda: TODAY, user="alex.chen")
+    key = services.view_key()
+    with demo_store.session() as s:
+        ids = [a.id for a in s.exec(select(Account)).all()][:8]
+    for aid in ids:
+        kept = services.account_detail(aid, TODAY, key)
+        with demo_store.session() as s:
+            alone = account_detail(s, aid, TODAY)
+        assert (kept.score, kept.computed_tier, kept.rfm) == (alone.score, alone.computed_tier,
+                                                              alone.rfm)
+        assert kept.rfm is not None
