@@ -70,11 +70,14 @@ def sort_key(name: str) -> str:
     return (keys[0] if keys else fold_text(name))[:400]
 
 
-def compute_states(session: Session, day: date, account_ids: set[int] | None = None
-                   ) -> list[dict[str, Any]]:
-    """The derived rows of these active accounts (None: all) as of `day`."""
+def compute_states(session: Session, day: date, account_ids: set[int] | None = None, *,
+                   fresh_keys: bool = False) -> list[dict[str, Any]]:
+    """The derived rows of these active accounts (None: all) as of `day`. The name's
+    sort and search keys stored for an unchanged name, industry and owner are kept
+    (`_name_keys`); `fresh_keys` makes every one from scratch (what a test compares
+    the stored rows with)."""
     from csm_tui.cadence import next_touch_due
-    from csm_tui.health import health_for_accounts
+    from csm_tui.health import health_scores
     from csm_tui.workdays import working_calendar
     from db.queries import activity as qa
     from db.queries import state as qs
@@ -84,23 +87,28 @@ def compute_states(session: Session, day: date, account_ids: set[int] | None = N
     ids = None if account_ids is None else sorted(account_ids)
     last = qa.last_done_touch(session, ids)
     planned = qa.earliest_planned(session, ids)
-    health = health_for_accounts(session, day, ids, last_touch=last)
+    health = health_scores(session, day, ids, last_touch=last)
     calendar = working_calendar(session, day)
-    known = qs.name_keys_of(session, ids) if ids is not None else {}
+    known = {} if fresh_keys else qs.name_keys_of(session, ids)
+    due: dict[tuple[str, date], date] = {}  # the cadence's due day by tier and day touched
     rows = []
     for aid, name, industry, owner, tier in qs.naming_rows(session, ids):
         h = health.get(aid)
         if h is None:
             continue
+        score, flags = h
         touched = last.get(aid)
-        cadence = None
+        cadence = touched_on = None
         if touched is not None:
-            cadence = next_touch_due(tier, touched, None, today=day, calendar=calendar)
-        rows.append({"account_id": aid, "health": h.score,
-                     "flags": ",".join(sg.key for sg in h.signals),
-                     "flag_count": len(h.signals), "last_touch_at": touched,
-                     "last_touch_on": touched.date() if touched is not None else None,
-                     "next_due": planned.get(aid), "cadence_due": cadence,
+            touched_on = touched.date()
+            cadence = due.get((tier, touched_on))
+            if cadence is None:
+                cadence = due[tier, touched_on] = next_touch_due(
+                    tier, touched_on, None, today=day, calendar=calendar, settings=settings)
+        rows.append({"account_id": aid, "health": score, "flags": ",".join(flags),
+                     "flag_count": len(flags), "last_touch_at": touched,
+                     "last_touch_on": touched_on, "next_due": planned.get(aid),
+                     "cadence_due": cadence,
                      **_name_keys(name, industry, owner, known.get(aid)),
                      "basis": basis})
     return rows
@@ -151,8 +159,8 @@ def ensure_current(store: Store, day: date) -> bool:
             return False
         session.info[DAY_KEY] = day
         qs.replace_states(session, compute_states(session, day), None)
-    with store.transaction() as session:  # once a day: the planner's statistics too
-        qs.refresh_planner_stats(session)
+    with store.transaction() as session:  # once a day: the planner's statistics too,
+        qs.refresh_planner_stats(session, only_if_drifted=True)  # if the book's size moved
     return True
 
 

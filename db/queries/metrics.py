@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Date, Float, delete, func, select
 from sqlmodel import Session, col
 
 from db.bulk import bulk_insert
@@ -66,21 +66,26 @@ def newest_reading_id(session: Session, account_id: int, metric: str) -> int | N
     return session.scalars(stmt).first()
 
 
-def latest_two_each(session: Session, metrics: Sequence[str], *, since: date | None = None,
-                    account_ids: Iterable[int] | None = None) -> Sequence[AnyRow]:
-    """`latest_two` for several metrics in one pass: rows of (account_id, metric, value,
-    day, on_date, rank), rank 1 the newest of that account's metric."""
-    rank = func.row_number().over(
-        partition_by=(col(MetricReading.account_id), col(MetricReading.metric)),
-        order_by=(col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
-    ).label("rank")
+def latest_and_previous(session: Session, metrics: Sequence[str], *,
+                        since: date | None = None, account_ids: Iterable[int] | None = None
+                        ) -> Sequence[AnyRow]:
+    """Per account and metric (of `metrics`), its newest reading and the one before it
+    (both on or after `since`, if given), in one row: (account_id, metric, value,
+    on_date, previous, previous_on), the previous two None when there is none. One
+    window pass (SQLite and PostgreSQL), one row per account and metric."""
+    part = (col(MetricReading.account_id), col(MetricReading.metric))
+    order = (col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
     inner = select(col(MetricReading.account_id), col(MetricReading.metric),
-                   col(MetricReading.value), col(MetricReading.day),
-                   col(MetricReading.on_date), rank
+                   col(MetricReading.value), col(MetricReading.on_date),
+                   func.lead(col(MetricReading.value), type_=Float())
+                   .over(partition_by=part, order_by=order).label("previous"),
+                   func.lead(col(MetricReading.on_date), type_=Date())
+                   .over(partition_by=part, order_by=order).label("previous_on"),
+                   func.row_number().over(partition_by=part, order_by=order).label("rank")
                    ).where(col(MetricReading.metric).in_(list(metrics)))
     if since is not None:
         inner = inner.where(col(MetricReading.on_date) >= since)
     ranked = among(inner, col(MetricReading.account_id), account_ids).subquery()
-    stmt = select(ranked.c.account_id, ranked.c.metric, ranked.c.value, ranked.c.day,
-                  ranked.c.on_date, ranked.c.rank).where(ranked.c.rank <= 2)
+    stmt = select(ranked.c.account_id, ranked.c.metric, ranked.c.value, ranked.c.on_date,
+                  ranked.c.previous, ranked.c.previous_on).where(ranked.c.rank == 1)
     return session.execute(stmt).all()

@@ -94,18 +94,52 @@ def stored_flags(session: Session, account_ids: Iterable[int]) -> dict[int, str]
     return {aid: flags for aid, flags in session.execute(stmt)}
 
 
-def name_keys_of(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """The stored (sort_key, search) of these accounts."""
+def name_keys_of(session: Session, account_ids: Iterable[int] | None
+                 ) -> dict[int, tuple[str, str]]:
+    """The stored (sort_key, search) of these accounts (None: all)."""
     stmt = among(select(col(AccountState.account_id), col(AccountState.sort_key),
                         col(AccountState.search)), col(AccountState.account_id), account_ids)
     return {aid: (key, text) for aid, key, text in session.execute(stmt)}
 
 
-def refresh_planner_stats(session: Session) -> None:
+# The tables whose statistics steer the screens' plans (an owner's accounts, their
+# touches and steps), and how far their size may drift before the daily run re-analyses.
+STATS_TABLES = ("account", "touchpoint", "contact", "task", "metricreading", "accountstate")
+STATS_DRIFT = 0.1
+
+
+def refresh_planner_stats(session: Session, *, only_if_drifted: bool = False) -> bool:
     """SQLite: refresh the query planner's statistics (about a second on 100,000
-    accounts; run with the daily recompute and after a seed), so that one owner's Today
-    is read through the owner's accounts rather than the whole book's touches.
-    PostgreSQL's autovacuum does this."""
+    accounts; run after a seed, and by the daily recompute), so that one owner's Today
+    is read through the owner's accounts rather than the whole book's touches. With
+    `only_if_drifted` (the daily run) only when there are none yet or one of
+    `STATS_TABLES` has grown or shrunk by more than `STATS_DRIFT` since: statistics are
+    proportions, which a day's writes do not move. True if it analysed. PostgreSQL's
+    autovacuum does this."""
     if session.get_bind().dialect.name != "sqlite":
-        return
+        return False
+    if only_if_drifted and not _stats_drifted(session):
+        return False
     session.execute(text("ANALYZE"))
+    return True
+
+
+def _stats_drifted(session: Session) -> bool:
+    """No statistics yet, or a table's row count is off its analysed count by more than
+    `STATS_DRIFT` (ANALYZE's count is the first number of a table's stat rows)."""
+    have = session.execute(text("SELECT count(*) FROM sqlite_master "
+                                "WHERE name = 'sqlite_stat1'")).scalar_one()
+    if not have:
+        return True
+    analysed = dict(session.execute(text(
+        "SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl")).all())
+    for table in STATS_TABLES:
+        rows = session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+        before = analysed.get(table)
+        if before is None:
+            if rows:
+                return True
+            continue
+        if abs(rows - before) > STATS_DRIFT * max(before, 1):
+            return True
+    return False
