@@ -147,20 +147,23 @@ def _num(value: float) -> str:
 
 def metric_trends(session: Session, today: date, metrics: tuple[str, ...],
                   account_ids: Iterable[int] | None = None) -> dict[str, dict[int, Trend]]:
-    """Per metric and account, the latest reading and the previous one, both within
-    `[risk] window_days` of today: one windowed query for all of them."""
+    """Per metric and active account, the latest reading and the previous one, both
+    within `[risk] window_days` of today: one query per metric."""
     from db.queries import metrics as qm
 
     since = today - timedelta(days=current_settings().signal_window_days)
     out: dict[str, dict[int, Trend]] = {m: {} for m in metrics}
-    for aid, metric, value, on, previous, previous_on in qm.latest_and_previous(
-            session, metrics, since=since, account_ids=account_ids):
-        if value is None:
-            continue
-        if previous is None:
-            out[metric][aid] = Trend(float(value), on)
-        else:
-            out[metric][aid] = Trend(float(value), on, float(previous), previous_on)
+    ids = None if account_ids is None else list(account_ids)
+    for metric in metrics:
+        trends = out[metric]
+        for aid, value, on, previous, previous_on in qm.latest_and_previous(
+                session, metric, since=since, account_ids=ids):
+            if value is None:
+                continue
+            if previous is None:
+                trends[aid] = Trend(float(value), on)
+            else:
+                trends[aid] = Trend(float(value), on, float(previous), previous_on)
     return out
 
 

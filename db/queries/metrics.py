@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import Date, Float, delete, func, select
+from sqlalchemy import ScalarSelect, delete, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from db.bulk import bulk_insert
-from db.models import MetricReading, utcnow
-from db.queries.common import AnyRow, among
+from db.models import Account, MetricReading, utcnow
+from db.queries.common import AnyRow, RowSelect, active, among
 
 
 def insert_readings(session: Session, rows: Iterable[dict[str, object]]) -> int:
@@ -66,26 +67,29 @@ def newest_reading_id(session: Session, account_id: int, metric: str) -> int | N
     return session.scalars(stmt).first()
 
 
-def latest_and_previous(session: Session, metrics: Sequence[str], *,
-                        since: date | None = None, account_ids: Iterable[int] | None = None
-                        ) -> Sequence[AnyRow]:
-    """Per account and metric (of `metrics`), its newest reading and the one before it
-    (both on or after `since`, if given), in one row: (account_id, metric, value,
-    on_date, previous, previous_on), the previous two None when there is none. One
-    window pass (SQLite and PostgreSQL), one row per account and metric."""
-    part = (col(MetricReading.account_id), col(MetricReading.metric))
-    order = (col(MetricReading.on_date).desc(), col(MetricReading.id).desc())
-    inner = select(col(MetricReading.account_id), col(MetricReading.metric),
-                   col(MetricReading.value), col(MetricReading.on_date),
-                   func.lead(col(MetricReading.value), type_=Float())
-                   .over(partition_by=part, order_by=order).label("previous"),
-                   func.lead(col(MetricReading.on_date), type_=Date())
-                   .over(partition_by=part, order_by=order).label("previous_on"),
-                   func.row_number().over(partition_by=part, order_by=order).label("rank")
-                   ).where(col(MetricReading.metric).in_(list(metrics)))
-    if since is not None:
-        inner = inner.where(col(MetricReading.on_date) >= since)
-    ranked = among(inner, col(MetricReading.account_id), account_ids).subquery()
-    stmt = select(ranked.c.account_id, ranked.c.metric, ranked.c.value, ranked.c.on_date,
-                  ranked.c.previous, ranked.c.previous_on).where(ranked.c.rank == 1)
+def latest_and_previous(session: Session, metric: str, *, since: date | None = None,
+                        account_ids: Iterable[int] | None = None) -> Sequence[AnyRow]:
+    """Per active account with a reading of `metric` (on or after `since`, if given),
+    its newest reading and the one before it, in one row: (account_id, value, on_date,
+    previous, previous_on), the last two None when there is none. Newest by day, then
+    by id. Two index seeks per account find the readings' ids (the readings' index
+    holds the id), a join reads them: a few times faster than ranking every reading
+    in a window (SQLite and PostgreSQL)."""
+    def nth(offset: int) -> ScalarSelect[int | None]:
+        reading = aliased(MetricReading)
+        stmt = select(col(reading.id)).where(col(reading.account_id) == Account.id,
+                                             col(reading.metric) == metric)
+        if since is not None:
+            stmt = stmt.where(col(reading.on_date) >= since)
+        return (stmt.order_by(col(reading.on_date).desc(), col(reading.id).desc())
+                .limit(1).offset(offset).correlate(Account).scalar_subquery())
+
+    ids: RowSelect = select(col(Account.id).label("account_id"), nth(0).label("latest"),
+                            nth(1).label("previous")).where(active())
+    found = among(ids, col(Account.id), account_ids).subquery()
+    latest, previous = aliased(MetricReading), aliased(MetricReading)
+    stmt = (select(found.c.account_id, col(latest.value), col(latest.on_date),
+                   col(previous.value), col(previous.on_date))
+            .join(latest, col(latest.id) == found.c.latest)
+            .outerjoin(previous, col(previous.id) == found.c.previous))
     return session.execute(stmt).all()
