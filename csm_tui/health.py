@@ -14,10 +14,10 @@ each flag comes with the sentence that explains it (`Signal.why`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from csm_tui.i18n import t
 from csm_tui.settings import Settings, current_settings
@@ -51,9 +51,9 @@ class Signal:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class Trend:
-    """An account's latest reading of a metric and the one before it (if any)."""
+class Trend(NamedTuple):
+    """An account's latest reading of a metric and the one before it (if any). A named
+    tuple: the daily recompute makes two per account."""
 
     value: float
     on: date
@@ -278,11 +278,10 @@ def health_for_accounts(session: Session, today: date,
     Pass `last_touch` when the caller already has it (Today does)."""
     book = _HealthBook(session, today, account_ids, last_touch)
     result: dict[int, Health] = {}
-    for row in book.rows:
-        inputs, points = book.score(row)
-        signals = signals_of(book.settings, today, **book.flag_inputs(row))
-        result[row.id] = Health(round(sum(points)), [sg.label for sg in signals], points,
-                                inputs, signals)
+    for aid, inputs, points, flag_inputs in book.accounts():
+        signals = signals_of(book.settings, today, **flag_inputs)
+        result[aid] = Health(round(sum(points)), [sg.label for sg in signals], points,
+                             inputs, signals)
     return result
 
 
@@ -295,9 +294,8 @@ def health_scores(session: Session, today: date,
     breakdown and the flags' wording (what the stored state keeps)."""
     book = _HealthBook(session, today, account_ids, last_touch)
     settings = book.settings
-    return {row.id: (round(sum(book.score(row)[1])),
-                     flag_keys(settings, today, **book.flag_inputs(row)))
-            for row in book.rows}
+    return {aid: (round(sum(points)), flag_keys(settings, today, **flag_inputs))
+            for aid, _inputs, points, flag_inputs in book.accounts()}
 
 
 class _HealthBook:
@@ -313,7 +311,6 @@ class _HealthBook:
         self.settings = settings = current_settings()
         total = sum(settings.health_weights.values())
         self.scale = [100 * settings.health_weights[f] / total for f in FACTORS]
-        self.nps_drop = int(settings.nps_drop)
         self.last_touch = q.last_done_touch(session, ids) if last_touch is None else last_touch
         self.dm_touch = q.last_touch_by_role(session, "decision_maker", ids)
         self.contacts = q.contact_counts(session, ids)
@@ -322,24 +319,28 @@ class _HealthBook:
         self.nps, self.tickets = trends["nps"], trends["open_tickets"]
         self.rows = q.health_inputs(session, ids)
 
-    def score(self, row: Any) -> tuple[HealthInputs, tuple[float, ...]]:
-        """An account's inputs and each factor's points out of 100."""
-        today = self.today
-        inputs = HealthInputs(
-            cadence=self.settings.cadence.get(row.tier, 45),
-            days_since_touch=_days(self.last_touch.get(row.id), today),
-            days_since_login=_days(row.last_login, today), tickets=row.open_tickets,
-            tickets_previous=_previous(self.tickets.get(row.id)), nps=row.nps,
-            nps_previous=_previous(self.nps.get(row.id)), on_time_payment=row.on_time_payment,
-            overdue_tasks=self.overdue.get(row.id, 0))
-        points = tuple(s * w for s, w in zip(factor_scores(inputs, nps_drop=self.nps_drop),
-                                             self.scale, strict=True))
-        return inputs, points
-
-    def flag_inputs(self, row: Any) -> dict[str, Any]:
-        """The keyword arguments of `flag_keys` / `signals_of` for an account."""
-        dm = self.dm_touch.get(row.id)
-        return {"last_login": row.last_login, "nps": self.nps.get(row.id),
-                "tickets": self.tickets.get(row.id),
+    def accounts(self) -> Iterator[tuple[int, HealthInputs, tuple[float, ...],
+                                         dict[str, Any]]]:
+        """Per account: its id, inputs, each factor's points out of 100, and the
+        keyword arguments of `flag_keys` / `signals_of`."""
+        today, cadence = self.today, self.settings.cadence
+        w_touch, w_login, w_tickets, w_nps, w_payment, w_sop = self.scale  # FACTORS order
+        drop = int(self.settings.nps_drop)
+        last_touch, dm_touch, contacts = self.last_touch, self.dm_touch, self.contacts
+        overdue, nps_trends, ticket_trends = self.overdue, self.nps, self.tickets
+        for aid, tier, last_login, tickets, _, nps, _, on_time in self.rows:
+            nps_trend, ticket_trend = nps_trends.get(aid), ticket_trends.get(aid)
+            inputs = HealthInputs(
+                cadence=cadence.get(tier, 45), days_since_touch=_days(last_touch.get(aid), today),
+                days_since_login=_days(last_login, today), tickets=tickets,
+                tickets_previous=_previous(ticket_trend), nps=nps,
+                nps_previous=_previous(nps_trend), on_time_payment=on_time,
+                overdue_tasks=overdue.get(aid, 0))
+            touch, login, tickets_, nps_, payment, sop = factor_scores(inputs, nps_drop=drop)
+            points = (touch * w_touch, login * w_login, tickets_ * w_tickets, nps_ * w_nps,
+                      payment * w_payment, sop * w_sop)
+            dm = dm_touch.get(aid)
+            yield aid, inputs, points, {
+                "last_login": last_login, "nps": nps_trend, "tickets": ticket_trend,
                 "dm_touch": dm.date() if dm is not None else None,
-                "contacts": self.contacts.get(row.id, 0)}
+                "contacts": contacts.get(aid, 0)}

@@ -122,3 +122,26 @@ def test_planner_statistics_follow_the_book_size(demo_store: Store) -> None:
         assert refresh_planner_stats(s, only_if_drifted=True)  # a third fewer touches
     with demo_store.transaction() as s:
         assert not refresh_planner_stats(s, only_if_drifted=True)
+
+
+def test_the_recompute_gives_the_collector_back_as_it_found_it(demo_store: Store) -> None:
+    import gc
+
+    from csm_tui.stored import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with collector_paused():
+            assert not gc.isenabled()
+            with collector_paused():  # nested (another thread's recompute): still off
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert ensure_current(demo_store, TODAY + timedelta(days=2))
+        assert gc.isenabled()
+        gc.disable()  # the TUI's start-up runs with it off: it stays off
+        assert ensure_current(demo_store, TODAY + timedelta(days=3))
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
