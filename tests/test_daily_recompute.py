@@ -93,18 +93,25 @@ def _fresh(store: Store, day: date) -> list[tuple[object, ...]]:
     return [tuple(r[k] for k in STATE_KEYS) for r in rows]
 
 
-def test_the_daily_recompute_remakes_keys_whose_name_moved(demo_store: Store) -> None:
-    """A name changed where no write's recompute saw it (SQL from outside the app): the
-    stored keys no longer fit it, so the daily run makes them afresh."""
+def test_the_daily_recompute_remakes_what_moved_unseen(demo_store: Store) -> None:
+    """Changes no write's recompute saw (SQL from outside the app): names (the stored
+    keys no longer fit them), an archive, a lost row, a touch. The daily run, which
+    rewrites only the rows whose values moved, leaves what a fresh computation gives."""
     ensure_current(demo_store, TODAY)
     with demo_store.engine.begin() as conn:
         ids = [int(r[0]) for r in conn.exec_driver_sql(
-            "SELECT id FROM account WHERE archived = false ORDER BY id LIMIT 3")]
-        for aid, name in zip(ids, ("北京大学", "Zeta Works", "清华 Labs"), strict=True):
+            "SELECT id FROM account WHERE archived = false ORDER BY id LIMIT 6")]
+        for aid, name in zip(ids, ("北京大学", "Zeta Works", "清华 Labs"), strict=False):
             conn.exec_driver_sql(f"UPDATE account SET name = '{name}' WHERE id = {aid}")
+        conn.exec_driver_sql(f"UPDATE account SET archived = true WHERE id = {ids[3]}")
+        conn.exec_driver_sql(f"DELETE FROM accountstate WHERE account_id = {ids[4]}")
+        conn.exec_driver_sql("UPDATE touchpoint SET status = 'done', done_at = "
+                             f"'2026-11-20 09:00:00.000000' WHERE account_id = {ids[5]}")
     later = TODAY + timedelta(days=1)
     assert ensure_current(demo_store, later)
     assert _stored(demo_store) == _fresh(demo_store, later)
+    with demo_store.session() as s:
+        assert [r.account_id for r in state_rows(s, ids[3:5])] == [ids[4]]
     with demo_store.session() as s:
         keys = {r.account_id: r.sort_key for r in state_rows(s, ids)}
     assert keys[ids[0]] == "beijingdaxue" and keys[ids[1]] == "zeta works"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlmodel import Session, col
 
 from db.bulk import insert_columns
@@ -47,15 +47,50 @@ def naming_rows(session: Session, account_ids: Iterable[int] | None = None
 
 def replace_states(session: Session, rows: list[dict[str, Any]],
                    account_ids: Iterable[int] | None) -> None:
-    """Drop the rows of these accounts (None: all) and insert `rows`, in the caller's
-    transaction."""
-    ids = None if account_ids is None else list(account_ids)
-    stmt = delete(AccountState)
-    if ids is not None:
-        for start in range(0, len(ids), 500):
-            session.execute(stmt.where(col(AccountState.account_id).in_(ids[start:start + 500])))
-    else:
-        session.execute(stmt)
+    """Make the stored rows of these accounts (None: all) `rows`, in the caller's
+    transaction: drop theirs and insert `rows`; the whole book on one basis (the daily
+    recompute) through `_rewrite_book`."""
+    if account_ids is None and len({row["basis"] for row in rows}) == 1:
+        _rewrite_book(session, rows)
+        return
+    if account_ids is None:  # (not one basis: not a recompute's rows) all rewritten
+        session.execute(delete(AccountState))
+        _insert_states(session, rows)
+        return
+    ids = list(account_ids)
+    _delete_states(session, ids)
+    _insert_states(session, rows)
+
+
+def _rewrite_book(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The whole book's rows made `rows` (all on one basis, as a recompute gives them),
+    writing only what differs: one statement moves every row to the new basis, the
+    rows whose values moved are rewritten, new accounts' inserted, the rest dropped.
+    On a day's recompute most rows differ only by their basis; rewriting every row
+    and its four indexes was most of the write (0.9 s at 100,000 accounts on SQLite)."""
+    values = STATE_KEYS[1:-1]  # what is compared: neither the key nor the basis
+    stmt = select(*(col(getattr(AccountState, k)) for k in ("account_id", *values)))
+    stored = {row[0]: tuple(row[1:])  # (Core rows: the ORM's row loading is not needed)
+              for row in session.connection().execute(stmt)}
+    moved = []
+    for row in rows:
+        before = stored.pop(row["account_id"], None)
+        if before is None or before != tuple(row[k] for k in values):
+            moved.append(row)
+    gone = list(stored)  # no longer computed: archived or deleted
+    _delete_states(session, gone + [row["account_id"] for row in moved])
+    if rows:
+        session.execute(update(AccountState).values(basis=rows[0]["basis"]))
+    _insert_states(session, moved)
+
+
+def _delete_states(session: Session, ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):
+        session.execute(delete(AccountState)
+                        .where(col(AccountState.account_id).in_(ids[start:start + 500])))
+
+
+def _insert_states(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         insert_columns(session, AccountState, list(STATE_KEYS),
                        [[row[k] for row in rows] for k in STATE_KEYS])
