@@ -11,7 +11,8 @@ csm_tui/__init__.py). Flags that age with time ("no login for 30 days") and sett
 changes are caught by the basis: each row names the day and the settings it was
 computed for, and `ensure_current` recomputes the whole book, in one transaction, when
 the day (or the settings) moved on: once a day, on the first read. The stored value is
-always what `compute_states` gives for the whole book (tests/test_stored_state.py).
+always what `compute_states` gives for the whole book with every name key made afresh
+(tests/test_stored_state.py, tests/test_daily_recompute.py).
 
 The database layer is imported by the functions that read or write (the basis alone
 is needed by Today's first paint, before it loads).
