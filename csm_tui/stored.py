@@ -11,7 +11,8 @@ csm_tui/__init__.py). Flags that age with time ("no login for 30 days") and sett
 changes are caught by the basis: each row names the day and the settings it was
 computed for, and `ensure_current` recomputes the whole book, in one transaction, when
 the day (or the settings) moved on: once a day, on the first read. The stored value is
-always what `compute_states` gives for the whole book (tests/test_stored_state.py).
+always what `compute_states` gives for the whole book with every name key made afresh
+(tests/test_stored_state.py, tests/test_daily_recompute.py).
 
 The database layer is imported by the functions that read or write (the basis alone
 is needed by Today's first paint, before it loads).
@@ -19,7 +20,11 @@ is needed by Today's first paint, before it loads).
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -70,11 +75,14 @@ def sort_key(name: str) -> str:
     return (keys[0] if keys else fold_text(name))[:400]
 
 
-def compute_states(session: Session, day: date, account_ids: set[int] | None = None
-                   ) -> list[dict[str, Any]]:
-    """The derived rows of these active accounts (None: all) as of `day`."""
+def compute_states(session: Session, day: date, account_ids: set[int] | None = None, *,
+                   fresh_keys: bool = False) -> list[dict[str, Any]]:
+    """The derived rows of these active accounts (None: all) as of `day`. The name's
+    sort and search keys stored for an unchanged name, industry and owner are kept
+    (`_name_keys`); `fresh_keys` makes every one from scratch (what a test compares
+    the stored rows with)."""
     from csm_tui.cadence import next_touch_due
-    from csm_tui.health import health_for_accounts
+    from csm_tui.health import health_scores
     from csm_tui.workdays import working_calendar
     from db.queries import activity as qa
     from db.queries import state as qs
@@ -84,23 +92,28 @@ def compute_states(session: Session, day: date, account_ids: set[int] | None = N
     ids = None if account_ids is None else sorted(account_ids)
     last = qa.last_done_touch(session, ids)
     planned = qa.earliest_planned(session, ids)
-    health = health_for_accounts(session, day, ids, last_touch=last)
+    health = health_scores(session, day, ids, last_touch=last)
     calendar = working_calendar(session, day)
-    known = qs.name_keys_of(session, ids) if ids is not None else {}
+    known = {} if fresh_keys else qs.name_keys_of(session, ids)
+    due: dict[tuple[str, date], date] = {}  # the cadence's due day by tier and day touched
     rows = []
     for aid, name, industry, owner, tier in qs.naming_rows(session, ids):
         h = health.get(aid)
         if h is None:
             continue
+        score, flags = h
         touched = last.get(aid)
-        cadence = None
+        cadence = touched_on = None
         if touched is not None:
-            cadence = next_touch_due(tier, touched, None, today=day, calendar=calendar)
-        rows.append({"account_id": aid, "health": h.score,
-                     "flags": ",".join(sg.key for sg in h.signals),
-                     "flag_count": len(h.signals), "last_touch_at": touched,
-                     "last_touch_on": touched.date() if touched is not None else None,
-                     "next_due": planned.get(aid), "cadence_due": cadence,
+            touched_on = touched.date()
+            cadence = due.get((tier, touched_on))
+            if cadence is None:
+                cadence = due[tier, touched_on] = next_touch_due(
+                    tier, touched_on, None, today=day, calendar=calendar, settings=settings)
+        rows.append({"account_id": aid, "health": score, "flags": ",".join(flags),
+                     "flag_count": len(flags), "last_touch_at": touched,
+                     "last_touch_on": touched_on, "next_due": planned.get(aid),
+                     "cadence_due": cadence,
                      **_name_keys(name, industry, owner, known.get(aid)),
                      "basis": basis})
     return rows
@@ -146,13 +159,13 @@ def ensure_current(store: Store, day: date) -> bool:
     with store.session() as session:
         if qs.is_current(session, basis):
             return False
-    with store.transaction() as session:
+    with store.transaction() as session, collector_paused():
         if qs.is_current(session, basis):  # another instance did it meanwhile
             return False
         session.info[DAY_KEY] = day
         qs.replace_states(session, compute_states(session, day), None)
-    with store.transaction() as session:  # once a day: the planner's statistics too
-        qs.refresh_planner_stats(session)
+    with store.transaction() as session:  # once a day: the planner's statistics too,
+        qs.refresh_planner_stats(session, only_if_drifted=True)  # if the book's size moved
     return True
 
 
@@ -164,4 +177,37 @@ def current_in(session: Session, day: date) -> None:
     from db.queries import state as qs
 
     if not qs.is_current(session, basis_for(day)):
-        qs.replace_states(session, compute_states(session, day), None)
+        with collector_paused():
+            qs.replace_states(session, compute_states(session, day), None)
+
+
+class _Collector:
+    """Pauses Python's automatic garbage collector for a whole-book recompute, which
+    makes a few objects per account and no cycles: with the collector on, each
+    collection of the oldest generation walks every object of the process, about a
+    quarter of the recompute (the TUI's start-up already runs with it off,
+    `cli.run_tui`). Nested and concurrent pauses (worker threads) restore it once, as
+    it was before the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        with self._lock:
+            if self._holders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._was_enabled:
+                    gc.enable()
+
+
+collector_paused = _Collector().paused

@@ -65,7 +65,8 @@ def overdue_task_counts(session: Session, today: date,
 
 def health_inputs(session: Session, account_ids: Iterable[int] | None = None
                   ) -> Sequence[AnyRow]:
-    """The account fields health needs, as plain rows."""
+    """The account fields health needs, as plain rows of (id, tier, last_login,
+    open_tickets, open_tickets_previous, nps, nps_previous, on_time_payment)."""
     stmt = select(col(Account.id), col(Account.tier), col(Account.last_login),
                   col(Account.open_tickets), col(Account.open_tickets_previous),
                   col(Account.nps), col(Account.nps_previous),
