@@ -5,7 +5,7 @@ and count queries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, text, update
@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from db.bulk import insert_columns
 from db.models import Account, AccountState
-from db.queries.common import AnyRow, active, among, owned_by
+from db.queries.common import AnyRow, active, among
 
 STATE_KEYS = ("account_id", "health", "flags", "flag_count", "last_touch_at",
               "last_touch_on", "next_due",
@@ -114,25 +114,6 @@ def state_rows(session: Session, account_ids: Iterable[int] | None = None
     """The stored rows as objects (tests compare them with a full recompute)."""
     stmt = select(AccountState).order_by(col(AccountState.account_id))
     return session.scalars(among(stmt, col(AccountState.account_id), account_ids)).all()
-
-
-def portfolio_rows(session: Session, *, owner: str | None = None) -> Iterator[AnyRow]:
-    """One row per active account (or one owner's) with its stored health, last and
-    next touch and search keys, largest ARR first: one read, no aggregate over the
-    touchpoints, streamed in batches (read them while the session is open)."""
-    stmt = (
-        select(col(Account.id), col(Account.name), col(Account.tier), col(Account.arr_minor),
-               col(Account.currency), col(Account.stage), col(Account.contract_end),
-               col(Account.industry), col(Account.owner), col(Account.score),
-               col(Account.tier_locked), col(AccountState.health),
-               col(AccountState.last_touch_on), col(AccountState.next_due),
-               col(AccountState.search))
-        .outerjoin(AccountState, col(AccountState.account_id) == Account.id)
-        .where(active()).order_by(col(Account.arr_minor).desc(), col(Account.id))
-    )
-    result = session.execute(owned_by(stmt, owner), execution_options={"yield_per": 2000})
-    for batch in result.partitions():
-        yield from batch
 
 
 def stored_flags(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
