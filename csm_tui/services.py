@@ -475,12 +475,14 @@ class Services(BookServices):
 
         return self._memoised(key, ("board", tier, per_column), compute)
 
-    def due_touchpoints(self, key: ViewKey, *, limit: int | None = None) -> DuePage:
-        """The planned touchpoints' first `limit` rows (None: all) and the groups' sizes."""
+    def due_touchpoints(self, key: ViewKey, *, limit: int | None = None, query: str = ""
+                        ) -> DuePage:
+        """The planned touchpoints' first `limit` rows (None: all) the filter matches
+        (in the database) and the groups' sizes."""
         from csm_tui.touchpoints import due_page
 
         with self.store.session() as session:
-            return due_page(session, key.day, owner=key.owner, limit=limit)
+            return due_page(session, key.day, owner=key.owner, limit=limit, query=query)
 
     def calendar(self, start: date, end: date, *, owner: str | None = None
                  ) -> list[CalItem]:

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from db.queries.touchpoints import planned_counts, planned_touchpoints
+from csm_tui.i18n import label
+from csm_tui.namesearch import filter_words, fold_text
+from db.queries.touchpoints import PlannedWord, planned_counts, planned_touchpoints
+from db.vocab import CHANNELS, TIERS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -42,13 +45,36 @@ def group_of(due: date, today: date) -> str:
     return "Later"
 
 
+def planned_words(session: Session, query: str) -> list[PlannedWord]:
+    """A filter's words, each with the channels and tiers whose words contain it (as a
+    planned row is filtered: account, contact, channel and its label, tier, "tier:X",
+    next step, names by pinyin and initials) and the names without stored words yet
+    that it matches (found the slow way, as the history search does)."""
+    from csm_tui.search import name_words
+    from db.queries.search import names_without_words
+
+    words = filter_words(query)
+    if not words:
+        return []
+    channels = {c: f"{fold_text(c)} {fold_text(label('channel', c))}" for c in CHANNELS}
+    tiers = {tier: f"{fold_text(tier)} tier:{fold_text(tier)}" for tier in TIERS}
+    unnamed = {name: name_words(name) for name in names_without_words(session)}
+    return [PlannedWord(w, tuple(c for c, text in channels.items() if w in text),
+                        tuple(tier for tier, text in tiers.items() if w in text),
+                        tuple(sorted(n for n, text in unnamed.items() if w in text)))
+            for w in words]
+
+
 def due_touchpoints(session: Session, today: date, *,
                     horizon_days: int = HORIZON_DAYS, owner: str | None = None,
-                    limit: int | None = None) -> list[DueTouchpoint]:
+                    limit: int | None = None, query: str = "",
+                    words: list[PlannedWord] | None = None) -> list[DueTouchpoint]:
     """Planned touchpoints due up to `horizon_days` ahead, overdue first (of the accounts
-    `owner` owns, if given; the first `limit` of them)."""
+    `owner` owns, if given; the first `limit` of them; those the filter matches, in the
+    database)."""
+    words = planned_words(session, query) if words is None else words
     rows = planned_touchpoints(session, due_before=today + timedelta(days=horizon_days),
-                               owner=owner, limit=limit)
+                               owner=owner, limit=limit, words=words)
     return [DueTouchpoint(r.id, r.account_id, r.name, r.tier, r.channel, r.due_date,
                           r.next_step, r.contact or "", r.contact_role or "", r.contract_end)
             for r in rows]
@@ -77,15 +103,18 @@ def week_end(today: date) -> date:
 
 
 def due_page(session: Session, today: date, *, owner: str | None = None,
-             limit: int | None = None, horizon_days: int = HORIZON_DAYS) -> DuePage:
-    """`due_touchpoints`' first `limit` rows (None: all) and the groups' sizes."""
+             limit: int | None = None, horizon_days: int = HORIZON_DAYS,
+             query: str = "") -> DuePage:
+    """`due_touchpoints`' first `limit` rows (None: all) the filter matches, and the
+    groups' sizes of all it matches."""
+    words = planned_words(session, query)
     items = due_touchpoints(session, today, horizon_days=horizon_days, owner=owner,
-                            limit=limit)
+                            limit=limit, words=words)
     if limit is None:
         sizes = {g: len(m) for g, m in grouped(items, today).items()}
         return DuePage(items, sizes)
     overdue, to_today, to_week, total = planned_counts(
-        session, due_before=today + timedelta(days=horizon_days), owner=owner,
+        session, due_before=today + timedelta(days=horizon_days), owner=owner, words=words,
         bounds=[today, today + timedelta(days=1), week_end(today) + timedelta(days=1)])
     return DuePage(items, {"Overdue": overdue, "Today": to_today - overdue,
                            "This week": to_week - to_today, "Later": total - to_week})

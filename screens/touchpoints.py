@@ -57,6 +57,7 @@ class TouchpointsScreen(DataScreen[Any]):
         self.pages = 1
         self.page: HistoryPage | None = None
         self.history_rows: dict[str, HistoryRow] = {}
+        self._whole: list[DueTouchpoint] | None = None  # every planned touch, if loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,26 +70,30 @@ class TouchpointsScreen(DataScreen[Any]):
         self.query_one(VirtualTable).focus()
 
     def request(self) -> Hashable:
-        """History: its filter (searched in the database). Planned: how many rows, a page
-        at a time as the cursor reaches the end; all of them while the filter is used
-        (it looks in the loaded rows: names in pinyin too)."""
+        """History: its filter (searched in the database). Planned: the filter (in the
+        database too) and how many rows, a page at a time as the cursor reaches the
+        end."""
         text = self.query_one("#tp-filter", Input).value
         if not self.history:
-            return None if text.strip() else PAGE * self.pages
+            return ("planned", text.strip(), PAGE * self.pages)
         return history_filter(text, self.pages)
 
     def load(self, services: Services, key: ViewKey, request: Any) -> Any:
         if isinstance(request, HistoryFilter):
             return services.history(request, owner=key.owner), key.day
-        return services.due_touchpoints(key, limit=request), key.day
+        _kind, query, limit = request
+        return services.due_touchpoints(key, limit=limit, query=query), key.day, query
 
     def show(self, data: Any) -> None:
-        view, self.today = data
+        view, self.today = data[0], data[1]
         if isinstance(view, HistoryPage):
             self._show_history(view)
             return
         self.due, self.items = view, view.items
         self._search = {}
+        # every planned touch loaded (a small book): a filter answers at once from them
+        if not data[2]:
+            self._whole = view.items if view.complete else None
         self._redraw(hold_place=True)
 
     def _show_history(self, page: HistoryPage) -> None:
@@ -152,13 +157,15 @@ class TouchpointsScreen(DataScreen[Any]):
                 pinyin=(item.account, item.contact))
         return text
 
-    def _redraw(self, *, hold_place: bool = False) -> None:
-        """`hold_place`: after a reload (a row done elsewhere), not a filter keystroke."""
-        query = self.query_one("#tp-filter", Input).value
-        items = filter_items(self.items, query, self._text)
-        # a group's size: of all its touches (a page shows its first rows), or of the
-        # filter's matches among all of them (the filter loads them all)
-        sizes = (self.due.counts if self.due is not None and not query.strip() else None)
+    def _redraw(self, *, hold_place: bool = False,
+                matches: list[DueTouchpoint] | None = None) -> None:
+        """`hold_place`: after a reload (a row done elsewhere), not a filter keystroke.
+        `matches`: a filter's answer from the loaded rows, shown while the database's
+        is on its way."""
+        items = self.items if matches is None else matches
+        # a group's size: of all the touches the filter matches (a page shows its first
+        # rows), as the database counted them
+        sizes = self.due.counts if self.due is not None and matches is None else None
         rows: list[VRow] = []
         self.by_key = {}
         for group, members in grouped(items, self.today).items():
@@ -190,14 +197,11 @@ class TouchpointsScreen(DataScreen[Any]):
 
     @on(Input.Changed, "#tp-filter")
     def _filter_changed(self) -> None:
-        if self.history:
-            self.pages = 1
-            self.refresh_if_stale()  # a new request: read from the database
-        elif self.due is not None and not self.due.complete:
-            self.refresh_if_stale()  # the filter looks in every row: load them
-            self._redraw()  # meanwhile, in the loaded ones
-        else:
-            self._redraw()
+        self.pages = 1
+        if not self.history and self._whole is not None:
+            query = self.query_one("#tp-filter", Input).value
+            self._redraw(matches=filter_items(self._whole, query, self._text))
+        self.refresh_if_stale()  # a new request: read from the database
 
     @on(Input.Submitted, "#tp-filter")
     def _filter_done(self) -> None:

@@ -4,21 +4,64 @@ event planner must not write twice."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, case, func, select, update
+from sqlalchemy import CursorResult, case, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from db.fulltext import search_name
 from db.models import Account, Contact, Touchpoint
 from db.queries.common import AnyRow, RowSelect, active, owned_by
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedWord:
+    """One filter word over planned touches and what, besides the words of the account's
+    and the contact's names (search_name) and the next step, it matches: channels and
+    tiers whose words (in the user's language) contain it, and names that have no
+    stored words yet but whose words contain it."""
+
+    word: str
+    channels: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+
+_ACCOUNT_WORDS = search_name.alias("account_words")
+_CONTACT_WORDS = search_name.alias("contact_words")
+
+
+def _filtered(stmt: RowSelect, words: Sequence[PlannedWord]) -> RowSelect:
+    """A statement over planned touches (joined to Account and, outer, Contact) kept to
+    those every word matches."""
+    if not words:
+        return stmt
+    stmt = (stmt.outerjoin(_ACCOUNT_WORDS, _ACCOUNT_WORDS.c.name == Account.name)
+            .outerjoin(_CONTACT_WORDS, _CONTACT_WORDS.c.name == Contact.name))
+    for w in words:
+        either: list[ColumnElement[bool]] = [
+            _ACCOUNT_WORDS.c.words.contains(w.word, autoescape=True),
+            _CONTACT_WORDS.c.words.contains(w.word, autoescape=True),
+            func.lower(func.coalesce(col(Touchpoint.next_step), "")).contains(
+                w.word, autoescape=True)]
+        if w.channels:
+            either.append(col(Touchpoint.channel).in_(w.channels))
+        if w.tiers:
+            either.append(col(Account.tier).in_(w.tiers))
+        if w.names:
+            either += [col(Account.name).in_(w.names), col(Contact.name).in_(w.names)]
+        stmt = stmt.where(or_(*either))
+    return stmt
+
+
 def planned_touchpoints(session: Session, *, due_before: date,
-                        owner: str | None = None, limit: int | None = None
-                        ) -> Sequence[AnyRow]:
+                        owner: str | None = None, limit: int | None = None,
+                        words: Sequence[PlannedWord] = ()) -> Sequence[AnyRow]:
     """Planned touchpoints due on or before a date, with account and contact, soonest
-    first (the first `limit` of them: a screen's page)."""
+    first (the first `limit` of them: a screen's page; those the words match)."""
     stmt: RowSelect = (
         select(
             col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
@@ -32,13 +75,14 @@ def planned_touchpoints(session: Session, *, due_before: date,
         .where(active())
         .order_by(col(Touchpoint.due_date), col(Account.name), col(Touchpoint.id))
     )
+    stmt = _filtered(stmt, words)
     if limit is not None:
         stmt = stmt.limit(limit)
     return session.execute(owned_by(stmt, owner)).all()
 
 
 def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date],
-                   owner: str | None = None) -> list[int]:
+                   owner: str | None = None, words: Sequence[PlannedWord] = ()) -> list[int]:
     """How many planned touchpoints are due before each of `bounds` (ascending, the
     last one no later than `due_before`) and in all up to `due_before`: the groups'
     sizes in one pass, without reading the rows."""
@@ -51,6 +95,9 @@ def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date]
         .where(col(Touchpoint.status) == "planned", due <= due_before)
         .where(active())
     )
+    if words:
+        stmt = _filtered(stmt.outerjoin(Contact, col(Contact.id) == Touchpoint.contact_id),
+                         words)
     row = session.execute(owned_by(stmt, owner)).one()
     return [int(v or 0) for v in row]
 
