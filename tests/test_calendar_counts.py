@@ -179,3 +179,35 @@ async def test_the_calendar_follows_mine_and_team(demo_store: Store) -> None:
         await press(pilot, "m", ready=CalendarScreen)  # the team's
         assert len(screen.items) > mine_count
         assert {i.account_id for i in screen.items} - mine - {None}
+
+
+def test_an_archived_accounts_touches_and_tasks_leave_the_calendar(demo_store: Store) -> None:
+    """Archived: off every list, the calendar too (its items and its markers); back:
+    they return."""
+    from csm_tui.book import set_archived
+    from db.models import Task, Touchpoint
+
+    start, end = grid_range(2026, 12)
+    with demo_store.session() as s:
+        planned = s.exec(select(Touchpoint).where(Touchpoint.status == "planned",
+                                                  Touchpoint.due_date >= start,
+                                                  Touchpoint.due_date <= end)).first()
+        assert planned is not None
+        aid = planned.account_id
+        tasks = s.exec(select(Task).where(Task.account_id == aid)).all()
+    mine = [f"touchpoint:{planned.id}"] + [f"task:{t.id}" for t in tasks]
+
+    def shown() -> tuple[set[str], dict[date, Any]]:
+        with demo_store.session() as s:
+            items = calendar_items(s, start, end)
+            counts = calendar_counts(s, start, end)
+        assert counts == counts_by_day(items)
+        return {i.ref for i in items}, counts
+
+    before, counts_before = shown()
+    assert f"touchpoint:{planned.id}" in before
+    set_archived(demo_store, aid, True)
+    after, counts_after = shown()
+    assert not after & set(mine) and counts_after != counts_before
+    set_archived(demo_store, aid, False)
+    assert shown() == (before, counts_before)

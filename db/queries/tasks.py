@@ -44,26 +44,26 @@ def open_tasks_due(session: Session, *, due_before: date,
 
 def open_tasks_between(session: Session, *, start: date, end: date,
                        owner: str | None = None) -> Sequence[AnyRow]:
-    """Open tasks due in [start, end] with the account's name (the calendar)."""
+    """Open tasks due in [start, end] with the account's name (the calendar; an archived
+    account's are off it)."""
     stmt = (select(col(Task.id), col(Task.account_id), col(Account.name), col(Task.title),
                    col(Task.due_date))
             .join(Account, col(Account.id) == Task.account_id)
             .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
-                   col(Task.due_date) <= end))
+                   col(Task.due_date) <= end, active()))
     return session.execute(owned_by(stmt, owner)).all()
 
 
 def open_task_counts_by_day(session: Session, *, start: date, end: date,
                             owner: str | None = None) -> Sequence[AnyRow]:
-    """(due date, count) of the open tasks due in [start, end]: the calendar's markers,
-    from the (done_at, due date) index alone for the whole book."""
+    """(due date, count) of the open tasks of active accounts due in [start, end]: the
+    calendar's markers, from the (done_at, due date) index and the accounts' key."""
     stmt: RowSelect = (select(col(Task.due_date), func.count())
+                       .join(Account, col(Account.id) == Task.account_id)
                        .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
-                              col(Task.due_date) <= end)
+                              col(Task.due_date) <= end, active())
                        .group_by(col(Task.due_date)))
-    if owner is not None:
-        stmt = owned_by(stmt.join(Account, col(Account.id) == Task.account_id), owner)
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
 def open_dated_tasks(session: Session) -> Sequence[AnyRow]:

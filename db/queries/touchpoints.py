@@ -104,27 +104,28 @@ def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date]
 
 def planned_touchpoints_between(session: Session, *, start: date, end: date,
                                 owner: str | None = None) -> Sequence[AnyRow]:
-    """Planned touchpoints due in [start, end] with the account's name (the calendar)."""
+    """Planned touchpoints due in [start, end] with the account's name (the calendar; an
+    archived account's are off it, as off every list)."""
     stmt = (select(col(Touchpoint.id), col(Touchpoint.account_id), col(Account.name),
                    col(Touchpoint.channel), col(Touchpoint.due_date), col(Touchpoint.next_step))
             .join(Account, col(Account.id) == Touchpoint.account_id)
             .where(col(Touchpoint.status) == "planned", col(Touchpoint.due_date) >= start,
-                   col(Touchpoint.due_date) <= end))
+                   col(Touchpoint.due_date) <= end, active()))
     return session.execute(owned_by(stmt, owner)).all()
 
 
 def planned_counts_by_day(session: Session, *, start: date, end: date,
                           owner: str | None = None) -> Sequence[AnyRow]:
-    """(due date, count) of the planned touchpoints due in [start, end]: the calendar's
-    markers, from the (status, due date) index alone for the whole book."""
+    """(due date, count) of the planned touchpoints of active accounts due in [start,
+    end]: the calendar's markers, from the (status, due date) index and the accounts'
+    primary key."""
     stmt: RowSelect = (select(col(Touchpoint.due_date), func.count())
+                       .join(Account, col(Account.id) == Touchpoint.account_id)
                        .where(col(Touchpoint.status) == "planned",
                               col(Touchpoint.due_date) >= start,
-                              col(Touchpoint.due_date) <= end)
+                              col(Touchpoint.due_date) <= end, active())
                        .group_by(col(Touchpoint.due_date)))
-    if owner is not None:
-        stmt = owned_by(stmt.join(Account, col(Account.id) == Touchpoint.account_id), owner)
-    return session.execute(stmt).all()
+    return session.execute(owned_by(stmt, owner)).all()
 
 
 def planned_with_dates(session: Session) -> Sequence[AnyRow]:
