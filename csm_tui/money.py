@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from csm_tui.i18n import t
+from csm_tui.i18n import plural, t
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -78,7 +78,8 @@ class Total:
             return ""
         return t("no exchange rate to {base} for {currencies}: left out of totals "
                  "(csm rates import FILE)", base=self.base,
-                 currencies=t(", ").join(t("{currency} ({n} accounts)", currency=c, n=n)
+                 currencies=t(", ").join(t("{currency} ({accounts})", currency=c,
+                                                        accounts=plural(n, "account"))
                                          for c, n in self.missing))
 
 

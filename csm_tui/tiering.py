@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csm_tui.changelog import record
-from csm_tui.i18n import t
+from csm_tui.i18n import plural, t
 from csm_tui.scoring import (
     TIERS_ORDER,
     Columns,
@@ -55,6 +55,7 @@ class RetierReport:
     moves: list[TierMove]
     locked_kept: list[tuple[int, str, str, str]]  # id, name, locked tier, computed tier
     scored: int
+    no_rate: str = ""  # '' or the sentence naming currencies without a rate to the base
 
     @property
     def promotions(self) -> list[TierMove]:
@@ -148,9 +149,10 @@ def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None 
             if new != old:
                 moves.append(TierMove(f.account_id, name, old, new, score.total,
                                       score.explain()))
+        no_rate = _no_rate_warning(session)
         if dry_run:
             session.rollback()
-            return RetierReport(moves, kept, len(inputs))
+            return RetierReport(moves, kept, len(inputs), no_rate)
         update_accounts(session, [{"id": aid, "score": s.total} for aid, s in scores.items()])
         if moves:
             now = utcnow()
@@ -164,7 +166,26 @@ def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None 
                        f"({sum(m.promotion for m in moves)} up), {len(kept)} locked kept",
                payload={"moves": [[m.account_id, m.old, m.new] for m in moves]})
         _sync_tasks(session, today, [m.account_id for m in moves])
-    return RetierReport(moves, kept, len(inputs))
+    return RetierReport(moves, kept, len(inputs), no_rate)
+
+
+def _no_rate_warning(session: Session) -> str:
+    """'' or one line naming the currencies of scored accounts that have no rate to the
+    base currency: their revenue counts as nothing in the scores."""
+    from csm_tui.money import load_rates
+
+    rates = load_rates(session, None)
+    missing: dict[str, int] = {}
+    for row in scoring_rows(session):
+        if rates.rate(row[11]) is None:
+            missing[row[11]] = missing.get(row[11], 0) + 1
+    if not missing:
+        return ""
+    return t("no exchange rate to {base} for {currencies}: their revenue counts as 0 in "
+             "the scores (csm rates import FILE)", base=rates.base,
+             currencies=t(", ").join(t("{currency} ({accounts})", currency=c,
+                                                        accounts=plural(n, "account"))
+                                     for c, n in sorted(missing.items())))
 
 
 def set_tier(store: Store, account_id: int, tier: str, *, reason: str,

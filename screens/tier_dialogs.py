@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -70,6 +71,8 @@ class RetierResult(ModalScreen[None]):
                                         "{kept} locked kept", scored=r.scored,
                                         up=len(r.promotions), down=len(r.demotions),
                                         kept=len(r.locked_kept)), ""]
+        if r.no_rate:
+            lines[1:1] = [f"[yellow]⚠ {escape(r.no_rate)}[/yellow]"]
         for title, moves in ((t("Promotions"), r.promotions), (t("Demotions"), r.demotions)):
             if moves:
                 lines.append(f"[b]{title}[/b]")

@@ -231,3 +231,26 @@ def test_rejects_brief_and_backup_are_0600(demo_store: Store, tmp_path: Path,
     out = tmp_path / "backups" / "copy.db"
     assert main(["backup", str(out), "--db", str(demo_store.path)]) == 0
     assert _mode(out) == 0o600 and sorted(p.name for p in out.parent.iterdir()) == ["copy.db"]
+
+
+def test_retier_names_the_currencies_it_scores_without_a_rate(store: Store) -> None:
+    from csm_tui.tiering import retier
+
+    _accounts(store, [("Yuan Co", 700_000, "CNY"), ("Euro AG", 50_000, "EUR"),
+                      ("Euro SA", 60_000, "EUR")])
+    report = retier(store, dry_run=True, today=TODAY)
+    assert "EUR (2 accounts)" in report.no_rate and "counts as 0" in report.no_rate
+    _accounts(store, [("Yuan Two", 10_000, "CNY")])
+    with store.transaction() as s:  # every currency has a rate: nothing said
+        for a in s.exec(select(Account).where(Account.currency == "EUR")):
+            s.delete(a)
+    assert retier(store, dry_run=True, today=TODAY).no_rate == ""
+
+
+@pytest.mark.sqlite_only
+def test_csm_retier_warns_on_stderr(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    from csm_tui.cli import main
+
+    _accounts(store, [("Yuan Co", 700_000, "CNY"), ("Euro AG", 50_000, "EUR")])
+    assert main(["retier", "--dry-run", "--db", str(store.path)]) == 0
+    assert "EUR (1 account)" in capsys.readouterr().err

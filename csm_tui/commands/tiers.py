@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +82,8 @@ def retier(args: argparse.Namespace) -> int:
                 print(f"  {m.old} → {m.new}  {m.name} ({m.reason})")
     for _aid, name, old, new in report.locked_kept:
         print(t("  locked: {name} stays {old} (computed {new})", name=name, old=old, new=new))
+    if report.no_rate:
+        print(report.no_rate, file=sys.stderr)
     return 0
 
 
