@@ -479,10 +479,16 @@ class Services(BookServices):
                         ) -> DuePage:
         """The planned touchpoints' first `limit` rows (None: all) the filter matches
         (in the database) and the groups' sizes."""
-        from csm_tui.touchpoints import due_page
+        from csm_tui.touchpoints import due_page, unnamed_words
 
+        def unnamed() -> dict[str, str]:
+            with self.store.session() as session:
+                return unnamed_words(session)
+
+        names = self._memoised(key, "unnamed names", unnamed) if query.strip() else None
         with self.store.session() as session:
-            return due_page(session, key.day, owner=key.owner, limit=limit, query=query)
+            return due_page(session, key.day, owner=key.owner, limit=limit, query=query,
+                            unnamed=names)
 
     def calendar(self, start: date, end: date, *, owner: str | None = None
                  ) -> list[CalItem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -45,20 +46,27 @@ def group_of(due: date, today: date) -> str:
     return "Later"
 
 
-def planned_words(session: Session, query: str) -> list[PlannedWord]:
-    """A filter's words, each with the channels and tiers whose words contain it (as a
-    planned row is filtered: account, contact, channel and its label, tier, "tier:X",
-    next step, names by pinyin and initials) and the names without stored words yet
-    that it matches (found the slow way, as the history search does)."""
+def unnamed_words(session: Session) -> dict[str, str]:
+    """The words of the names search_name has none for yet (normally none)."""
     from csm_tui.search import name_words
     from db.queries.search import names_without_words
 
+    return {name: name_words(name) for name in names_without_words(session)}
+
+
+def planned_words(session: Session, query: str, unnamed: Mapping[str, str] | None = None
+                  ) -> list[PlannedWord]:
+    """A filter's words, each with the channels and tiers whose words contain it (as a
+    planned row is filtered: account, contact, channel and its label, tier, "tier:X",
+    next step, names by pinyin and initials) and the names without stored words yet
+    that it matches (found the slow way, as the history search does; `unnamed`: those
+    names' words, if known)."""
     words = filter_words(query)
     if not words:
         return []
     channels = {c: f"{fold_text(c)} {fold_text(label('channel', c))}" for c in CHANNELS}
     tiers = {tier: f"{fold_text(tier)} tier:{fold_text(tier)}" for tier in TIERS}
-    unnamed = {name: name_words(name) for name in names_without_words(session)}
+    unnamed = unnamed_words(session) if unnamed is None else unnamed
     return [PlannedWord(w, tuple(c for c, text in channels.items() if w in text),
                         tuple(tier for tier, text in tiers.items() if w in text),
                         tuple(sorted(n for n, text in unnamed.items() if w in text)))
@@ -104,10 +112,10 @@ def week_end(today: date) -> date:
 
 def due_page(session: Session, today: date, *, owner: str | None = None,
              limit: int | None = None, horizon_days: int = HORIZON_DAYS,
-             query: str = "") -> DuePage:
+             query: str = "", unnamed: Mapping[str, str] | None = None) -> DuePage:
     """`due_touchpoints`' first `limit` rows (None: all) the filter matches, and the
     groups' sizes of all it matches."""
-    words = planned_words(session, query)
+    words = planned_words(session, query, unnamed)
     items = due_touchpoints(session, today, horizon_days=horizon_days, owner=owner,
                             limit=limit, words=words)
     if limit is None:

@@ -30,21 +30,21 @@ class PlannedWord:
     names: tuple[str, ...] = ()
 
 
-_ACCOUNT_WORDS = search_name.alias("account_words")
-_CONTACT_WORDS = search_name.alias("contact_words")
+def _named(word: str, model: type[Account] | type[Contact]) -> Any:
+    """The ids of the accounts (or stakeholders) whose name's stored words contain the
+    word: the distinct names are searched once, then their rows found by name."""
+    names = select(search_name.c.name).where(search_name.c.words.contains(word,
+                                                                         autoescape=True))
+    return select(col(model.id)).where(col(model.name).in_(names))
 
 
 def _filtered(stmt: RowSelect, words: Sequence[PlannedWord]) -> RowSelect:
-    """A statement over planned touches (joined to Account and, outer, Contact) kept to
-    those every word matches."""
-    if not words:
-        return stmt
-    stmt = (stmt.outerjoin(_ACCOUNT_WORDS, _ACCOUNT_WORDS.c.name == Account.name)
-            .outerjoin(_CONTACT_WORDS, _CONTACT_WORDS.c.name == Contact.name))
+    """A statement over planned touches (joined to Account) kept to those every word
+    matches; each word's names are looked up once as a set, not once per touch."""
     for w in words:
         either: list[ColumnElement[bool]] = [
-            _ACCOUNT_WORDS.c.words.contains(w.word, autoescape=True),
-            _CONTACT_WORDS.c.words.contains(w.word, autoescape=True),
+            col(Touchpoint.account_id).in_(_named(w.word, Account)),
+            col(Touchpoint.contact_id).in_(_named(w.word, Contact)),
             func.lower(func.coalesce(col(Touchpoint.next_step), "")).contains(
                 w.word, autoescape=True)]
         if w.channels:
@@ -52,7 +52,9 @@ def _filtered(stmt: RowSelect, words: Sequence[PlannedWord]) -> RowSelect:
         if w.tiers:
             either.append(col(Account.tier).in_(w.tiers))
         if w.names:
-            either += [col(Account.name).in_(w.names), col(Contact.name).in_(w.names)]
+            either += [col(Account.name).in_(w.names),
+                       col(Touchpoint.contact_id).in_(select(col(Contact.id)).where(
+                           col(Contact.name).in_(w.names)))]
         stmt = stmt.where(or_(*either))
     return stmt
 
@@ -95,9 +97,7 @@ def planned_counts(session: Session, *, due_before: date, bounds: Sequence[date]
         .where(col(Touchpoint.status) == "planned", due <= due_before)
         .where(active())
     )
-    if words:
-        stmt = _filtered(stmt.outerjoin(Contact, col(Contact.id) == Touchpoint.contact_id),
-                         words)
+    stmt = _filtered(stmt, words)
     row = session.execute(owned_by(stmt, owner)).one()
     return [int(v or 0) for v in row]
 
