@@ -146,17 +146,25 @@ def _segment_words(seg: str) -> str:
     return f"{fold_text(seg)} {fold_text(label('rfm', seg))}" if seg else ""
 
 
-def word_matches(query: str) -> list[WordMatch]:
+def word_matches(query: str, rfm: Mapping[int, int] | None = None) -> list[WordMatch]:
     """Each filter word with the tiers, stages and RFM segments whose words (in the
     current language too) contain it; the database looks for it in the stored search
-    text as well."""
+    text as well. `rfm`: every account's RFM code, if known: a word that names a
+    segment then carries those accounts' ids (else the database reads the RFM window)."""
     tier_words = {tier: _tier_words(tier) for tier in TIERS}
     stage_words = {s: _stage_words(s) for s in STAGES}
     seg_words = {seg: _segment_words(seg) for seg in {rfm_segment(c) for c in RFM_CODES}}
-    return [WordMatch(word, tuple(t for t, w in tier_words.items() if word in w),
-                      tuple(s for s, w in stage_words.items() if word in w),
-                      tuple(c for c in RFM_CODES if word in seg_words[rfm_segment(c)]))
-            for word in filter_words(query)]
+    out = []
+    for word in filter_words(query):
+        codes = tuple(c for c in RFM_CODES if word in seg_words[rfm_segment(c)])
+        ids = None
+        if codes and rfm is not None:
+            wanted = set(codes)
+            ids = tuple(sorted(aid for aid, code in rfm.items() if code in wanted))
+        out.append(WordMatch(word, tuple(t for t, w in tier_words.items() if word in w),
+                             tuple(s for s, w in stage_words.items() if word in w),
+                             codes, ids))
+    return out
 
 
 def search_of(stored: str, tier: str, stage: str, seg: str) -> str:
@@ -229,7 +237,7 @@ def load_page(session: Session, today: date, request: PortfolioRequest, *,
         return previous
     current_in(session, today)
     rates = rates or load_rates(session, today)
-    words = word_matches(request.query)
+    words = word_matches(request.query, rfm)
     if previous is not None:
         groups, matched = previous.groups, previous.matched
     else:

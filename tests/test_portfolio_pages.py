@@ -30,6 +30,7 @@ from csm_tui.portfolio import (
 from csm_tui.rfm import rfm_for_accounts
 from csm_tui.stored import ensure_current
 from db.models import Account, AccountState, Deal
+from db.queries.portfolio import rfm_code_map
 from db.store import Store
 from db.vocab import STAGES, TIERS
 from tests.conftest import TODAY
@@ -70,13 +71,15 @@ def _reference(store: Store, request: PortfolioRequest) -> list[PortfolioRow]:
     return rows
 
 
-def _paged(store: Store, request: PortfolioRequest, size: int) -> PortfolioPage:
-    """The request read `size` rows at a time, each page continuing the one before."""
+def _paged(store: Store, request: PortfolioRequest, size: int,
+           rfm: dict[int, int] | None = None) -> PortfolioPage:
+    """The request read `size` rows at a time, each page continuing the one before
+    (`rfm`: every account's RFM code given, as the services give it)."""
     page = None
     with store.session() as s:
         while page is None or not page.complete:
             limit = size if page is None else len(page.rows) + size
-            page = load_page(s, TODAY, replace(request, limit=limit), previous=page)
+            page = load_page(s, TODAY, replace(request, limit=limit), previous=page, rfm=rfm)
     return page
 
 
@@ -101,10 +104,16 @@ def test_every_order_both_ways_grouped_or_not_pages_as_python_sorts(current: Sto
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_filter_words_match_as_they_did_in_python(current: Store, query: str) -> None:
+@pytest.mark.parametrize("codes_known", [False, True])
+def test_filter_words_match_as_they_did_in_python(current: Store, query: str,
+                                                  codes_known: bool) -> None:
+    """With every account's RFM code known (the services') a segment's word carries
+    its accounts' ids; without, the database reads the RFM window: the same answer."""
+    with current.session() as s:
+        rfm = rfm_code_map(s, TODAY) if codes_known else None
     for order in ("arr", "name", "health"):
         request = PortfolioRequest(query, order, False, True, None)
-        page = _paged(current, request, 5)
+        page = _paged(current, request, 5, rfm)
         expected = _reference(current, request)
         assert [r.id for r in page.rows] == [r.id for r in expected], (query, order)
         assert page.matches == len(expected)

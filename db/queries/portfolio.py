@@ -11,12 +11,13 @@ a stage or a segment adds depend on the language, which the database does not kn
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import ARRAY, Integer, and_, case, false, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
@@ -37,6 +38,9 @@ class WordMatch:
     tiers: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     rfm_codes: tuple[int, ...] = ()
+    # the accounts whose RFM code is one of rfm_codes, when the caller knows every
+    # account's code (else the RFM window is read in the statement)
+    rfm_ids: tuple[int, ...] | None = None
 
 
 def rfm_codes(today: date) -> Any:
@@ -123,6 +127,10 @@ def order_keys(order: str, *, reverse: bool, grouped: bool,
     return keys
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def _after(keys: list[tuple[Any, bool]], last: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after `last` (its values of `keys`) in the keys' order."""
     ors = []
@@ -133,14 +141,27 @@ def _after(keys: list[tuple[Any, bool]], last: Sequence[Any]) -> ColumnElement[b
     return or_(*ors)
 
 
-def _matches(match: WordMatch, today: date) -> ColumnElement[bool]:
+def _among(column: Any, ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
+    """`column` is one of `ids`, however many: one parameter (a JSON array in SQLite, an
+    integer array in PostgreSQL), not one per id."""
+    if not ids:
+        return false()
+    if dialect == "postgresql":
+        return column.in_(select(func.unnest(literal(list(ids), ARRAY(Integer)))))
+    values = func.json_each(json.dumps(list(ids))).table_valued("value")
+    return column.in_(select(values.c.value))
+
+
+def _matches(match: WordMatch, today: date, dialect: str) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [
         func.coalesce(col(AccountState.search), "").contains(match.word, autoescape=True)]
     if match.tiers:
         conditions.append(col(Account.tier).in_(match.tiers))
     if match.stages:
         conditions.append(col(Account.stage).in_(match.stages))
-    if match.rfm_codes:  # the window read once, as a set (never once per row)
+    if match.rfm_ids is not None:
+        conditions.append(_among(col(Account.id), match.rfm_ids, dialect))
+    elif match.rfm_codes:  # the window read once, as a set (never once per row)
         rfm = rfm_codes(today)
         conditions.append(col(Account.id).in_(select(rfm.c.id)
                                               .where(rfm.c.code.in_(match.rfm_codes))))
@@ -148,14 +169,14 @@ def _matches(match: WordMatch, today: date) -> ColumnElement[bool]:
 
 
 def _filtered(stmt: RowSelect, words: Sequence[WordMatch], today: date,
-              owner: str | None) -> RowSelect:
+              owner: str | None, dialect: str) -> RowSelect:
     """The statement over active accounts (and their stored state), restricted to one
     owner and to the accounts every word matches; the RFM window runs only for a word
     that can match a segment."""
     stmt = stmt.outerjoin(AccountState, col(AccountState.account_id) == Account.id)
     stmt = owned_by(stmt.where(active()), owner)
     for match in words:
-        stmt = stmt.where(_matches(match, today))
+        stmt = stmt.where(_matches(match, today, dialect))
     return stmt
 
 
@@ -174,7 +195,7 @@ def portfolio_page(session: Session, today: date, *, words: Sequence[WordMatch] 
                   col(AccountState.last_touch_on), col(AccountState.next_due),
                   col(AccountState.search),
                   *(expr.label(f"k{i}") for i, (expr, _d) in enumerate(keys)))
-    stmt = _filtered(stmt, words, today, owner)
+    stmt = _filtered(stmt, words, today, owner, _dialect(session))
     if after is not None:
         stmt = stmt.where(_after(keys, after))
     stmt = stmt.order_by(*(expr.desc() if d else expr.asc() for expr, d in keys))
@@ -188,5 +209,5 @@ def tier_sums(session: Session, today: date, *, words: Sequence[WordMatch] = (),
     """(tier, currency, count, ARR) of the accounts the words match (all: no words)."""
     stmt = select(col(Account.tier), col(Account.currency), func.count(),
                   func.coalesce(func.sum(Account.arr_minor), 0))
-    stmt = _filtered(stmt, words, today, owner)
+    stmt = _filtered(stmt, words, today, owner, _dialect(session))
     return session.execute(stmt.group_by(col(Account.tier), col(Account.currency))).all()
