@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.sql.elements import ColumnElement, SQLCoreOperations
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from db.models import Account
 
@@ -32,3 +32,16 @@ def among(stmt: AnySelect, column: SQLCoreOperations[Any],
           account_ids: Iterable[int] | None) -> AnySelect:
     """Restrict a statement to some accounts (None: all of them) by `column`."""
     return stmt if account_ids is None else stmt.where(column.in_(list(account_ids)))
+
+
+def archived_ids(session: Session) -> list[int]:
+    """The archived accounts' ids (few: what whole-book counts over an index take off)."""
+    return list(session.scalars(select(col(Account.id)).where(~active())))
+
+
+def fewer(every: Iterable[Any], some: Iterable[Any]) -> list[tuple[Any, int]]:
+    """(key, count) rows of `every` less those of `some` (a subset's counts), the keys
+    left with none dropped: a count over a whole index less a few rows found cheaply."""
+    gone = {key: n for key, n in some}
+    counts = ((key, n - gone.get(key, 0)) for key, n in every)
+    return [(key, n) for key, n in counts if n > 0]

@@ -12,7 +12,15 @@ from sqlmodel import Session, col
 
 from db.bulk import table_of
 from db.models import Account, Task
-from db.queries.common import AnyRow, AnySelect, RowSelect, active, owned_by
+from db.queries.common import (
+    AnyRow,
+    AnySelect,
+    RowSelect,
+    active,
+    archived_ids,
+    fewer,
+    owned_by,
+)
 
 CUSTOM_PREFIX = "custom:"  # the step key of a task the user added (not from a playbook)
 
@@ -55,15 +63,24 @@ def open_tasks_between(session: Session, *, start: date, end: date,
 
 
 def open_task_counts_by_day(session: Session, *, start: date, end: date,
-                            owner: str | None = None) -> Sequence[AnyRow]:
+                            owner: str | None = None) -> list[tuple[date, int]]:
     """(due date, count) of the open tasks of active accounts due in [start, end]: the
-    calendar's markers, from the (done_at, due date) index and the accounts' key."""
-    stmt: RowSelect = (select(col(Task.due_date), func.count())
-                       .join(Account, col(Account.id) == Task.account_id)
-                       .where(col(Task.done_at).is_(None), col(Task.due_date) >= start,
-                              col(Task.due_date) <= end, active())
-                       .group_by(col(Task.due_date)))
-    return session.execute(owned_by(stmt, owner)).all()
+    calendar's markers. For the whole book: every account's from the (done_at, due
+    date) index alone, less the archived accounts' (few, found from them)."""
+    due = col(Task.due_date)
+    open_ = [col(Task.done_at).is_(None), due >= start, due <= end]
+    if owner is not None:
+        stmt: RowSelect = (select(due, func.count())
+                           .join(Account, col(Account.id) == Task.account_id)
+                           .where(*open_, active()).group_by(due))
+        return [(day, n) for day, n in session.execute(owned_by(stmt, owner))]
+    every = session.execute(select(due, func.count()).where(*open_).group_by(due)).all()
+    gone = archived_ids(session)
+    if not gone:
+        return [(day, n) for day, n in every]
+    archived = (select(due, func.count())
+                .where(*open_, col(Task.account_id).in_(gone)).group_by(due))
+    return fewer(every, session.execute(archived).all())
 
 
 def open_dated_tasks(session: Session) -> Sequence[AnyRow]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from db.fulltext import search_name
 from db.models import Account, Contact, Touchpoint
-from db.queries.common import AnyRow, RowSelect, active, owned_by
+from db.queries.common import AnyRow, RowSelect, active, archived_ids, fewer, owned_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,17 +115,24 @@ def planned_touchpoints_between(session: Session, *, start: date, end: date,
 
 
 def planned_counts_by_day(session: Session, *, start: date, end: date,
-                          owner: str | None = None) -> Sequence[AnyRow]:
+                          owner: str | None = None) -> list[tuple[date, int]]:
     """(due date, count) of the planned touchpoints of active accounts due in [start,
-    end]: the calendar's markers, from the (status, due date) index and the accounts'
-    primary key."""
-    stmt: RowSelect = (select(col(Touchpoint.due_date), func.count())
-                       .join(Account, col(Account.id) == Touchpoint.account_id)
-                       .where(col(Touchpoint.status) == "planned",
-                              col(Touchpoint.due_date) >= start,
-                              col(Touchpoint.due_date) <= end, active())
-                       .group_by(col(Touchpoint.due_date)))
-    return session.execute(owned_by(stmt, owner)).all()
+    end]: the calendar's markers. For the whole book: every account's from the (status,
+    due date) index alone, less the archived accounts' (few, found from them)."""
+    due = col(Touchpoint.due_date)
+    planned = [col(Touchpoint.status) == "planned", due >= start, due <= end]
+    if owner is not None:
+        stmt: RowSelect = (select(due, func.count())
+                           .join(Account, col(Account.id) == Touchpoint.account_id)
+                           .where(*planned, active()).group_by(due))
+        return [(day, n) for day, n in session.execute(owned_by(stmt, owner))]
+    every = session.execute(select(due, func.count()).where(*planned).group_by(due)).all()
+    gone = archived_ids(session)
+    if not gone:
+        return [(day, n) for day, n in every]
+    archived = (select(due, func.count())
+                .where(*planned, col(Touchpoint.account_id).in_(gone)).group_by(due))
+    return fewer(every, session.execute(archived).all())
 
 
 def planned_with_dates(session: Session) -> Sequence[AnyRow]:
