@@ -93,7 +93,7 @@ def account_detail(session: Session, account_id: int, today: date,
         rfm = rfm_for_accounts(session, today, [account_id]).get(account_id)
     else:
         code = rfm_codes.get(account_id)
-        rfm = None if code is None else Rfm(code // 100, code // 10 % 10, code % 10)
+        rfm = None if code is None else Rfm.from_code(code)
     contacts = list(qc.account_contacts(session, account_id))
     names = {c.id: c for c in contacts}
     timeline: list[TimelineEntry] = []

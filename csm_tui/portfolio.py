@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from csm_tui.i18n import N_, label
 from csm_tui.money import Rates, Total, load_rates
 from csm_tui.namesearch import filter_items, filter_words, fold_text
-from csm_tui.rfm import segment
+from csm_tui.rfm import Rfm
 from db.queries.portfolio import WordMatch, portfolio_page, rfm_code_map, tier_sums
 from db.vocab import STAGES, TIERS
 
@@ -127,7 +127,7 @@ class PortfolioPage:
 
 def rfm_segment(code: int) -> str:
     """The segment of an RFM code r*100 + f*10 + m."""
-    return segment(code // 100, code // 10 % 10, code % 10)
+    return Rfm.from_code(code).segment
 
 
 RFM_CODES = tuple(r * 100 + f * 10 + m for r in range(1, 6) for f in range(1, 6)

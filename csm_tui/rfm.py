@@ -21,6 +21,11 @@ class Rfm:
     frequency: int
     monetary: int
 
+    @classmethod
+    def from_code(cls, code: int) -> Rfm:
+        """The quintiles of a code r*100 + f*10 + m (as the database computes them)."""
+        return cls(code // 100, code // 10 % 10, code % 10)
+
     @property
     def code(self) -> str:
         return f"{self.recency}{self.frequency}{self.monetary}"
@@ -53,5 +58,5 @@ def rfm_for_accounts(session: Session, today: date, account_ids: Sequence[int] |
                      ) -> dict[int, Rfm]:
     """Each active account's (or these accounts') RFM quintiles within the portfolio:
     one window read in the database (db/queries/portfolio.py)."""
-    return {aid: Rfm(code // 100, code // 10 % 10, code % 10)
+    return {aid: Rfm.from_code(code)
             for aid, code in rfm_code_map(session, today, account_ids).items()}
