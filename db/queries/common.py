@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.sql.elements import ColumnElement, SQLCoreOperations
 from sqlmodel import Session, col
 
@@ -34,14 +34,22 @@ def among(stmt: AnySelect, column: SQLCoreOperations[Any],
     return stmt if account_ids is None else stmt.where(column.in_(list(account_ids)))
 
 
-def archived_ids(session: Session) -> list[int]:
-    """The archived accounts' ids (few: what whole-book counts over an index take off)."""
-    return list(session.scalars(select(col(Account.id)).where(~active())))
-
-
-def fewer(every: Iterable[Any], some: Iterable[Any]) -> list[tuple[Any, int]]:
-    """(key, count) rows of `every` less those of `some` (a subset's counts), the keys
-    left with none dropped: a count over a whole index less a few rows found cheaply."""
-    gone = {key: n for key, n in some}
-    counts = ((key, n - gone.get(key, 0)) for key, n in every)
-    return [(key, n) for key, n in counts if n > 0]
+def active_counts_by_day(session: Session, due: Any, account_id: Any,
+                         where: list[ColumnElement[bool]], owner: str | None
+                         ) -> list[tuple[Any, int]]:
+    """(day, count) of a table's rows by `due`, kept to `where` and to active accounts
+    (`owner`'s, if given): the calendar's markers. For the whole book: every account's
+    from the table's own index alone, less the archived accounts' (few, found by id),
+    rather than a join per row."""
+    if owner is not None:
+        stmt: RowSelect = (select(due, func.count()).join(Account, col(Account.id) == account_id)
+                           .where(*where, active()).group_by(due))
+        return [(day, n) for day, n in session.execute(owned_by(stmt, owner))]
+    every = session.execute(select(due, func.count()).where(*where).group_by(due)).all()
+    gone = list(session.scalars(select(col(Account.id)).where(~active())))
+    if not gone:
+        return [(day, n) for day, n in every]
+    archived = session.execute(select(due, func.count())
+                               .where(*where, account_id.in_(gone)).group_by(due)).all()
+    counts = {day: n for day, n in archived}
+    return [(day, n - counts.get(day, 0)) for day, n in every if n > counts.get(day, 0)]

@@ -7,20 +7,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, delete, insert, or_, select, update
 from sqlmodel import Session, col
 
 from db.bulk import table_of
 from db.models import Account, Task
-from db.queries.common import (
-    AnyRow,
-    AnySelect,
-    RowSelect,
-    active,
-    archived_ids,
-    fewer,
-    owned_by,
-)
+from db.queries.common import AnyRow, AnySelect, active, active_counts_by_day, owned_by
 
 CUSTOM_PREFIX = "custom:"  # the step key of a task the user added (not from a playbook)
 
@@ -68,19 +60,9 @@ def open_task_counts_by_day(session: Session, *, start: date, end: date,
     calendar's markers. For the whole book: every account's from the (done_at, due
     date) index alone, less the archived accounts' (few, found from them)."""
     due = col(Task.due_date)
-    open_ = [col(Task.done_at).is_(None), due >= start, due <= end]
-    if owner is not None:
-        stmt: RowSelect = (select(due, func.count())
-                           .join(Account, col(Account.id) == Task.account_id)
-                           .where(*open_, active()).group_by(due))
-        return [(day, n) for day, n in session.execute(owned_by(stmt, owner))]
-    every = session.execute(select(due, func.count()).where(*open_).group_by(due)).all()
-    gone = archived_ids(session)
-    if not gone:
-        return [(day, n) for day, n in every]
-    archived = (select(due, func.count())
-                .where(*open_, col(Task.account_id).in_(gone)).group_by(due))
-    return fewer(every, session.execute(archived).all())
+    return active_counts_by_day(session, due, col(Task.account_id),
+                                [col(Task.done_at).is_(None), due >= start, due <= end],
+                                owner)
 
 
 def open_dated_tasks(session: Session) -> Sequence[AnyRow]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from db.fulltext import search_name
 from db.models import Account, Contact, Touchpoint
-from db.queries.common import AnyRow, RowSelect, active, archived_ids, fewer, owned_by
+from db.queries.common import AnyRow, RowSelect, active, active_counts_by_day, owned_by
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +120,9 @@ def planned_counts_by_day(session: Session, *, start: date, end: date,
     end]: the calendar's markers. For the whole book: every account's from the (status,
     due date) index alone, less the archived accounts' (few, found from them)."""
     due = col(Touchpoint.due_date)
-    planned = [col(Touchpoint.status) == "planned", due >= start, due <= end]
-    if owner is not None:
-        stmt: RowSelect = (select(due, func.count())
-                           .join(Account, col(Account.id) == Touchpoint.account_id)
-                           .where(*planned, active()).group_by(due))
-        return [(day, n) for day, n in session.execute(owned_by(stmt, owner))]
-    every = session.execute(select(due, func.count()).where(*planned).group_by(due)).all()
-    gone = archived_ids(session)
-    if not gone:
-        return [(day, n) for day, n in every]
-    archived = (select(due, func.count())
-                .where(*planned, col(Touchpoint.account_id).in_(gone)).group_by(due))
-    return fewer(every, session.execute(archived).all())
+    return active_counts_by_day(session, due, col(Touchpoint.account_id),
+                                [col(Touchpoint.status) == "planned", due >= start,
+                                 due <= end], owner)
 
 
 def planned_with_dates(session: Session) -> Sequence[AnyRow]:
