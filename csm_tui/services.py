@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the domain loads in the workers, after the first paint
     from csm_tui.ical import IcsReport
     from csm_tui.lifecycle import StageColumn, Suggestion
     from csm_tui.metrics import MetricSaved
-    from csm_tui.money import Total
+    from csm_tui.money import Rates, Total
     from csm_tui.namesearch import NameEntry
     from csm_tui.portfolio import Figures, PortfolioPage, PortfolioRequest
     from csm_tui.tabular.importers import ImportResult
@@ -436,11 +436,12 @@ class Services(BookServices):
             if request.limit is not None and request.limit > pf.PAGE:
                 previous = self.portfolio_page(key, replace(request,
                                                             limit=request.limit - pf.PAGE))
+            rates = self._memoised(key, "rates", self._rates(key))
             rfm = self._memoised(key, "rfm", self._rfm_codes(key))
-            figures = self._memoised(key, "portfolio tiers", self._tier_figures(key))
+            figures = self._memoised(key, "portfolio tiers", self._tier_figures(key, rates))
             with self.store.session() as session:
-                return pf.load_page(session, key.day, request, owner=key.owner, rfm=rfm,
-                                    figures=figures, previous=previous)
+                return pf.load_page(session, key.day, request, owner=key.owner, rates=rates,
+                                    rfm=rfm, figures=figures, previous=previous)
 
         return self._memoised(key, ("portfolio", request), compute)
 
@@ -454,12 +455,23 @@ class Services(BookServices):
 
         return compute
 
-    def _tier_figures(self, key: ViewKey) -> Callable[[], Figures]:
+    def _rates(self, key: ViewKey) -> Callable[[], Rates]:
+        """The base currency and the rates on the key's day (a read over the accounts'
+        currencies): once per version, not once per filter keystroke."""
+        def compute() -> Rates:
+            from csm_tui.money import load_rates
+
+            with self.store.session() as session:
+                return load_rates(session, key.day)
+
+        return compute
+
+    def _tier_figures(self, key: ViewKey, rates: Rates) -> Callable[[], Figures]:
         def compute() -> Figures:
             from csm_tui.portfolio import tier_figures
 
             with self.store.session() as session:
-                return tier_figures(session, key.day, owner=key.owner)
+                return tier_figures(session, key.day, owner=key.owner, rates=rates)
 
         return compute
 
