@@ -69,6 +69,19 @@ def search_text(*parts: str, pinyin: Iterable[str] = ()) -> str:
     return " ".join(keys)
 
 
+def tier_words(tier: str) -> str:
+    """What a tier adds to a row's filter text: "s" and "tier:s"."""
+    return f"tier:{fold_text(tier)} {fold_text(tier)}"
+
+
+def value_words(kind: str, value: str) -> str:
+    """What a stored value adds to a row's filter text: itself and its label in the
+    user's language, folded ("qbr QBR", "handover 交接期"); nothing for no value."""
+    from csm_tui.i18n import label
+
+    return f"{fold_text(value)} {fold_text(label(kind, value))}" if value else ""
+
+
 def filter_words(query: str) -> list[str]:
     """The words of a filter query, folded; a row must contain each."""
     return fold_text(query).split()

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from csm_tui.i18n import N_, label
+from csm_tui.i18n import N_
 from csm_tui.money import Rates, Total, load_rates
-from csm_tui.namesearch import filter_items, filter_words, fold_text
+from csm_tui.namesearch import filter_items, filter_words, tier_words, value_words
 from csm_tui.rfm import Rfm
 from db.queries.portfolio import WordMatch, portfolio_page, rfm_code_map, tier_sums
 from db.vocab import STAGES, TIERS
@@ -60,8 +60,6 @@ class TierGroup:
     missing: int = 0  # accounts left out of arr_minor: no rate for their currency
 
 
-SORT_ORDERS = ("name", "arr", "tier", "stage", "health", "renewal", "last touch",
-               "next due", "score")
 # How each order reads, (as sorted, reversed): "renewal: soonest first".
 SORT_WORDS = {
     "name": (N_("A to Z"), N_("Z to A")),
@@ -74,6 +72,7 @@ SORT_WORDS = {
     "next due": (N_("soonest first"), N_("latest first")),
     "score": (N_("highest first"), N_("lowest first")),
 }
+SORT_ORDERS = tuple(SORT_WORDS)  # the orders, as the sort picker lists them
 
 
 PAGE = 500  # rows a page of the Portfolio reads; the next when the cursor reaches the end
@@ -134,26 +133,14 @@ RFM_CODES = tuple(r * 100 + f * 10 + m for r in range(1, 6) for f in range(1, 6)
                   for m in range(1, 6))
 
 
-def _tier_words(tier: str) -> str:
-    return f"tier:{tier.casefold()} {tier.casefold()}"
-
-
-def _stage_words(stage: str) -> str:
-    return fold_text(f"{stage} {label('stage', stage)}")
-
-
-def _segment_words(seg: str) -> str:
-    return f"{fold_text(seg)} {fold_text(label('rfm', seg))}" if seg else ""
-
-
 def word_matches(query: str, rfm: Mapping[int, int] | None = None) -> list[WordMatch]:
     """Each filter word with the tiers, stages and RFM segments whose words (in the
     current language too) contain it; the database looks for it in the stored search
     text as well. `rfm`: every account's RFM code, if known: a word that names a
     segment then carries those accounts' ids (else the database reads the RFM window)."""
-    tier_words = {tier: _tier_words(tier) for tier in TIERS}
-    stage_words = {s: _stage_words(s) for s in STAGES}
-    seg_words = {seg: _segment_words(seg) for seg in {rfm_segment(c) for c in RFM_CODES}}
+    tiers = {tier: tier_words(tier) for tier in TIERS}
+    stages = {s: value_words("stage", s) for s in STAGES}
+    seg_words = {seg: value_words("rfm", seg) for seg in {rfm_segment(c) for c in RFM_CODES}}
     out = []
     for word in filter_words(query):
         codes = tuple(c for c in RFM_CODES if word in seg_words[rfm_segment(c)])
@@ -161,8 +148,8 @@ def word_matches(query: str, rfm: Mapping[int, int] | None = None) -> list[WordM
         if codes and rfm is not None:
             wanted = set(codes)
             ids = tuple(sorted(aid for aid, code in rfm.items() if code in wanted))
-        out.append(WordMatch(word, tuple(t for t, w in tier_words.items() if word in w),
-                             tuple(s for s, w in stage_words.items() if word in w),
+        out.append(WordMatch(word, tuple(t for t, w in tiers.items() if word in w),
+                             tuple(s for s, w in stages.items() if word in w),
                              codes, ids))
     return out
 
@@ -170,7 +157,8 @@ def word_matches(query: str, rfm: Mapping[int, int] | None = None) -> list[WordM
 def search_of(stored: str, tier: str, stage: str, seg: str) -> str:
     """A row's whole filter text: what the database matches a word against (the
     stored search text, the tier's, the stage's and the segment's words)."""
-    return " ".join((stored, _tier_words(tier), _stage_words(stage), _segment_words(seg)))
+    return " ".join((stored, tier_words(tier), value_words("stage", stage),
+                     value_words("rfm", seg)))
 
 
 def filter_loaded(rows: list[PortfolioRow], query: str) -> list[PortfolioRow]:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from csm_tui.i18n import label
-from csm_tui.namesearch import filter_words, fold_text
+from csm_tui.namesearch import filter_words, tier_words, value_words
 from db.queries.touchpoints import PlannedWord, planned_counts, planned_touchpoints
 from db.vocab import CHANNELS, TIERS
 
@@ -64,8 +63,8 @@ def planned_words(session: Session, query: str, unnamed: Mapping[str, str] | Non
     words = filter_words(query)
     if not words:
         return []
-    channels = {c: f"{fold_text(c)} {fold_text(label('channel', c))}" for c in CHANNELS}
-    tiers = {tier: f"{fold_text(tier)} tier:{fold_text(tier)}" for tier in TIERS}
+    channels = {c: value_words("channel", c) for c in CHANNELS}
+    tiers = {tier: tier_words(tier) for tier in TIERS}
     unnamed = unnamed_words(session) if unnamed is None else unnamed
     return [PlannedWord(w, tuple(c for c, text in channels.items() if w in text),
                         tuple(tier for tier, text in tiers.items() if w in text),
