@@ -12,11 +12,13 @@ import pytest
 
 from csm_tui.health import Trend, health_for_accounts, health_scores, metric_trends
 from csm_tui.settings import current_settings
-from csm_tui.stored import compute_states, ensure_current
+from csm_tui.stored import ensure_current
 from db.queries.metrics import account_readings, insert_readings
-from db.queries.state import STATE_KEYS, refresh_planner_stats, state_rows
+from db.queries.state import refresh_planner_stats, state_rows
 from db.store import Store
 from tests.conftest import TODAY
+from tests.stored_rows import recomputed as _fresh
+from tests.stored_rows import stored as _stored
 
 DAYS = (TODAY - timedelta(days=30), TODAY, TODAY + timedelta(days=45),
         TODAY + timedelta(days=200))
@@ -80,17 +82,6 @@ def test_metric_trends_are_the_newest_two_readings(demo_store: Store) -> None:
         assert trends["open_tickets"] == _by_hand(demo_store, day, "open_tickets")
         paired += sum(tr.previous is not None for tr in trends["nps"].values())
     assert paired  # trends with a previous reading were compared, not only single ones
-
-
-def _stored(store: Store) -> list[tuple[object, ...]]:
-    with store.session() as s:
-        return [tuple(getattr(r, k) for k in STATE_KEYS) for r in state_rows(s)]
-
-
-def _fresh(store: Store, day: date) -> list[tuple[object, ...]]:
-    with store.session() as s:
-        rows = sorted(compute_states(s, day, fresh_keys=True), key=lambda r: r["account_id"])
-    return [tuple(r[k] for k in STATE_KEYS) for r in rows]
 
 
 def test_the_daily_recompute_remakes_what_moved_unseen(demo_store: Store) -> None:

@@ -4,28 +4,17 @@ moves on (flags that age)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csm_tui.services import Services
-from csm_tui.stored import compute_states, ensure_current
-from db.queries.state import STATE_KEYS, state_rows
+from csm_tui.stored import ensure_current
 from db.store import Store
 from tests.conftest import TODAY
-
-
-def _stored(store: Store) -> list[tuple[Any, ...]]:
-    with store.session() as s:
-        return [tuple(getattr(r, k) for k in STATE_KEYS) for r in state_rows(s)]
-
-
-def _full(store: Store, day: date) -> list[tuple[Any, ...]]:
-    with store.session() as s:
-        rows = sorted(compute_states(s, day, fresh_keys=True), key=lambda r: r["account_id"])
-    return [tuple(r[k] for k in STATE_KEYS) for r in rows]
+from tests.stored_rows import recomputed as _full
+from tests.stored_rows import stored as _stored
 
 
 def _first(store: Store, sql: str) -> int | None:
