@@ -60,6 +60,12 @@ def parse_money(text: str, *, field: str = "amount") -> int:
 # has no known rate is left out of every total and named in a warning, never added raw.
 
 
+def currencies_text(missing: Iterable[tuple[str, int]]) -> str:
+    """"EUR (2 accounts), USD (1 account)": the currencies a sum could not convert."""
+    return t(", ").join(t("{currency} ({accounts})", currency=c,
+                          accounts=plural(n, "account")) for c, n in missing)
+
+
 @dataclass(frozen=True)
 class Total:
     """A sum in the base currency, with what could not be converted."""
@@ -78,9 +84,7 @@ class Total:
             return ""
         return t("no exchange rate to {base} for {currencies}: left out of totals "
                  "(csm rates import FILE)", base=self.base,
-                 currencies=t(", ").join(t("{currency} ({accounts})", currency=c,
-                                                        accounts=plural(n, "account"))
-                                         for c, n in self.missing))
+                 currencies=currencies_text(self.missing))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csm_tui.changelog import record
-from csm_tui.i18n import plural, t
+from csm_tui.i18n import t
 from csm_tui.scoring import (
     TIERS_ORDER,
     Columns,
@@ -171,21 +171,20 @@ def retier(store: Store, *, dry_run: bool = False, config: ScoringConfig | None 
 
 def _no_rate_warning(session: Session) -> str:
     """'' or one line naming the currencies of scored accounts that have no rate to the
-    base currency: their revenue counts as nothing in the scores."""
-    from csm_tui.money import load_rates
+    base currency: their revenue counts as nothing in the scores (one aggregate over the
+    scored accounts' currencies)."""
+    from csm_tui.money import currencies_text, load_rates
+    from db.queries.rates import arr_by_currency
 
     rates = load_rates(session, None)
-    missing: dict[str, int] = {}
-    for row in scoring_rows(session):
-        if rates.rate(row[11]) is None:
-            missing[row[11]] = missing.get(row[11], 0) + 1
+    missing = rates.total_by_currency(
+        (currency, int(arr or 0), int(n)) for currency, arr, n in arr_by_currency(session)
+    ).missing
     if not missing:
         return ""
     return t("no exchange rate to {base} for {currencies}: their revenue counts as 0 in "
              "the scores (csm rates import FILE)", base=rates.base,
-             currencies=t(", ").join(t("{currency} ({accounts})", currency=c,
-                                                        accounts=plural(n, "account"))
-                                     for c, n in sorted(missing.items())))
+             currencies=currencies_text(missing))
 
 
 def set_tier(store: Store, account_id: int, tier: str, *, reason: str,
