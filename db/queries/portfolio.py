@@ -95,14 +95,22 @@ def _index_of(column: Any, values: Sequence[str], missing: int) -> Any:
     return case(*((column == v, i) for i, v in enumerate(values)), else_=missing)
 
 
+def _arr_key(factors: Mapping[str, float]) -> Any:
+    """Largest base-currency ARR first; no rate: after every amount."""
+    return func.coalesce(-_base_arr(factors), NO_RATE)
+
+
+def _tier_key() -> Any:
+    return _index_of(col(Account.tier), TIERS, 9)
+
+
 def _order(order: str, factors: Mapping[str, float]) -> Any:
     """The sort expression of an order, never NULL (as the screens have always sorted:
     a missing value after every known one)."""
-    arr = func.coalesce(-_base_arr(factors), NO_RATE)
     return {
         "name": col(AccountState.sort_key),
-        "arr": arr,
-        "tier": _index_of(col(Account.tier), TIERS, 9),
+        "arr": _arr_key(factors),
+        "tier": _tier_key(),
         "stage": _index_of(col(Account.stage), STAGES, 99),
         "health": func.coalesce(col(AccountState.health), 999),
         "renewal": func.coalesce(col(Account.contract_end), FAR_FUTURE),
@@ -119,10 +127,10 @@ def order_keys(order: str, *, reverse: bool, grouped: bool,
     ARR and the id, so that equal keys keep one order and a keyset is exact."""
     keys: list[tuple[Any, bool]] = []
     if grouped:
-        keys.append((_index_of(col(Account.tier), TIERS, 9), False))
+        keys.append((_tier_key(), False))
     keys.append((_order(order, factors), reverse))
     if order == "tier":  # within a tier: the largest ARR first, as sorted by tier
-        keys.append((func.coalesce(-_base_arr(factors), NO_RATE), reverse))
+        keys.append((_arr_key(factors), reverse))
     keys += [(col(Account.arr_minor), True), (col(Account.id), False)]
     return keys
 
