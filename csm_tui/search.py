@@ -78,6 +78,12 @@ def name_words(name: str) -> str:
     return " ".join(name_keys(name))
 
 
+def unnamed_words(session: Session) -> dict[str, str]:
+    """The account and stakeholder names search_name has no words for yet (normally
+    none), with their words made here: what a search matches the slow way."""
+    return {name: name_words(name) for name in qs.names_without_words(session)}
+
+
 def remember_names(session: Session, names: Iterable[str]) -> None:
     """Store the words of these account or stakeholder names (a write that names one
     calls this, so a search reads them instead of converting names to pinyin)."""
@@ -118,7 +124,7 @@ def matching_names(session: Session, words: list[str], *, limit: int = 20,
     """Accounts, then stakeholders (each at most `limit`, by name) whose name holds every
     word, or its pinyin or initials. The words of each name are read from the database;
     a name without them is matched here, and its words added to `learned`."""
-    missing = [(name, name_words(name)) for name in qs.names_without_words(session)]
+    missing = list(unnamed_words(session).items())
     if learned is not None:
         learned.extend(missing)
     extra = sorted(name for name, text in missing if text_matches(words, text))[:MISSING_CAP]

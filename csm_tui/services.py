@@ -491,7 +491,8 @@ class Services(BookServices):
                         ) -> DuePage:
         """The planned touchpoints' first `limit` rows (None: all) the filter matches
         (in the database) and the groups' sizes."""
-        from csm_tui.touchpoints import due_page, unnamed_words
+        from csm_tui.search import unnamed_words
+        from csm_tui.touchpoints import due_page
 
         def unnamed() -> dict[str, str]:
             with self.store.session() as session:

@@ -45,14 +45,6 @@ def group_of(due: date, today: date) -> str:
     return "Later"
 
 
-def unnamed_words(session: Session) -> dict[str, str]:
-    """The words of the names search_name has none for yet (normally none)."""
-    from csm_tui.search import name_words
-    from db.queries.search import names_without_words
-
-    return {name: name_words(name) for name in names_without_words(session)}
-
-
 def planned_words(session: Session, query: str, unnamed: Mapping[str, str] | None = None
                   ) -> list[PlannedWord]:
     """A filter's words, each with the channels and tiers whose words contain it (as a
@@ -65,7 +57,10 @@ def planned_words(session: Session, query: str, unnamed: Mapping[str, str] | Non
         return []
     channels = {c: value_words("channel", c) for c in CHANNELS}
     tiers = {tier: tier_words(tier) for tier in TIERS}
-    unnamed = unnamed_words(session) if unnamed is None else unnamed
+    if unnamed is None:
+        from csm_tui.search import unnamed_words
+
+        unnamed = unnamed_words(session)
     return [PlannedWord(w, tuple(c for c, text in channels.items() if w in text),
                         tuple(tier for tier, text in tiers.items() if w in text),
                         tuple(sorted(n for n, text in unnamed.items() if w in text)))
